@@ -1,0 +1,39 @@
+# Sourced by bin/start and bin/test: finds a JDK 21 or newer and exports JAVA_HOME.
+# Looks at JAVA_HOME, then the java on PATH, then every JDK under /usr/lib/jvm and
+# /Library/Java/JavaVirtualMachines, and takes the first whose version is 21 or more.
+
+java_major() {
+  # prints the feature version of the java binary given, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+chime_find_jdk() {
+  local candidates=() java_on_path home
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if java_on_path=$(command -v java 2>/dev/null); then
+    home=$(dirname "$(dirname "$(readlink -f "$java_on_path")")")
+    candidates+=("$home")
+  fi
+  for home in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -d "$home" ] && candidates+=("$home")
+  done
+  local best="" best_major=0 major
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
+    major=$(java_major "$home/bin/java")
+    [ -n "$major" ] || continue
+    if [ "$major" -ge 21 ]; then
+      # the first candidate that is new enough wins: JAVA_HOME and PATH are the user's choice
+      best="$home"; best_major=$major
+      break
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "Chime needs a JDK 21 or newer (none found in JAVA_HOME, PATH or /usr/lib/jvm): install one, e.g. 'apt install openjdk-21-jdk-headless', or set JAVA_HOME." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+  : "$best_major"
+}
