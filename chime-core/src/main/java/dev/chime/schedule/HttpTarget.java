@@ -1,0 +1,32 @@
+package dev.chime.schedule;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** An HTTP request Chime makes when a schedule fires; the schedule's payload is its JSON body. */
+public record HttpTarget(String method, URI url, Map<String, String> headers, Duration timeout) {
+  /** The methods a target may use. GET and HEAD go out without a body. */
+  public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+
+  public HttpTarget {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(timeout, "timeout");
+    headers = Map.copyOf(headers);
+    if (!METHODS.contains(method)) {
+      throw new IllegalArgumentException("unsupported method " + method);
+    }
+  }
+
+  public String type() {
+    return "http";
+  }
+
+  /** Whether the payload goes out as the request body. */
+  public boolean sendsBody() {
+    return !method.equals("GET") && !method.equals("HEAD");
+  }
+}

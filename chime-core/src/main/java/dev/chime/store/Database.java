@@ -1,0 +1,140 @@
+package dev.chime.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A pooled connection to Chime's database, migrated to the current schema when opened. */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** Opens the pool and applies pending migrations; throws if the database cannot be reached. */
+  public static Database open(DatabaseSettings settings) {
+    Dialect dialect = Dialect.fromUrl(settings.url());
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("chime-db");
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setConnectionTimeout(settings.connectTimeout().toMillis());
+    config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
+    config.setAutoCommit(true);
+    if (dialect == Dialect.MARIADB) {
+      // READ COMMITTED: the claim's SKIP LOCKED then sees committed rows only, without gap locks.
+      config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    }
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StoreException(
+          "cannot connect to the database at " + settings.url() + ": " + rootMessage(e), e);
+    }
+    try {
+      MigrateResult result =
+          Flyway.configure()
+              .dataSource(dataSource)
+              .locations(dialect.migrationLocation())
+              .load()
+              .migrate();
+      log.info(
+          "database {} ({}) at schema version {}, {} migration(s) applied",
+          settings.url(),
+          dialect,
+          result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+          result.migrationsExecuted);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new StoreException("cannot migrate the database: " + rootMessage(e), e);
+    }
+    return new Database(dataSource, dialect);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Whether the database answers a trivial query now. */
+  public boolean ping() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("SELECT 1");
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      log.warn("database ping failed: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /** Work that runs inside one transaction. */
+  @FunctionalInterface
+  public interface TxWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  public <T> T inTransaction(TxWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollbackQuietly(connection, e);
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  /** Turns a SQL failure into Chime's exception; SQLException never leaves this package. */
+  StoreException translate(SQLException e) {
+    return new StoreException(
+        "database error (SQL state " + e.getSQLState() + "): " + e.getMessage(), e);
+  }
+
+  private static void rollbackQuietly(Connection connection, Throwable cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

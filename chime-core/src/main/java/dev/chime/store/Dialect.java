@@ -1,0 +1,88 @@
+package dev.chime.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * What differs between the databases Chime runs on. Chosen by the JDBC URL alone. Instants are
+ * always bound by Chime as UTC values, never left to the JVM's or the session's time zone.
+ */
+public enum Dialect {
+  H2("h2"),
+  POSTGRESQL("postgresql"),
+  MARIADB("mariadb");
+
+  private final String migrationFolder;
+
+  Dialect(String migrationFolder) {
+    this.migrationFolder = migrationFolder;
+  }
+
+  public static Dialect fromUrl(String jdbcUrl) {
+    if (jdbcUrl.startsWith("jdbc:h2:")) {
+      return H2;
+    }
+    if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return POSTGRESQL;
+    }
+    if (jdbcUrl.startsWith("jdbc:mariadb:") || jdbcUrl.startsWith("jdbc:mysql:")) {
+      return MARIADB;
+    }
+    throw new IllegalArgumentException(
+        "unsupported database URL '"
+            + jdbcUrl
+            + "': Chime runs on jdbc:h2:, jdbc:postgresql: and jdbc:mariadb: (or jdbc:mysql:)");
+  }
+
+  String migrationLocation() {
+    return "classpath:db/migration/" + migrationFolder;
+  }
+
+  void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, this == MARIADB ? Types.TIMESTAMP : Types.TIMESTAMP_WITH_TIMEZONE);
+    } else if (this == MARIADB) {
+      statement.setObject(index, LocalDateTime.ofInstant(value, ZoneOffset.UTC));
+    } else {
+      statement.setObject(index, OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+    }
+  }
+
+  Optional<Instant> getInstant(ResultSet rows, String column) throws SQLException {
+    if (this == MARIADB) {
+      LocalDateTime value = rows.getObject(column, LocalDateTime.class);
+      return Optional.ofNullable(value).map(v -> v.toInstant(ZoneOffset.UTC));
+    }
+    OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+    return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
+  }
+
+  /** The suffix that locks the selected rows and passes over rows another node has locked. */
+  String forUpdateSkipLocked() {
+    return " FOR UPDATE SKIP LOCKED";
+  }
+
+  /** The case-insensitive substring test used by the name filter. */
+  String containsIgnoreCase(String column) {
+    return "LOWER(" + column + ") LIKE ? ESCAPE '!'";
+  }
+
+  boolean isUniqueViolation(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if ("23505".equals(state) || sql.getErrorCode() == 1062) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,325 @@
+package dev.chime.store;
+
+import static dev.chime.testing.ScheduleBuilder.aSchedule;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.ConflictException;
+import dev.chime.run.Run;
+import dev.chime.run.RunOrigin;
+import dev.chime.run.RunOutcome;
+import dev.chime.run.RunStatus;
+import dev.chime.schedule.Schedule;
+import dev.chime.store.EngineStore.ClaimedSchedule;
+import dev.chime.store.EngineStore.Completion;
+import dev.chime.store.EngineStore.ScheduleStart;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every database must do the same way. Runs once per dialect: each subclass gives a fresh
+ * database. Tests use their own schedules, so they share one database per class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContractTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
+
+  private Database db;
+  private ScheduleStore schedules;
+  private RunStore runs;
+  private EngineStore engine;
+
+  abstract DatabaseSettings settings();
+
+  @BeforeAll
+  void open() {
+    db = Database.open(settings());
+    schedules = new ScheduleStore(db);
+    runs = new RunStore(db);
+    engine = new EngineStore(db);
+  }
+
+  @AfterAll
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void aScheduleComesBackAsItWasStored() {
+    Schedule schedule =
+        aSchedule()
+            .cron("0 9 * * 1-5", "Asia/Shanghai")
+            .payload("{\"n\":[1,2,3],\"s\":\"\u00e9\u4e2d\"}")
+            .createdAt(T0)
+            .build();
+    schedules.insert(schedule);
+
+    assertThat(schedules.get("default", schedule.id())).contains(schedule);
+    assertThat(schedules.get("other-tenant", schedule.id())).isEmpty();
+  }
+
+  @Test
+  void aDuplicateNameInOneTenantIsAConflict() {
+    schedules.insert(aSchedule().named("dup").createdAt(T0).build());
+
+    assertThatThrownBy(() -> schedules.insert(aSchedule().named("dup").createdAt(T0).build()))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("'dup' already exists");
+  }
+
+  @Test
+  void listingPagesInCreationOrderWithFilters() {
+    String prefix = "page-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      var builder = aSchedule().named(prefix + i).createdAt(T0.plusSeconds(i));
+      if (i % 2 == 1) {
+        builder.disabled();
+      }
+      Schedule schedule = builder.build();
+      schedules.insert(schedule);
+      ids.add(schedule.id());
+    }
+    List<UUID> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Schedule> page =
+          schedules.list(
+              "default",
+              new ScheduleQuery(Optional.empty(), Optional.of(prefix.toUpperCase()), cursor, 3));
+      page.items().forEach(s -> seen.add(s.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(seen).containsExactlyElementsOf(ids);
+
+    Page<Schedule> enabledOnly =
+        schedules.list(
+            "default",
+            new ScheduleQuery(Optional.of(true), Optional.of(prefix), Optional.empty(), 100));
+    assertThat(enabledOnly.items())
+        .extracting(s -> s.spec().name())
+        .containsExactly(prefix + 0, prefix + 2, prefix + 4, prefix + 6);
+  }
+
+  @Test
+  void theNameFilterTreatsLikeWildcardsAsText() {
+    schedules.insert(aSchedule().named("100% sure_" + UUID.randomUUID()).createdAt(T0).build());
+    schedules.insert(aSchedule().named("1000 sureX" + UUID.randomUUID()).createdAt(T0).build());
+
+    Page<Schedule> page =
+        schedules.list(
+            "default",
+            new ScheduleQuery(Optional.empty(), Optional.of("0% sure_"), Optional.empty(), 100));
+    assertThat(page.items()).extracting(s -> s.spec().name()).allMatch(n -> n.startsWith("100%"));
+    assertThat(page.items()).hasSize(1);
+  }
+
+  @Test
+  void aClaimTakesDueSchedulesOnceAndAnUpdateFencesTheHolderOut() {
+    Instant now = Instant.parse("2031-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now.plusMillis(500)).createdAt(T0).build();
+    Schedule later = aSchedule().every(60).nextFireAt(now.plusSeconds(30)).createdAt(T0).build();
+    schedules.insert(due);
+    schedules.insert(later);
+
+    List<ClaimedSchedule> first =
+        engine.claimSchedules("node-a", now.plusSeconds(2), now, now.plusSeconds(30), 100);
+    List<ClaimedSchedule> second =
+        engine.claimSchedules("node-b", now.plusSeconds(2), now, now.plusSeconds(30), 100);
+
+    assertThat(first).extracting(ClaimedSchedule::id).contains(due.id()).doesNotContain(later.id());
+    assertThat(second).extracting(ClaimedSchedule::id).doesNotContain(due.id());
+
+    ClaimedSchedule claim =
+        first.stream().filter(c -> c.id().equals(due.id())).findFirst().orElseThrow();
+    schedules.update(
+        "default",
+        due.id(),
+        now,
+        current -> new ScheduleStore.Change(current.spec(), current.nextFireAt()));
+    Run run = runningRun(due.id(), claim.nextFireAt(), now);
+    Set<UUID> started =
+        engine.start(
+            "node-a",
+            List.of(new ScheduleStart(due.id(), claim.leaseEpoch(), Optional.empty(), run)),
+            List.of(),
+            now);
+
+    assertThat(started).isEmpty();
+    assertThat(runs.get("default", run.id())).isEmpty();
+  }
+
+  @Test
+  void anExpiredLeaseCanBeClaimedByAnotherNode() {
+    Instant now = Instant.parse("2032-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    schedules.insert(due);
+
+    engine.claimSchedules("node-a", now, now, now.plusSeconds(5), 1000);
+    Instant later = now.plusSeconds(6);
+    List<ClaimedSchedule> taken =
+        engine.claimSchedules("node-b", later, later, later.plusSeconds(5), 1000);
+
+    assertThat(taken).extracting(ClaimedSchedule::id).contains(due.id());
+  }
+
+  @Test
+  void aStartedFireRecordsItsRunAndMovesTheSchedule() {
+    Instant now = Instant.parse("2033-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    schedules.insert(due);
+    ClaimedSchedule claim =
+        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000).stream()
+            .filter(c -> c.id().equals(due.id()))
+            .findFirst()
+            .orElseThrow();
+    Run run = runningRun(due.id(), now, now);
+
+    Set<UUID> started =
+        engine.start(
+            "node-a",
+            List.of(
+                new ScheduleStart(
+                    due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), run)),
+            List.of(),
+            now);
+    engine.complete(
+        List.of(
+            new Completion(
+                run.id(), due.id(), RunOutcome.success(204, "done", 12), now.plusMillis(12))));
+
+    assertThat(started).containsExactly(run.id());
+    Schedule moved = schedules.get("default", due.id()).orElseThrow();
+    assertThat(moved.nextFireAt()).contains(now.plusSeconds(60));
+    assertThat(moved.lastFireAt()).contains(now);
+    Run finished = runs.get("default", run.id()).orElseThrow();
+    assertThat(finished.status()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(finished.httpStatus()).hasValue(204);
+    assertThat(finished.durationMs()).hasValue(12);
+    assertThat(finished.finishedAt()).contains(now.plusMillis(12));
+    assertThat(finished.responseExcerpt()).contains("done");
+  }
+
+  @Test
+  void concurrentClaimsNeverShareASchedule() throws Exception {
+    Instant now = Instant.parse("2034-01-01T00:00:00Z");
+    for (int i = 0; i < 60; i++) {
+      schedules.insert(aSchedule().every(60).nextFireAt(now).createdAt(T0).build());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Callable<List<ClaimedSchedule>>> claimers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        String owner = "node-" + i;
+        claimers.add(
+            () -> {
+              List<ClaimedSchedule> mine = new ArrayList<>();
+              for (int round = 0; round < 10; round++) {
+                mine.addAll(engine.claimSchedules(owner, now, now, now.plusSeconds(30), 5));
+              }
+              return mine;
+            });
+      }
+      List<UUID> all = new ArrayList<>();
+      for (Future<List<ClaimedSchedule>> result : pool.invokeAll(claimers)) {
+        result.get().forEach(c -> all.add(c.id()));
+      }
+      assertThat(all).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(60);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRunKeyAndAttemptAreUnique() {
+    Instant now = Instant.parse("2035-01-01T00:00:00Z");
+    Schedule schedule = aSchedule().createdAt(T0).build();
+    schedules.insert(schedule);
+    Run queued = queuedRun(schedule.id(), now);
+    assertThat(runs.insertQueued(queued)).isTrue();
+
+    Run again = queuedRun(schedule.id(), now);
+    assertThatThrownBy(() -> runs.insertQueued(again)).isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void runsListNewestFirstInPages() {
+    Schedule schedule = aSchedule().createdAt(T0).build();
+    schedules.insert(schedule);
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Run run = queuedRun(schedule.id(), T0.plus(Duration.ofMinutes(i)));
+      runs.insertQueued(run);
+      ids.add(0, run.id());
+    }
+    List<UUID> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Run> page = runs.listBySchedule("default", schedule.id(), cursor, 2);
+      page.items().forEach(r -> seen.add(r.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(seen).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void deletingAScheduleDeletesItsRuns() {
+    Schedule schedule = aSchedule().createdAt(T0).build();
+    schedules.insert(schedule);
+    Run run = queuedRun(schedule.id(), T0);
+    runs.insertQueued(run);
+
+    assertThat(schedules.delete("default", schedule.id())).isTrue();
+    assertThat(runs.get("default", run.id())).isEmpty();
+    assertThat(schedules.delete("default", schedule.id())).isFalse();
+  }
+
+  private static Run runningRun(UUID scheduleId, Instant scheduledAt, Instant now) {
+    return run(scheduleId, scheduledAt, RunStatus.RUNNING, Optional.of(now), RunOrigin.SCHEDULE);
+  }
+
+  private static Run queuedRun(UUID scheduleId, Instant scheduledAt) {
+    return run(scheduleId, scheduledAt, RunStatus.QUEUED, Optional.empty(), RunOrigin.MANUAL);
+  }
+
+  private static Run run(
+      UUID scheduleId,
+      Instant scheduledAt,
+      RunStatus status,
+      Optional<Instant> started,
+      RunOrigin origin) {
+    return new Run(
+        UUID.randomUUID(),
+        "default",
+        scheduleId,
+        Run.runKey(scheduleId, scheduledAt),
+        1,
+        origin,
+        status,
+        scheduledAt,
+        started,
+        Optional.empty(),
+        OptionalLong.empty(),
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        "0af7651916cd43dd8448eb211c80319c",
+        scheduledAt);
+  }
+}
