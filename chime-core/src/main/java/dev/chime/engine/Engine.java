@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
   private final Condition wakeUp = lock.newCondition();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong firedTotal = new AtomicLong();
+  private final AtomicLong loopTurns = new AtomicLong();
   private final Thread loop;
   private boolean woken;
   private volatile boolean stopping;
@@ -118,11 +119,17 @@ public final class Engine implements AutoCloseable {
     return firedTotal.get();
   }
 
+  /** How many times the loop has gone round; lets a test know the engine saw a clock move. */
+  public long loopTurns() {
+    return loopTurns.get();
+  }
+
   private void runLoop() {
     boolean claimNow = true;
     long nextClaimNanos = 0;
     while (!stopping) {
       lastLoopNanos = System.nanoTime();
+      loopTurns.incrementAndGet();
       try {
         if (claimNow || System.nanoTime() - nextClaimNanos >= 0) {
           claimNow = claim(clock.instant());
