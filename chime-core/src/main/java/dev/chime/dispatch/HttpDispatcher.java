@@ -80,7 +80,7 @@ public final class HttpDispatcher implements Dispatcher {
       return failure(
           RunStatus.FAILED,
           "connection_refused",
-          "could not connect to " + request.target().url().getAuthority() + ": " + describe(e),
+          "could not connect to " + request.target().url().getAuthority() + " (connection refused)",
           started);
     } catch (SSLException e) {
       return failure(RunStatus.FAILED, "tls_error", "TLS failed: " + describe(e), started);

@@ -1,0 +1,113 @@
+package dev.chime.server;
+
+import dev.chime.dispatch.HttpDispatcher;
+import dev.chime.engine.Engine;
+import dev.chime.engine.EngineSettings;
+import dev.chime.schedule.ScheduleRules;
+import dev.chime.server.api.ApiServer;
+import dev.chime.server.config.ChimeConfig;
+import dev.chime.store.Database;
+import dev.chime.store.DatabaseSettings;
+import dev.chime.store.EngineStore;
+import dev.chime.store.RunStore;
+import dev.chime.store.ScheduleStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Chime node: database, engine and HTTP server, started and stopped in order. {@link
+ * #close()} stops taking requests, lets the engine finish in-flight calls within the grace period,
+ * then closes the database.
+ */
+public final class ChimeNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChimeNode.class);
+
+  private final ChimeConfig config;
+  private final Database db;
+  private final HttpDispatcher dispatcher;
+  private final Engine engine;
+  private final ApiServer api;
+  private boolean closed;
+
+  private ChimeNode(ChimeConfig config, Clock clock) {
+    this.config = config;
+    if (config.dbUrl().startsWith("jdbc:h2:file:")) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
+      }
+    }
+    this.db =
+        Database.open(
+            new DatabaseSettings(
+                config.dbUrl(),
+                config.dbUser(),
+                config.dbPassword(),
+                config.dbPoolSize(),
+                Duration.ofSeconds(10)));
+    this.dispatcher = new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes());
+    this.engine =
+        new Engine(
+            new EngineStore(db),
+            dispatcher,
+            clock,
+            new EngineSettings(
+                config.nodeId(),
+                config.poll(),
+                config.lookahead(),
+                config.lease(),
+                config.batchSize(),
+                config.shutdownGrace()));
+    ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
+    this.api = new ApiServer(db, new ScheduleStore(db), new RunStore(db), engine, rules, clock);
+  }
+
+  /** Opens the database (migrating it), starts the engine, then the HTTP server. */
+  public static ChimeNode start(ChimeConfig config, Clock clock) {
+    ChimeNode node = new ChimeNode(config, clock);
+    try {
+      node.engine.start();
+      node.api.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public ChimeConfig config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Chime node {} stopping", config.nodeId());
+    try {
+      api.stop();
+    } catch (RuntimeException e) {
+      log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
+    }
+    engine.close();
+    dispatcher.close();
+    db.close();
+    log.info("Chime node {} stopped", config.nodeId());
+  }
+}

@@ -1,0 +1,158 @@
+package dev.chime.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.ConflictException;
+import dev.chime.InvalidInputException;
+import dev.chime.NotFoundException;
+import dev.chime.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: RFC 9457 {@code application/problem+json} with
+ * a {@code type}, {@code title}, {@code status}, {@code detail} and, for bad input, an {@code
+ * errors} list that names each field and what is wrong with it.
+ */
+final class Problems {
+  static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger log = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  static void register(Javalin app) {
+    app.exception(
+        InvalidInputException.class,
+        (e, ctx) -> {
+          int status = e.tooLarge() ? 413 : 400;
+          ObjectNode problem =
+              problem(
+                  ctx,
+                  status,
+                  e.tooLarge() ? "payload-too-large" : "invalid-input",
+                  e.tooLarge() ? "Request too large" : "Invalid input",
+                  e.getMessage());
+          ArrayNode errors = problem.putArray("errors");
+          e.errors()
+              .forEach(
+                  error ->
+                      errors.addObject().put("field", error.field()).put("reason", error.reason()));
+          if (e.errors().size() == 1) {
+            problem.put("field", e.errors().get(0).field());
+          }
+          send(ctx, status, problem);
+        });
+    app.exception(
+        NotFoundException.class,
+        (e, ctx) -> {
+          ObjectNode problem = problem(ctx, 404, "not-found", "Not found", e.getMessage());
+          problem.put("id", e.id());
+          send(ctx, 404, problem);
+        });
+    app.exception(
+        ConflictException.class,
+        (e, ctx) -> {
+          ObjectNode problem = problem(ctx, 409, "conflict", "Conflict", e.getMessage());
+          if (!e.field().isEmpty()) {
+            problem.put("field", e.field());
+            problem
+                .putArray("errors")
+                .addObject()
+                .put("field", e.field())
+                .put("reason", e.getMessage());
+          }
+          send(ctx, 409, problem);
+        });
+    app.exception(
+        StoreException.class,
+        (e, ctx) -> {
+          log.error("database failure on {} {}", ctx.method(), ctx.path(), e);
+          send(
+              ctx,
+              503,
+              problem(
+                  ctx,
+                  503,
+                  "database-unavailable",
+                  "Database unavailable",
+                  "the database did not answer; nothing was changed by this request"));
+        });
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          int status = e.getStatus();
+          String slug =
+              switch (status) {
+                case 404 -> "not-found";
+                case 405 -> "method-not-allowed";
+                case 413 -> "payload-too-large";
+                default -> "http-" + status;
+              };
+          String detail =
+              switch (status) {
+                case 404 -> "no resource at " + ctx.path();
+                case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+                default -> e.getMessage();
+              };
+          send(ctx, status, problem(ctx, status, slug, title(status), detail));
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+          send(
+              ctx,
+              500,
+              problem(
+                  ctx,
+                  500,
+                  "internal-error",
+                  "Internal error",
+                  "an unexpected error occurred; see the server log"));
+        });
+  }
+
+  static InvalidInputException badJson(JsonProcessingException e) {
+    String where =
+        e.getLocation() == null
+            ? ""
+            : " at line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr();
+    return new InvalidInputException(
+        "body", "is not valid JSON" + where + ": " + e.getOriginalMessage());
+  }
+
+  static ObjectNode problem(Context ctx, int status, String slug, String title, String detail) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("type", "urn:chime:problem:" + slug);
+    node.put("title", title);
+    node.put("status", status);
+    node.put("detail", detail);
+    node.put("instance", ctx.path());
+    return node;
+  }
+
+  static void send(Context ctx, int status, ObjectNode problem) {
+    ctx.status(status);
+    ctx.contentType(CONTENT_TYPE);
+    ctx.result(problem.toString());
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 413 -> "Request too large";
+      case 415 -> "Unsupported media type";
+      default -> "HTTP " + status;
+    };
+  }
+}

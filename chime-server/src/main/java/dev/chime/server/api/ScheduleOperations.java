@@ -1,0 +1,212 @@
+package dev.chime.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.NotFoundException;
+import dev.chime.engine.Engine;
+import dev.chime.run.Run;
+import dev.chime.run.RunOrigin;
+import dev.chime.run.RunStatus;
+import dev.chime.schedule.Schedule;
+import dev.chime.schedule.ScheduleJson;
+import dev.chime.schedule.ScheduleRules;
+import dev.chime.schedule.ScheduleSpec;
+import dev.chime.store.Page;
+import dev.chime.store.RunStore;
+import dev.chime.store.ScheduleQuery;
+import dev.chime.store.ScheduleStore;
+import dev.chime.store.ScheduleStore.Change;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * What the schedule endpoints do, apart from HTTP: check input against the rules, work out the next
+ * fire, write, and wake the engine so a change takes effect at once.
+ */
+final class ScheduleOperations {
+  private final ScheduleStore schedules;
+  private final RunStore runs;
+  private final ScheduleRules rules;
+  private final Clock clock;
+  private final Runnable wakeEngine;
+
+  ScheduleOperations(
+      ScheduleStore schedules,
+      RunStore runs,
+      ScheduleRules rules,
+      Clock clock,
+      Runnable wakeEngine) {
+    this.schedules = schedules;
+    this.runs = runs;
+    this.rules = rules;
+    this.clock = clock;
+    this.wakeEngine = wakeEngine;
+  }
+
+  Schedule create(String tenantId, JsonNode body) {
+    ScheduleSpec spec = ScheduleJson.readSpec(body);
+    Instant now = now();
+    rules.check(spec, Optional.empty(), now);
+    Schedule schedule =
+        new Schedule(
+            UUID.randomUUID(),
+            tenantId,
+            spec,
+            spec.enabled() ? spec.trigger().first(now) : Optional.empty(),
+            Optional.empty(),
+            now,
+            now);
+    schedules.insert(schedule);
+    wakeEngine.run();
+    return schedule;
+  }
+
+  Schedule get(String tenantId, UUID id) {
+    return schedules.get(tenantId, id).orElseThrow(() -> notFound(id));
+  }
+
+  Page<Schedule> list(String tenantId, ScheduleQuery query) {
+    return schedules.list(tenantId, query);
+  }
+
+  /** PUT: the body is the whole new spec. */
+  Schedule replace(String tenantId, UUID id, JsonNode body) {
+    ScheduleSpec spec = ScheduleJson.readSpec(body);
+    return change(tenantId, id, current -> spec);
+  }
+
+  /** PATCH: a JSON merge patch (RFC 7396) on the schedule's editable fields. */
+  Schedule patch(String tenantId, UUID id, JsonNode patch) {
+    if (patch == null || !patch.isObject()) {
+      throw new dev.chime.InvalidInputException(
+          "body", "a merge patch must be a JSON object of the fields to change");
+    }
+    return change(
+        tenantId,
+        id,
+        current -> {
+          ObjectNode base = JsonViews.editable(current);
+          JsonNode newType = patch.path("trigger").path("type");
+          if (newType.isTextual() && !newType.equals(base.path("trigger").path("type"))) {
+            // a trigger of another type replaces the old one rather than merging into it
+            base.remove("trigger");
+          }
+          JsonNode merged = merge(base, patch);
+          return ScheduleJson.readSpec(merged);
+        });
+  }
+
+  Schedule setEnabled(String tenantId, UUID id, boolean enabled) {
+    return change(tenantId, id, current -> current.spec().withEnabled(enabled));
+  }
+
+  boolean delete(String tenantId, UUID id) {
+    boolean deleted = schedules.delete(tenantId, id);
+    if (!deleted) {
+      throw notFound(id);
+    }
+    return true;
+  }
+
+  /** Queues a run for now; the regular rhythm of the schedule is not moved. */
+  Run runNow(String tenantId, UUID id) {
+    Instant now = now();
+    Run run =
+        new Run(
+            UUID.randomUUID(),
+            tenantId,
+            id,
+            Run.runKey(id, now),
+            1,
+            RunOrigin.MANUAL,
+            RunStatus.QUEUED,
+            now,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            OptionalInt.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Engine.newTraceId(),
+            now);
+    if (!runs.insertQueued(run)) {
+      throw notFound(id);
+    }
+    wakeEngine.run();
+    return run;
+  }
+
+  private interface SpecChange {
+    ScheduleSpec apply(Schedule current);
+  }
+
+  /**
+   * Writes a new spec under a row lock. The next fire is worked out again when the trigger changed
+   * or the schedule was just enabled; otherwise the rhythm is kept as it was.
+   */
+  private Schedule change(String tenantId, UUID id, SpecChange change) {
+    Instant now = now();
+    Schedule updated =
+        schedules
+            .update(
+                tenantId,
+                id,
+                now,
+                current -> {
+                  ScheduleSpec spec = change.apply(current);
+                  rules.check(spec, Optional.of(current.spec()), now);
+                  return new Change(spec, nextFire(current, spec, now));
+                })
+            .orElseThrow(() -> notFound(id));
+    wakeEngine.run();
+    return updated;
+  }
+
+  private static Optional<Instant> nextFire(Schedule current, ScheduleSpec spec, Instant now) {
+    if (!spec.enabled()) {
+      return Optional.empty();
+    }
+    boolean sameRhythm =
+        current.spec().enabled()
+            && current.spec().trigger().equals(spec.trigger())
+            && current.nextFireAt().isPresent();
+    return sameRhythm ? current.nextFireAt() : spec.trigger().first(now);
+  }
+
+  /** RFC 7396: objects merge field by field, null deletes, anything else replaces. */
+  static JsonNode merge(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : ((ObjectNode) patch).objectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (entry.getValue().isNull()) {
+        result.remove(entry.getKey());
+      } else {
+        result.set(entry.getKey(), merge(result.get(entry.getKey()), entry.getValue()));
+      }
+    }
+    return result;
+  }
+
+  /** Instants are kept to the microsecond, as precisely as every database stores them. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static NotFoundException notFound(UUID id) {
+    return new NotFoundException("schedule", id.toString());
+  }
+}

@@ -1,0 +1,62 @@
+package dev.chime.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every setting of a Chime node, validated once at start. Built by {@link ConfigLoader} from
+ * defaults, an optional properties file and {@code CHIME_*} environment variables.
+ */
+public record ChimeConfig(
+    String host,
+    int port,
+    Path dataDir,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    int dbPoolSize,
+    String nodeId,
+    Duration poll,
+    Duration lookahead,
+    Duration lease,
+    int batchSize,
+    Duration shutdownGrace,
+    Duration minInterval,
+    int maxPayloadBytes,
+    int responseExcerptBytes,
+    Duration connectTimeout) {
+  public ChimeConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(dbUrl, "dbUrl");
+    Objects.requireNonNull(dbUser, "dbUser");
+    Objects.requireNonNull(dbPassword, "dbPassword");
+    Objects.requireNonNull(nodeId, "nodeId");
+  }
+
+  /** The settings as they are logged at start: the password masked. */
+  public Map<String, String> describe() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("host", host);
+    values.put("port", Integer.toString(port));
+    values.put("data.dir", dataDir.toString());
+    values.put("db.url", dbUrl);
+    values.put("db.user", dbUser);
+    values.put("db.password", dbPassword.isEmpty() ? "(empty)" : "****");
+    values.put("db.pool.size", Integer.toString(dbPoolSize));
+    values.put("node.id", nodeId);
+    values.put("engine.poll.ms", Long.toString(poll.toMillis()));
+    values.put("engine.lookahead.ms", Long.toString(lookahead.toMillis()));
+    values.put("engine.lease.ms", Long.toString(lease.toMillis()));
+    values.put("engine.batch.size", Integer.toString(batchSize));
+    values.put("shutdown.grace.s", Long.toString(shutdownGrace.toSeconds()));
+    values.put("schedule.min.interval.s", Long.toString(minInterval.toSeconds()));
+    values.put("payload.max.bytes", Integer.toString(maxPayloadBytes));
+    values.put("response.excerpt.bytes", Integer.toString(responseExcerptBytes));
+    values.put("http.connect.timeout.ms", Long.toString(connectTimeout.toMillis()));
+    return values;
+  }
+}

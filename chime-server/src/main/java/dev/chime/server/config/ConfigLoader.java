@@ -1,0 +1,214 @@
+package dev.chime.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Builds the {@link ChimeConfig}: defaults, then a properties file (named by {@code --config} or
+ * {@code CHIME_CONFIG}), then environment variables. A setting {@code db.url} in the file is {@code
+ * CHIME_DB_URL} in the environment. Every problem is collected and reported at once.
+ */
+public final class ConfigLoader {
+  /** Setting name, default value (empty for "derived"), and what it means; the README's table. */
+  public record Setting(String key, String defaultValue, String meaning) {
+    public String envName() {
+      return "CHIME_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+  }
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("host", "0.0.0.0", "address the HTTP server binds to"),
+          new Setting("port", "8080", "HTTP port"),
+          new Setting("data.dir", "./data", "folder of the embedded H2 database"),
+          new Setting(
+              "db.url",
+              "",
+              "JDBC URL; default jdbc:h2:file:<data.dir>/chime; jdbc:postgresql: and jdbc:mariadb: for clusters"),
+          new Setting("db.user", "", "database user; default sa for H2, else empty"),
+          new Setting("db.password", "", "database password (logged masked)"),
+          new Setting("db.pool.size", "10", "database connections, at least 2"),
+          new Setting("node.id", "", "this node's name in leases; default <host>-<random>"),
+          new Setting("engine.poll.ms", "500", "how often the engine looks for due work"),
+          new Setting("engine.lookahead.ms", "2000", "how far ahead it claims due work"),
+          new Setting("engine.lease.ms", "30000", "how long a claim lasts beyond the lookahead"),
+          new Setting("engine.batch.size", "500", "most schedules one claim takes"),
+          new Setting("shutdown.grace.s", "30", "how long in-flight calls may finish on stop"),
+          new Setting("schedule.min.interval.s", "10", "shortest interval trigger allowed"),
+          new Setting("payload.max.bytes", "65536", "largest payload a schedule may carry"),
+          new Setting(
+              "response.excerpt.bytes", "4096", "how much of a target's answer a run keeps"),
+          new Setting("http.connect.timeout.ms", "5000", "connect timeout for calls to targets"));
+
+  private ConfigLoader() {}
+
+  /** Loads from the process's environment and the given arguments ({@code --config <file>}). */
+  public static ChimeConfig load(String[] args, Map<String, String> env) {
+    Optional<Path> file = Optional.empty();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = Optional.of(Path.of(args[++i]));
+      } else if (args[i].startsWith("--config=")) {
+        file = Optional.of(Path.of(args[i].substring("--config=".length())));
+      } else {
+        throw new ConfigException(
+            "unknown argument '" + args[i] + "'; the only argument is --config <file>");
+      }
+    }
+    if (file.isEmpty() && env.containsKey("CHIME_CONFIG")) {
+      file = Optional.of(Path.of(env.get("CHIME_CONFIG")));
+    }
+    return load(file, env);
+  }
+
+  public static ChimeConfig load(Optional<Path> file, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Setting setting : SETTINGS) {
+      values.put(setting.key(), setting.defaultValue());
+      sources.put(setting.key(), "default");
+    }
+    List<String> problems = new ArrayList<>();
+    if (file.isPresent()) {
+      readFile(file.get(), values, sources, problems);
+    }
+    for (Setting setting : SETTINGS) {
+      String value = env.get(setting.envName());
+      if (value != null) {
+        values.put(setting.key(), value.trim());
+        sources.put(setting.key(), setting.envName());
+      }
+    }
+    for (String name : env.keySet()) {
+      if (name.startsWith("CHIME_")
+          && !name.equals("CHIME_CONFIG")
+          && !name.equals("CHIME_JAVA_OPTS")
+          && SETTINGS.stream().noneMatch(s -> s.envName().equals(name))) {
+        problems.add(name + " is not a Chime setting (see the configuration table in README.md)");
+      }
+    }
+    Values reader = new Values(values, sources, problems);
+    Path dataDir = Path.of(values.get("data.dir"));
+    String dbUrl = values.get("db.url");
+    if (dbUrl.isEmpty()) {
+      dbUrl =
+          "jdbc:h2:file:"
+              + dataDir.toAbsolutePath().normalize().resolve("chime")
+              + ";DB_CLOSE_ON_EXIT=FALSE";
+    } else if (!dbUrl.startsWith("jdbc:h2:")
+        && !dbUrl.startsWith("jdbc:postgresql:")
+        && !dbUrl.startsWith("jdbc:mariadb:")
+        && !dbUrl.startsWith("jdbc:mysql:")) {
+      problems.add(
+          "db.url (from "
+              + sources.get("db.url")
+              + ") must start with jdbc:h2:, jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
+    }
+    String dbUser = values.get("db.user");
+    if (dbUser.isEmpty() && dbUrl.startsWith("jdbc:h2:")) {
+      dbUser = "sa";
+    }
+    String nodeId = values.get("node.id");
+    if (nodeId.isEmpty()) {
+      nodeId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    } else if (nodeId.length() > 100) {
+      problems.add("node.id must be at most 100 characters");
+    }
+    ChimeConfig config =
+        new ChimeConfig(
+            values.get("host"),
+            reader.integer("port", 0, 65535),
+            dataDir,
+            dbUrl,
+            dbUser,
+            values.get("db.password"),
+            reader.integer("db.pool.size", 2, 500),
+            nodeId,
+            Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000)),
+            Duration.ofMillis(reader.integer("engine.lookahead.ms", 100, 60_000)),
+            Duration.ofMillis(reader.integer("engine.lease.ms", 1_000, 3_600_000)),
+            reader.integer("engine.batch.size", 1, 10_000),
+            Duration.ofSeconds(reader.integer("shutdown.grace.s", 0, 3_600)),
+            Duration.ofSeconds(reader.integer("schedule.min.interval.s", 1, 86_400)),
+            reader.integer("payload.max.bytes", 2, 16 * 1024 * 1024),
+            reader.integer("response.excerpt.bytes", 0, 1024 * 1024),
+            Duration.ofMillis(reader.integer("http.connect.timeout.ms", 100, 600_000)));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(
+          "Chime's configuration has "
+              + problems.size()
+              + " problem(s):\n  - "
+              + String.join("\n  - ", problems));
+    }
+    return config;
+  }
+
+  private static void readFile(
+      Path file, Map<String, String> values, Map<String, String> sources, List<String> problems) {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    } catch (IOException e) {
+      problems.add("cannot read the configuration file " + file + ": " + e.getMessage());
+      return;
+    }
+    for (String key : properties.stringPropertyNames()) {
+      if (!values.containsKey(key)) {
+        problems.add(key + " in " + file + " is not a Chime setting");
+        continue;
+      }
+      values.put(key, properties.getProperty(key).trim());
+      sources.put(key, file.toString());
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "chime";
+    }
+  }
+
+  private record Values(
+      Map<String, String> values, Map<String, String> sources, List<String> problems) {
+    int integer(String key, int min, int max) {
+      String text = values.get(key);
+      try {
+        int value = Integer.parseInt(text);
+        if (value < min || value > max) {
+          problems.add(
+              key
+                  + " (from "
+                  + sources.get(key)
+                  + ") must be between "
+                  + min
+                  + " and "
+                  + max
+                  + ", got "
+                  + value);
+          return min;
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        problems.add(
+            key + " (from " + sources.get(key) + ") must be a whole number, got '" + text + "'");
+        return min;
+      }
+    }
+  }
+}
