@@ -1,0 +1,126 @@
+package dev.chime.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chime.server.ChimeNode;
+import dev.chime.server.config.ChimeConfig;
+import dev.chime.server.config.ConfigLoader;
+import dev.chime.store.DatabaseSettings;
+import dev.chime.testing.TestDatabases;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real Chime node on a random port for tests, with a small client for its API. Settings are given
+ * as {@code CHIME_*} variables, exactly as an operator would.
+ */
+public final class ChimeTestNode implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final ChimeNode node;
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private ChimeTestNode(ChimeNode node) {
+    this.node = node;
+  }
+
+  /** A node on a fresh in-memory H2 database, real time, minimum interval 1 s, fast polling. */
+  public static ChimeTestNode start() {
+    return start(TestDatabases.h2(), Clock.systemUTC(), Map.of());
+  }
+
+  public static ChimeTestNode start(
+      DatabaseSettings database, Clock clock, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CHIME_HOST", "127.0.0.1");
+    env.put("CHIME_PORT", "0");
+    env.put("CHIME_DB_URL", database.url());
+    env.put("CHIME_DB_USER", database.user());
+    env.put("CHIME_DB_PASSWORD", database.password());
+    env.put("CHIME_ENGINE_POLL_MS", "50");
+    env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
+    env.put("CHIME_SHUTDOWN_GRACE_S", "5");
+    env.putAll(settings);
+    ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
+    return new ChimeTestNode(ChimeNode.start(config, clock));
+  }
+
+  public ChimeNode node() {
+    return node;
+  }
+
+  public URI url(String path) {
+    return URI.create("http://127.0.0.1:" + node.port() + path);
+  }
+
+  /** An answer from the API: status, headers and the body parsed as JSON (null when empty). */
+  public record Response(int status, HttpResponse<String> raw, JsonNode json) {
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public String contentType() {
+      return header("Content-Type");
+    }
+  }
+
+  public Response get(String path) {
+    return send("GET", path, null, "application/json");
+  }
+
+  public Response post(String path, String json) {
+    return send("POST", path, json, "application/json");
+  }
+
+  public Response put(String path, String json) {
+    return send("PUT", path, json, "application/json");
+  }
+
+  public Response patch(String path, String json) {
+    return send("PATCH", path, json, "application/merge-patch+json");
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", path, null, "application/json");
+  }
+
+  public Response send(String method, String path, String body, String contentType) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(url(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = response.body().isEmpty() ? null : MAPPER.readTree(response.body());
+      return new Response(response.statusCode(), response, json);
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    node.close();
+    client.close();
+  }
+}
