@@ -1,0 +1,249 @@
+package dev.chime.server.api;
+
+import static dev.chime.server.testing.Json.cron;
+import static dev.chime.server.testing.Json.interval;
+import static dev.chime.server.testing.Json.once;
+import static dev.chime.server.testing.Json.schedule;
+import static dev.chime.server.testing.Json.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.server.testing.ChimeTestNode;
+import dev.chime.server.testing.ChimeTestNode.Response;
+import dev.chime.testing.TestDatabases;
+import java.time.Clock;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kind of bad input gets a problem+json answer naming the field and the limit, and nothing is
+ * written. The node runs with the default minimum interval (10 s) and a small payload cap so both
+ * limits are tested as an operator would set them.
+ */
+class BadInputTest {
+  private static final String HOOK = "http://127.0.0.1:9/hook";
+  private static ChimeTestNode chime;
+
+  @BeforeAll
+  static void start() {
+    chime =
+        ChimeTestNode.start(
+            TestDatabases.h2(),
+            Clock.systemUTC(),
+            Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "10", "CHIME_PAYLOAD_MAX_BYTES", "1024"));
+  }
+
+  @AfterAll
+  static void stop() {
+    chime.close();
+  }
+
+  static Stream<Arguments> badSchedules() {
+    return Stream.of(
+        Arguments.of(
+            "unknown time zone",
+            schedule("a", cron("0 9 * * *", "Mars/Olympus"), target(HOOK)),
+            "trigger.timezone",
+            "unknown time zone 'Mars/Olympus'"),
+        Arguments.of(
+            "cron value out of range, with its position",
+            schedule("a", cron("0 25 * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "hour field at position 2: 25 is out of range 0-23"),
+        Arguments.of(
+            "cron with a wrong number of fields",
+            schedule("a", cron("0 9 * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "found 4 fields, expected 5"),
+        Arguments.of(
+            "interval under the configured minimum",
+            schedule("a", interval(5), target(HOOK)),
+            "trigger.seconds",
+            "must be at least 10 (the configured minimum interval), got 5"),
+        Arguments.of(
+            "once in the past",
+            schedule("a", once("2020-01-01T00:00:00Z"), target(HOOK)),
+            "trigger.at",
+            "is in the past"),
+        Arguments.of(
+            "once without an offset",
+            schedule("a", once("2030-01-01T00:00:00"), target(HOOK)),
+            "trigger.at",
+            "ISO-8601 instant with an offset"),
+        Arguments.of(
+            "unknown trigger type",
+            schedule("a", "{\"type\":\"weekly\"}", target(HOOK)),
+            "trigger.type",
+            "must be cron, interval or once"),
+        Arguments.of(
+            "non-http URL",
+            schedule("a", interval(60), target("ftp://example.com/file")),
+            "target.url",
+            "must be an http or https URL; got scheme 'ftp'"),
+        Arguments.of(
+            "URL without a host",
+            schedule("a", interval(60), target("http:///path")),
+            "target.url",
+            "must name a host"),
+        Arguments.of(
+            "unknown top-level field",
+            "{\"name\":\"a\",\"trigger\":"
+                + interval(60)
+                + ",\"target\":"
+                + target(HOOK)
+                + ",\"colour\":\"red\"}",
+            "colour",
+            "unknown field"),
+        Arguments.of(
+            "unknown trigger field",
+            schedule("a", "{\"type\":\"interval\",\"seconds\":60,\"jitter\":3}", target(HOOK)),
+            "trigger.jitter",
+            "unknown field"),
+        Arguments.of(
+            "missing name",
+            "{\"trigger\":" + interval(60) + ",\"target\":" + target(HOOK) + "}",
+            "name",
+            "is required"),
+        Arguments.of(
+            "name too long",
+            schedule("n".repeat(201), interval(60), target(HOOK)),
+            "name",
+            "at most 200 characters, got 201"),
+        Arguments.of(
+            "timeout over the limit",
+            schedule("a", interval(60), "{\"url\":\"" + HOOK + "\",\"timeout_ms\":700000}"),
+            "target.timeout_ms",
+            "between 1 and 600000, got 700000"),
+        Arguments.of(
+            "a header Chime sets itself",
+            schedule(
+                "a",
+                interval(60),
+                "{\"url\":\"" + HOOK + "\",\"headers\":{\"Idempotency-Key\":\"mine\"}}"),
+            "target.headers.Idempotency-Key",
+            "set by Chime"),
+        Arguments.of(
+            "an unsupported method",
+            schedule("a", interval(60), "{\"url\":\"" + HOOK + "\",\"method\":\"TRACE\"}"),
+            "target.method",
+            "must be one of"),
+        Arguments.of(
+            "a body that is not JSON", "{\"name\": \"a\",", "body", "is not valid JSON at line 1"),
+        Arguments.of(
+            "a duplicate key",
+            "{\"name\":\"a\",\"name\":\"b\"}",
+            "body",
+            "Duplicate field 'name'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSchedules")
+  void aBadScheduleIs400NamingTheFieldAndNothingIsWritten(
+      String what, String body, String field, String reason) {
+    int before = count();
+
+    Response response = chime.post("/api/v1/schedules", body);
+
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
+    assertProblem(response, 400, field, reason);
+    assertThat(count()).isEqualTo(before);
+  }
+
+  @Test
+  void aPayloadOverTheCapIs413NamingTheLimit() {
+    String payload = "{\"data\":\"" + "x".repeat(2000) + "\"}";
+    int before = count();
+
+    Response response =
+        chime.post("/api/v1/schedules", schedule("big", interval(60), target(HOOK), payload));
+
+    assertThat(response.status()).isEqualTo(413);
+    assertProblem(response, 413, "payload", "the limit is 1024 bytes");
+    assertThat(count()).isEqualTo(before);
+  }
+
+  @Test
+  void aBodyOverTheCapIs413() {
+    Response response =
+        chime.post("/api/v1/schedules", "{\"name\":\"" + "x".repeat(40 * 1024) + "\"}");
+
+    assertThat(response.status()).isEqualTo(413);
+    assertProblem(response, 413, "body", "the limit is");
+  }
+
+  @Test
+  void aDuplicateNameIs409AndTheFirstScheduleIsUntouched() {
+    Response first = chime.post("/api/v1/schedules", schedule("twice", interval(60), target(HOOK)));
+    Response second =
+        chime.post("/api/v1/schedules", schedule("twice", interval(120), target(HOOK)));
+
+    assertThat(second.status()).isEqualTo(409);
+    assertProblem(second, 409, "name", "a schedule named 'twice' already exists");
+    String id = first.json().get("id").asText();
+    assertThat(chime.get("/api/v1/schedules/" + id).json().get("trigger").get("seconds").asInt())
+        .isEqualTo(60);
+  }
+
+  @Test
+  void aBadUpdateLeavesTheScheduleAsItWas() {
+    Response created =
+        chime.post("/api/v1/schedules", schedule("keep-me", interval(60), target(HOOK)));
+    String id = created.json().get("id").asText();
+
+    Response put =
+        chime.put("/api/v1/schedules/" + id, schedule("keep-me", interval(1), target(HOOK)));
+    Response patch =
+        chime.patch("/api/v1/schedules/" + id, "{\"trigger\":{\"timezone\":\"Nowhere/Land\"}}");
+
+    assertThat(put.status()).isEqualTo(400);
+    assertThat(patch.status()).isEqualTo(400);
+    assertThat(chime.get("/api/v1/schedules/" + id).json()).isEqualTo(created.json());
+  }
+
+  @Test
+  void badQueryParametersAreNamed() {
+    assertProblem(chime.get("/api/v1/schedules?limit=0"), 400, "limit", "from 1 to 500");
+    assertProblem(chime.get("/api/v1/schedules?enabled=maybe"), 400, "enabled", "true or false");
+    assertProblem(chime.get("/api/v1/schedules?cursor=garbage"), 400, "cursor", "not a cursor");
+    assertProblem(chime.get("/api/v1/cron/preview"), 400, "expr", "is required");
+    assertProblem(
+        chime.get("/api/v1/cron/preview?expr=0%209%20*%20*%20*&timezone=Utopia"),
+        400,
+        "timezone",
+        "unknown time zone");
+    assertProblem(
+        chime.get("/api/v1/cron/preview?expr=0%209%20*%20*%20*&count=1000"),
+        400,
+        "count",
+        "from 1 to 100");
+  }
+
+  private static void assertProblem(Response response, int status, String field, String reason) {
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    JsonNode problem = response.json();
+    assertThat(problem.get("status").asInt()).isEqualTo(status);
+    assertThat(problem.get("type").asText()).startsWith("urn:chime:problem:");
+    assertThat(problem.get("title").asText()).isNotBlank();
+    JsonNode errors = problem.get("errors");
+    assertThat(errors).as(problem.toString()).isNotNull();
+    boolean named = false;
+    for (JsonNode error : errors) {
+      if (error.get("field").asText().equals(field)
+          && error.get("reason").asText().contains(reason)) {
+        named = true;
+      }
+    }
+    assertThat(named).as("problem names %s with '%s': %s", field, reason, problem).isTrue();
+  }
+
+  private static int count() {
+    return chime.get("/api/v1/schedules?limit=500").json().get("items").size();
+  }
+}
