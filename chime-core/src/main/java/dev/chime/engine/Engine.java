@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final int START_CHUNK = 200;
 
   private final EngineStore store;
   private final Dispatcher dispatcher;
@@ -176,14 +177,21 @@ public final class Engine implements AutoCloseable {
     return schedules.size() == limit || runs.size() == limit;
   }
 
+  /**
+   * Starts what is due, in chunks: the first calls go out after one short transaction rather than
+   * after the whole backlog of a busy instant is written.
+   */
   private void fireDue(Instant now) {
-    List<Held> due = new ArrayList<>();
     while (!held.isEmpty() && !held.peek().fireAt().isAfter(now)) {
-      due.add(held.poll());
+      List<Held> due = new ArrayList<>();
+      while (due.size() < START_CHUNK && !held.isEmpty() && !held.peek().fireAt().isAfter(now)) {
+        due.add(held.poll());
+      }
+      startAndDispatch(due, now);
     }
-    if (due.isEmpty()) {
-      return;
-    }
+  }
+
+  private void startAndDispatch(List<Held> due, Instant now) {
     List<ScheduleStart> scheduleStarts = new ArrayList<>();
     List<RunStart> runStarts = new ArrayList<>();
     List<DispatchRequest> requests = new ArrayList<>();
