@@ -41,15 +41,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Daylight saving time differs by design (seen in this test's own output): in a gap, when the
  * whole matching hour is missing, Spring and Quartz skip the local time where we shift it later by
- * the gap as {@code ZonedDateTime.of} does (Sao Paulo 2016-10-16 00:00:10 fires at 01:00:10 for
- * us, and at the next matching time for them); in a fall-back overlap, Spring fires the repeated
- * local times a second time and Quartz fires them at the later offset, where we fire once at the
- * earlier offset. So when a peer differs from us and a zone transition lies within a day of the
- * previous fire or of either answer, that step is not compared with that peer (it is counted, and
- * the count must stay under 1%). A third of the start instants are placed just before a
- * transition, so fires across transitions are compared wherever the peers agree. Our own DST
- * behaviour is pinned down by {@link CronDstTest}. Any other difference fails, with the seed in
- * the message.
+ * the gap as {@code ZonedDateTime.of} does (Sao Paulo 2016-10-16 00:00:10 fires at 01:00:10 for us,
+ * and at the next matching time for them); in a fall-back overlap, Spring fires the repeated local
+ * times a second time and Quartz fires them at the later offset, where we fire once at the earlier
+ * offset. So when a peer differs from us and a zone transition lies within a day of the previous
+ * fire or of either answer, that step is not compared with that peer (it is counted, and the count
+ * must stay under 1%). A third of the start instants are placed just before a transition, so fires
+ * across transitions are compared wherever the peers agree. Our own DST behaviour is pinned down by
+ * {@link CronDstTest}. Any other difference fails, with the seed in the message.
  */
 class CronDifferentialTest {
 
