@@ -71,7 +71,7 @@ class CronSyntaxTest {
           "  61 * * * *  "    | minute       | 0  | 61 is out of range
           "0\t0 * * 9"        | day-of-week  | 8  | 9 is out of range
           0 0 1 1 MON 2030    | month        | 8  | unknown month name 'MON'
-          0 0 0 1 1 MON 2030  | expression   | 16 | found 7 fields
+          0 0 0 1 1 MON 2030  | expression   | 14 | found 7 fields
           """)
   void rejects(String input, String field, int position, String reason) {
     String text = input.replace("\\t", "\t");
