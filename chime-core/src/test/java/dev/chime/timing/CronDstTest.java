@@ -128,6 +128,18 @@ class CronDstTest {
   }
 
   @Test
+  void wholeSkippedDayFiresOnceAtTheShiftedTime() {
+    // Samoa skipped 2011-12-30 entirely (a 24-hour gap): its 10:00 shifts to 2011-12-31 10:00,
+    // where it coincides with that day's own 10:00.
+    ZoneId apia = ZoneId.of("Pacific/Apia");
+    assertThat(fires("0 10 * * *", apia, "2011-12-29T00:00-10:00", 3))
+        .containsExactly(
+            "2011-12-29T10:00-10:00", "2011-12-31T10:00+14:00", "2012-01-01T10:00+14:00");
+    assertThat(fires("0 10 30 12 *", apia, "2011-12-29T00:00-10:00", 2))
+        .containsExactly("2011-12-31T10:00+14:00", "2012-12-30T10:00+14:00");
+  }
+
+  @Test
   void noDstInShanghai() {
     assertThat(fires("30 2 * * *", SHANGHAI, "2025-03-09T00:00+08:00", 2))
         .containsExactly("2025-03-09T02:30+08:00", "2025-03-10T02:30+08:00");
