@@ -39,14 +39,15 @@ final class CronDescriber {
     parts.add(time(f[0], f[1], f[2]));
     CronField dom = f[3];
     CronField dow = f[5];
-    if (dom.restricted() && dow.restricted()) {
-      parts.add(dayOfMonth(dom) + " or " + dayOfWeek(dow, false));
-    } else if (dom.restricted()) {
+    if (!dom.isAll() && !dow.isAll()) {
+      String join = dom.restricted() && dow.restricted() ? " or " : " and ";
+      parts.add(dayOfMonth(dom) + join + dayOfWeek(dow, false));
+    } else if (!dom.isAll()) {
       parts.add(dayOfMonth(dom));
-    } else if (dow.restricted()) {
+    } else if (!dow.isAll()) {
       parts.add(dayOfWeek(dow, true));
     }
-    if (f[4].restricted()) {
+    if (!f[4].isAll()) {
       parts.add(month(f[4]));
     }
     String sentence = String.join(", ", parts);

@@ -67,8 +67,16 @@ record CronField(Kind kind, String text, int position, List<Item> items, long bi
    */
   record Item(Type type, int a, int b, int step, boolean hasStep) {}
 
-  /** True unless the field is exactly {@code *} or {@code ?}. */
+  /**
+   * True unless the field starts with {@code *} (as {@code *} or {@code *}{@code /n}) or is {@code
+   * ?}.
+   */
   boolean restricted() {
-    return !(text.equals("*") || text.equals("?"));
+    return !(text.startsWith("*") || text.equals("?"));
+  }
+
+  /** True when the field allows every value: exactly {@code *} or {@code ?}. */
+  boolean isAll() {
+    return text.equals("*") || text.equals("?");
   }
 }

@@ -6,8 +6,9 @@ import dev.chime.timing.CronField.Item;
  * Decides which days of a given month match the day-of-month and day-of-week fields, as a bit mask
  * (bit d set when day d, 1-31, matches).
  *
- * <p>When both fields are restricted (neither is exactly {@code *} nor {@code ?}) a day matches if
- * either field matches it, as in Vixie cron; otherwise only the restricted field (if any) decides.
+ * <p>When both fields are restricted (neither starts with {@code *} nor is {@code ?}) a day matches
+ * if either field matches it, as in classic (Vixie) cron and crontab(5); otherwise a day must match
+ * both, which for an unrestricted {@code *} or {@code ?} means only the other decides.
  */
 final class DayMatcher {
   private final boolean domRestricted;
@@ -76,13 +77,9 @@ final class DayMatcher {
     if (domRestricted && dowRestricted) {
       return domMask(length, firstDow, all) | dowMask(length, firstDow);
     }
-    if (domRestricted) {
-      return domMask(length, firstDow, all);
-    }
-    if (dowRestricted) {
-      return dowMask(length, firstDow);
-    }
-    return all;
+    // A field written with a leading * (or as ?) does not make the OR: both must then match,
+    // and "*" alone matches every day. So "*/2" in day-of-month with "MON" means odd-day Mondays.
+    return domMask(length, firstDow, all) & dowMask(length, firstDow);
   }
 
   /** Whether some month of some year can match at all, given the months allowed (bits 1-12). */

@@ -175,12 +175,12 @@ class CronPropertyTest {
       dow = x -> true;
     }
     Predicate<LocalDate> day;
-    if (domRestricted && dowRestricted) {
-      day = dom.or(dow); // Vixie cron: either may match
-    } else if (domRestricted) {
-      day = dom;
+    boolean domLimits = !domText.startsWith("*") && !domText.equals("?");
+    boolean dowLimits = !dowText.startsWith("*") && !dowText.equals("?");
+    if (domLimits && dowLimits) {
+      day = dom.or(dow); // classic cron: either may match
     } else {
-      day = dow;
+      day = dom.and(dow); // a field starting with * only narrows through its step
     }
     String text =
         minute.text() + " " + hour.text() + " " + domText + " " + month.text() + " " + dowText;
