@@ -97,8 +97,10 @@ public final class HttpDispatcher implements Dispatcher {
   }
 
   private HttpRequest build(DispatchRequest request) {
+    // A schedule without a payload (JSON null) sends no body, as GET and HEAD never do.
+    boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
     HttpRequest.BodyPublisher body =
-        request.target().sendsBody()
+        withBody
             ? HttpRequest.BodyPublishers.ofString(request.payloadJson(), StandardCharsets.UTF_8)
             : HttpRequest.BodyPublishers.noBody();
     HttpRequest.Builder builder =
@@ -106,7 +108,7 @@ public final class HttpDispatcher implements Dispatcher {
             .timeout(request.target().timeout())
             .method(request.target().method(), body)
             .header("User-Agent", USER_AGENT);
-    if (request.target().sendsBody()) {
+    if (withBody) {
       builder.header("Content-Type", "application/json");
     }
     request.target().headers().forEach(builder::setHeader);

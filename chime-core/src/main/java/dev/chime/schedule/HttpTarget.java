@@ -25,7 +25,7 @@ public record HttpTarget(String method, URI url, Map<String, String> headers, Du
     return "http";
   }
 
-  /** Whether the payload goes out as the request body. */
+  /** Whether the method carries a request body at all. */
   public boolean sendsBody() {
     return !method.equals("GET") && !method.equals("HEAD");
   }

@@ -59,6 +59,7 @@ public final class ScheduleJson {
           "chime-schedule-id",
           "chime-run-id",
           "chime-scheduled-at",
+          "chime-attempt",
           "traceparent");
 
   public static final int NAME_MAX = 200;

@@ -67,6 +67,7 @@ public final class ScheduleStore {
    */
   public Optional<Schedule> update(
       String tenantId, UUID id, Instant now, Function<Schedule, Change> change) {
+    String[] attemptedName = {""};
     try {
       return db.inTransaction(
           connection -> {
@@ -75,6 +76,7 @@ public final class ScheduleStore {
               return Optional.empty();
             }
             Change next = change.apply(current.get());
+            attemptedName[0] = next.spec().name();
             Schedule updated =
                 new Schedule(
                     id,
@@ -107,7 +109,7 @@ public final class ScheduleStore {
             return Optional.of(updated);
           });
     } catch (StoreException e) {
-      throw duplicateNameOr(e, "");
+      throw duplicateNameOr(e, attemptedName[0]);
     }
   }
 
@@ -246,10 +248,7 @@ public final class ScheduleStore {
   private RuntimeException duplicateNameOr(StoreException e, String name) {
     if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
       return new ConflictException(
-          "name",
-          name.isEmpty()
-              ? "another schedule of this tenant already has this name"
-              : "a schedule named '" + name + "' already exists in this tenant");
+          "name", "a schedule named '" + name + "' already exists in this tenant");
     }
     return e;
   }

@@ -155,6 +155,19 @@ class EngineTest {
   }
 
   @Test
+  void aScheduleWithoutAPayloadSendsNoBody() {
+    Schedule schedule =
+        insert(aSchedule().every(60).payload("null").target(target.url("/empty")).createdAt(T0));
+
+    moveTo(T0.plusSeconds(60));
+    await().until(() -> finishedRuns(schedule).size() == 1);
+
+    TargetServer.Received call = target.received("/empty").get(0);
+    assertThat(call.body()).isEmpty();
+    assertThat(call.header("Content-Type")).isNull();
+  }
+
+  @Test
   void aSlowTargetEndsAsTimeout() {
     target.answerAlways(Answer.hanging());
     Schedule schedule =

@@ -85,6 +85,10 @@ public final class ChimeNode implements AutoCloseable {
     return api.port();
   }
 
+  public ApiServer api() {
+    return api;
+  }
+
   public Engine engine() {
     return engine;
   }

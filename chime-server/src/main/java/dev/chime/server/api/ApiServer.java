@@ -79,6 +79,17 @@ public final class ApiServer {
     }
   }
 
+  /** Every route served, as "METHOD /path", for checks that the OpenAPI document is complete. */
+  public java.util.SortedSet<String> routes() {
+    java.util.SortedSet<String> routes = new java.util.TreeSet<>();
+    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+      if (parsed.getEndpoint().getMethod().isHttpMethod()) {
+        routes.add(parsed.getEndpoint().getMethod().name() + " " + parsed.getEndpoint().getPath());
+      }
+    }
+    return routes;
+  }
+
   public void start(String host, int port) {
     app.start(host, port);
   }

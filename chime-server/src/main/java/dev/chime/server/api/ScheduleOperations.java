@@ -162,7 +162,11 @@ final class ScheduleOperations {
                 now,
                 current -> {
                   ScheduleSpec spec = change.apply(current);
-                  rules.check(spec, Optional.of(current.spec()), now);
+                  // Switching a schedule off is always allowed, even one that a tightened limit
+                  // would no longer accept.
+                  if (!spec.equals(current.spec().withEnabled(false))) {
+                    rules.check(spec, Optional.of(current.spec()), now);
+                  }
                   return new Change(spec, nextFire(current, spec, now));
                 })
             .orElseThrow(() -> notFound(id));

@@ -86,7 +86,7 @@ final class ScheduleRoutes {
             TENANT,
             id,
             Requests.textParam(ctx, "cursor", 500),
-            Requests.intParam(ctx, "limit", 50, 1, 500));
+            Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));
     ctx.json(JsonViews.page(page, JsonViews::run));
   }
 

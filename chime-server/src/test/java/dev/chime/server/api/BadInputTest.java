@@ -129,6 +129,14 @@ class BadInputTest {
             "target.headers.Idempotency-Key",
             "set by Chime"),
         Arguments.of(
+            "the attempt header Chime sets itself",
+            schedule(
+                "a",
+                interval(60),
+                "{\"url\":\"" + HOOK + "\",\"headers\":{\"chime-attempt\":\"9\"}}"),
+            "target.headers.chime-attempt",
+            "set by Chime"),
+        Arguments.of(
             "an unsupported method",
             schedule("a", interval(60), "{\"url\":\"" + HOOK + "\",\"method\":\"TRACE\"}"),
             "target.method",
@@ -204,6 +212,33 @@ class BadInputTest {
     assertThat(put.status()).isEqualTo(400);
     assertThat(patch.status()).isEqualTo(400);
     assertThat(chime.get("/api/v1/schedules/" + id).json()).isEqualTo(created.json());
+  }
+
+  @Test
+  void aScheduleThatATightenedLimitNoLongerAcceptsCanStillBeDisabled() {
+    var database = TestDatabases.h2();
+    String id;
+    try (ChimeTestNode loose =
+        ChimeTestNode.start(
+            database, Clock.systemUTC(), Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "1"))) {
+      id =
+          loose
+              .post("/api/v1/schedules", schedule("fast", interval(2), target(HOOK)))
+              .json()
+              .get("id")
+              .asText();
+    }
+    try (ChimeTestNode strict =
+        ChimeTestNode.start(
+            database, Clock.systemUTC(), Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "10"))) {
+      assertThat(strict.post("/api/v1/schedules/" + id + "/disable", null).status()).isEqualTo(200);
+      assertProblem(
+          strict.post("/api/v1/schedules/" + id + "/enable", null),
+          400,
+          "trigger.seconds",
+          "at least 10");
+      assertThat(strict.get("/api/v1/schedules/" + id).json().get("enabled").asBoolean()).isFalse();
+    }
   }
 
   @Test
