@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
@@ -20,10 +21,11 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
- * Calls HTTP targets with the JDK's client. A call is a success when the target answers 2xx; any
- * other status, a timeout or a network error is a failed run with an error code: {@code
- * http_status}, {@code timeout}, {@code connection_refused}, {@code unknown_host}, {@code
- * tls_error}, {@code io_error}.
+ * Calls HTTP targets with the JDK's client. A call is a success when the target answers 2xx; a 202
+ * Accepted leaves the run running until the target reports back on the callback URL; any other
+ * status, a timeout or a network error is a failed run with an error code: {@code http_status},
+ * {@code timeout}, {@code connection_refused}, {@code unknown_host}, {@code tls_error}, {@code
+ * io_error}.
  */
 public final class HttpDispatcher implements Dispatcher {
   private static final String USER_AGENT = "Chime/0.1";
@@ -31,8 +33,10 @@ public final class HttpDispatcher implements Dispatcher {
   private final HttpClient client;
   private final ExecutorService executor;
   private final int excerptBytes;
+  private final Clock clock;
 
-  public HttpDispatcher(Duration connectTimeout, int excerptBytes) {
+  public HttpDispatcher(Duration connectTimeout, int excerptBytes, Clock clock) {
+    this.clock = clock;
     this.executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-http-", 0).factory());
     this.client =
@@ -58,16 +62,21 @@ public final class HttpDispatcher implements Dispatcher {
       }
       long elapsed = millisSince(started);
       int status = response.statusCode();
+      if (status == 202) {
+        return RunOutcome.accepted(excerpt, elapsed);
+      }
       if (status >= 200 && status < 300) {
         return RunOutcome.success(status, excerpt, elapsed);
       }
       return RunOutcome.failure(
-          RunStatus.FAILED,
-          OptionalInt.of(status),
-          "http_status",
-          "target answered HTTP " + status + " to " + request.target().method(),
-          excerpt,
-          elapsed);
+              RunStatus.FAILED,
+              OptionalInt.of(status),
+              "http_status",
+              "target answered HTTP " + status + " to " + request.target().method(),
+              excerpt,
+              elapsed)
+          .withRetryAfter(
+              RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
     } catch (HttpConnectTimeoutException e) {
       return failure(RunStatus.TIMEOUT, "timeout", "connecting to the target timed out", started);
     } catch (HttpTimeoutException e) {
@@ -118,6 +127,8 @@ public final class HttpDispatcher implements Dispatcher {
         .setHeader("Chime-Run-Id", request.runId().toString())
         .setHeader("Chime-Scheduled-At", request.scheduledAt().toString())
         .setHeader("Chime-Attempt", Integer.toString(request.attempt()))
+        .setHeader("Chime-Callback-Url", request.callbackUrl().toString())
+        .setHeader("Chime-Callback-Token", request.callbackToken())
         .setHeader("traceparent", "00-" + request.traceId() + "-" + spanId(request) + "-01");
     return builder.build();
   }

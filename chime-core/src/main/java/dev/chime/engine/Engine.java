@@ -4,30 +4,30 @@ import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
-import dev.chime.run.Run;
-import dev.chime.run.RunOrigin;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
+import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
 import dev.chime.store.EngineStore.Completion;
-import dev.chime.store.EngineStore.RunStart;
-import dev.chime.store.EngineStore.ScheduleStart;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,6 +60,9 @@ public final class Engine implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong firedTotal = new AtomicLong();
   private final AtomicLong loopTurns = new AtomicLong();
+  private final Map<UUID, Future<?>> running = new ConcurrentHashMap<>();
+  private final FirePlanner planner;
+  private long nextExpiryNanos = System.nanoTime();
   private final Thread loop;
   private boolean woken;
   private volatile boolean stopping;
@@ -72,6 +75,7 @@ public final class Engine implements AutoCloseable {
     this.clock = clock;
     this.settings = settings;
     this.writer = new CompletionWriter(store, settings.batchSize(), settings.nodeId());
+    this.planner = new FirePlanner(settings);
     this.calls =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
     this.loop =
@@ -137,6 +141,7 @@ public final class Engine implements AutoCloseable {
           nextClaimNanos = System.nanoTime() + settings.poll().toNanos();
         }
         fireDue(clock.instant());
+        expireOverdue(clock.instant());
         if (!claimNow) {
           claimNow = awaitNext(nextClaimNanos);
         }
@@ -165,12 +170,13 @@ public final class Engine implements AutoCloseable {
             new ScheduledFire(
                 claimed,
                 ScheduleJson.storedTrigger(claimed.triggerJson()),
-                ScheduleJson.storedTarget(claimed.targetJson())));
+                ScheduleJson.storedTarget(claimed.targetJson()),
+                PolicyJson.fromStored(claimed.policyJson())));
       }
     }
     List<ClaimedRun> runs = store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit);
     for (ClaimedRun claimed : runs) {
-      if (heldIds.add(claimed.runId())) {
+      if (heldIds.add(claimed.ref().runId())) {
         held.add(new QueuedRun(claimed, ScheduleJson.storedTarget(claimed.targetJson())));
       }
     }
@@ -192,86 +198,55 @@ public final class Engine implements AutoCloseable {
   }
 
   private void startAndDispatch(List<Held> due, Instant now) {
-    List<ScheduleStart> scheduleStarts = new ArrayList<>();
-    List<RunStart> runStarts = new ArrayList<>();
-    List<DispatchRequest> requests = new ArrayList<>();
-    for (Held item : due) {
-      switch (item) {
-        case ScheduledFire fire -> {
-          ClaimedSchedule claim = fire.claim();
-          Instant scheduledAt = claim.nextFireAt();
-          Run run = newRun(claim, scheduledAt, now);
-          Optional<Instant> next = fire.trigger().nextAfterFire(scheduledAt, now);
-          scheduleStarts.add(new ScheduleStart(claim.id(), claim.leaseEpoch(), next, run));
-          requests.add(
-              new DispatchRequest(
-                  run.id(),
-                  claim.id(),
-                  run.runKey(),
-                  run.attempt(),
-                  scheduledAt,
-                  run.traceId(),
-                  fire.target(),
-                  claim.payloadJson()));
-        }
-        case QueuedRun queued -> {
-          ClaimedRun claim = queued.claim();
-          runStarts.add(new RunStart(claim.runId(), claim.leaseEpoch()));
-          requests.add(
-              new DispatchRequest(
-                  claim.runId(),
-                  claim.scheduleId(),
-                  claim.runKey(),
-                  claim.attempt(),
-                  claim.scheduledAt(),
-                  claim.traceId(),
-                  queued.target(),
-                  claim.payloadJson()));
+    FirePlanner.Plan plan;
+    EngineStore.StartResult result;
+    try {
+      Set<UUID> scheduleIds = new HashSet<>();
+      Set<String> tenants = new HashSet<>();
+      for (Held item : due) {
+        switch (item) {
+          case ScheduledFire fire -> {
+            scheduleIds.add(fire.claim().id());
+            tenants.add(fire.claim().tenantId());
+          }
+          case QueuedRun queued -> {
+            scheduleIds.add(queued.claim().ref().scheduleId());
+            tenants.add(queued.claim().ref().tenantId());
+          }
         }
       }
-    }
-    Set<UUID> started;
-    try {
-      started = store.start(settings.nodeId(), scheduleStarts, runStarts, now);
+      Map<UUID, EngineStore.Active> active = new HashMap<>(store.activeRuns(scheduleIds));
+      plan = planner.plan(due, active, store.runningByTenant(tenants), now);
+      result =
+          store.start(
+              settings.nodeId(), plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
     } catch (RuntimeException e) {
       // Still leased to this node: hold them again and retry on the next round.
       held.addAll(due);
       throw e;
     }
     for (Held item : due) {
-      heldIds.remove(
-          item instanceof ScheduledFire fire
-              ? fire.claim().id()
-              : ((QueuedRun) item).claim().runId());
+      heldIds.remove(item.id());
     }
-    for (DispatchRequest request : requests) {
-      if (started.contains(request.runId())) {
-        dispatch(request);
-      } else {
-        log.debug("fire of schedule {} dropped: its lease was lost", request.scheduleId());
+    for (Held back : plan.heldBack()) {
+      heldIds.add(back.id());
+      held.add(back);
+    }
+    for (UUID cancelled : result.cancelled()) {
+      Future<?> call = running.get(cancelled);
+      if (call != null) {
+        call.cancel(true);
       }
     }
-  }
-
-  private Run newRun(ClaimedSchedule claim, Instant scheduledAt, Instant now) {
-    return new Run(
-        UUID.randomUUID(),
-        claim.tenantId(),
-        claim.id(),
-        Run.runKey(claim.id(), scheduledAt),
-        1,
-        RunOrigin.SCHEDULE,
-        RunStatus.RUNNING,
-        scheduledAt,
-        Optional.of(now),
-        Optional.empty(),
-        java.util.OptionalLong.empty(),
-        OptionalInt.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        newTraceId(),
-        now);
+    plan.calls()
+        .forEach(
+            (runId, call) -> {
+              if (result.started().contains(runId)) {
+                dispatch(call);
+              } else {
+                log.debug("run {} not started: its lease was lost", runId);
+              }
+            });
   }
 
   /** A W3C trace id: 32 lowercase hex digits, not all zero. */
@@ -279,41 +254,63 @@ public final class Engine implements AutoCloseable {
     return UUID.randomUUID().toString().replace("-", "");
   }
 
-  private void dispatch(DispatchRequest request) {
+  private void dispatch(FirePlanner.Call call) {
+    DispatchRequest request = call.request();
     inFlight.incrementAndGet();
     firedTotal.incrementAndGet();
-    calls.execute(
-        () -> {
-          RunOutcome outcome;
-          try {
-            outcome = dispatcher.call(request);
-          } catch (InterruptedException e) {
-            outcome =
-                RunOutcome.failure(
-                    RunStatus.FAILED,
-                    OptionalInt.empty(),
-                    "shutdown",
-                    "Chime stopped before the target answered (shutdown grace period ran out)",
-                    null,
-                    0);
-          } catch (RuntimeException e) {
-            log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
-            outcome =
-                RunOutcome.failure(
-                    RunStatus.FAILED,
-                    OptionalInt.empty(),
-                    "internal_error",
-                    "Chime could not make the call: " + e,
-                    null,
-                    0);
-          }
-          try {
-            writer.submit(
-                new Completion(request.runId(), request.scheduleId(), outcome, clock.instant()));
-          } finally {
-            inFlight.decrementAndGet();
-          }
-        });
+    long startedNanos = System.nanoTime();
+    Instant startedAt = clock.instant();
+    Future<?> future =
+        calls.submit(
+            () -> {
+              RunOutcome outcome;
+              try {
+                outcome = dispatcher.call(request);
+              } catch (InterruptedException e) {
+                outcome =
+                    RunOutcome.failure(
+                        RunStatus.FAILED,
+                        OptionalInt.empty(),
+                        "shutdown",
+                        "Chime stopped the call before the target answered",
+                        null,
+                        Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+              } catch (RuntimeException e) {
+                log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
+                outcome =
+                    RunOutcome.failure(
+                        RunStatus.FAILED,
+                        OptionalInt.empty(),
+                        "internal_error",
+                        "Chime could not make the call: " + e,
+                        null,
+                        0);
+              }
+              try {
+                writer.submit(
+                    new Completion(
+                        call.ref(), outcome, clock.instant(), startedAt.plus(call.asyncTimeout())));
+              } finally {
+                running.remove(request.runId());
+                inFlight.decrementAndGet();
+              }
+            });
+    running.put(request.runId(), future);
+    if (future.isDone()) {
+      running.remove(request.runId());
+    }
+  }
+
+  /** Closes runs whose deadline passed (their node died, or an async target never reported). */
+  private void expireOverdue(Instant now) {
+    if (System.nanoTime() - nextExpiryNanos < 0) {
+      return;
+    }
+    nextExpiryNanos = System.nanoTime() + settings.poll().toNanos();
+    int closed = store.expireOverdue(now, settings.batchSize());
+    if (closed > 0) {
+      log.info("closed {} run(s) past their deadline as timeout", closed);
+    }
   }
 
   /** Waits until the next held instant, the next claim, or a wake; true if woken. */

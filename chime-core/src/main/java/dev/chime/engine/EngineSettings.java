@@ -1,5 +1,6 @@
 package dev.chime.engine;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,6 +13,9 @@ import java.util.Objects;
  * @param lease how long a claim stays this node's beyond the lookahead before others may take it
  * @param batchSize how many schedules (and queued runs) one claim takes at most
  * @param shutdownGrace how long in-flight calls may run on after a stop is asked
+ * @param callbackBase the base URL targets call back on ({@code <base>/api/v1/runs/<id>/complete})
+ * @param catchupPerSecond how many late fires (catching up after downtime) may go out per second
+ * @param tenantMaxRunning how many runs one tenant may have in flight at once
  */
 public record EngineSettings(
     String nodeId,
@@ -19,16 +23,38 @@ public record EngineSettings(
     Duration lookahead,
     Duration lease,
     int batchSize,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    URI callbackBase,
+    double catchupPerSecond,
+    int tenantMaxRunning) {
   public EngineSettings {
     Objects.requireNonNull(nodeId, "nodeId");
     positive("poll", poll);
     positive("lookahead", lookahead);
     positive("lease", lease);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(callbackBase, "callbackBase");
+    if (catchupPerSecond <= 0) {
+      throw new IllegalArgumentException(
+          "catchupPerSecond must be positive, got " + catchupPerSecond);
+    }
+    if (tenantMaxRunning < 1) {
+      throw new IllegalArgumentException(
+          "tenantMaxRunning must be at least 1, got " + tenantMaxRunning);
+    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
     }
+  }
+
+  /** The URL an async target reports the result of {@code runId} to. */
+  public URI callbackUrl(java.util.UUID runId) {
+    String base = callbackBase.toString();
+    return URI.create(
+        (base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
+            + "/api/v1/runs/"
+            + runId
+            + "/complete");
   }
 
   private static void positive(String name, Duration value) {

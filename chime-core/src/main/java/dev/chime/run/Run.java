@@ -24,6 +24,8 @@ public record Run(
     Optional<String> errorCode,
     Optional<String> errorMessage,
     Optional<String> responseExcerpt,
+    Optional<String> resultJson,
+    Optional<Instant> dueAt,
     String traceId,
     Instant createdAt) {
   public Run {
@@ -32,6 +34,97 @@ public record Run(
     Objects.requireNonNull(runKey, "runKey");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(scheduledAt, "scheduledAt");
+  }
+
+  /** A run that starts now: the first attempt of a scheduled instant. */
+  public static Run started(
+      String tenantId, UUID scheduleId, Instant scheduledAt, Instant now, String traceId) {
+    return new Run(
+        UUID.randomUUID(),
+        tenantId,
+        scheduleId,
+        runKey(scheduleId, scheduledAt),
+        1,
+        RunOrigin.SCHEDULE,
+        RunStatus.RUNNING,
+        scheduledAt,
+        Optional.of(now),
+        Optional.empty(),
+        OptionalLong.empty(),
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        traceId,
+        now);
+  }
+
+  /**
+   * A run that waits until {@code dueAt}: a run-now, a retry, or an instant queued behind another.
+   */
+  public static Run queued(
+      String tenantId,
+      UUID scheduleId,
+      String runKey,
+      int attempt,
+      RunOrigin origin,
+      Instant scheduledAt,
+      Instant dueAt,
+      Instant now,
+      String traceId) {
+    return new Run(
+        UUID.randomUUID(),
+        tenantId,
+        scheduleId,
+        runKey,
+        attempt,
+        origin,
+        RunStatus.QUEUED,
+        scheduledAt,
+        Optional.empty(),
+        Optional.empty(),
+        OptionalLong.empty(),
+        OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(dueAt),
+        traceId,
+        now);
+  }
+
+  /** An instant that is recorded but never sent, with why. */
+  public static Run skipped(
+      String tenantId,
+      UUID scheduleId,
+      Instant scheduledAt,
+      Instant now,
+      String errorCode,
+      String errorMessage,
+      String traceId) {
+    return new Run(
+        UUID.randomUUID(),
+        tenantId,
+        scheduleId,
+        runKey(scheduleId, scheduledAt),
+        1,
+        RunOrigin.SCHEDULE,
+        RunStatus.SKIPPED,
+        scheduledAt,
+        Optional.empty(),
+        Optional.of(now),
+        OptionalLong.empty(),
+        OptionalInt.empty(),
+        Optional.of(errorCode),
+        Optional.of(errorMessage),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        traceId,
+        now);
   }
 
   /**

@@ -1,22 +1,59 @@
 package dev.chime.run;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
-/** How one call to a target ended, as the run records it. */
+/**
+ * How one call to a target ended, as the run records it. A call the target accepted for later (202)
+ * keeps the run {@code RUNNING} until the target reports back or the deadline passes.
+ */
 public record RunOutcome(
     RunStatus status,
     OptionalInt httpStatus,
     Optional<String> errorCode,
     Optional<String> errorMessage,
     Optional<String> responseExcerpt,
-    long durationMs) {
+    long durationMs,
+    Optional<Duration> retryAfter,
+    Optional<String> resultJson) {
+  private static final Set<String> RETRIED_CODES =
+      Set.of(
+          "timeout",
+          "connection_refused",
+          "unknown_host",
+          "io_error",
+          "shutdown",
+          "deadline",
+          "reported_failure");
+
   public RunOutcome {
     Objects.requireNonNull(status, "status");
-    if (!status.isFinal()) {
-      throw new IllegalArgumentException("an outcome has a final status, got " + status);
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    Objects.requireNonNull(resultJson, "resultJson");
+    if (!status.isFinal() && status != RunStatus.RUNNING) {
+      throw new IllegalArgumentException("an outcome is final or accepted, got " + status);
     }
+  }
+
+  public RunOutcome(
+      RunStatus status,
+      OptionalInt httpStatus,
+      Optional<String> errorCode,
+      Optional<String> errorMessage,
+      Optional<String> responseExcerpt,
+      long durationMs) {
+    this(
+        status,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        responseExcerpt,
+        durationMs,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public static RunOutcome success(int httpStatus, String excerpt, long durationMs) {
@@ -27,6 +64,63 @@ public record RunOutcome(
         Optional.empty(),
         Optional.ofNullable(excerpt),
         durationMs);
+  }
+
+  /** The target answered 202 Accepted: it will report the result on the callback URL. */
+  public static RunOutcome accepted(String excerpt, long durationMs) {
+    return new RunOutcome(
+        RunStatus.RUNNING,
+        OptionalInt.of(202),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.ofNullable(excerpt),
+        durationMs);
+  }
+
+  public boolean isAccepted() {
+    return status == RunStatus.RUNNING;
+  }
+
+  public RunOutcome withRetryAfter(Optional<Duration> value) {
+    return new RunOutcome(
+        status,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        responseExcerpt,
+        durationMs,
+        value,
+        resultJson);
+  }
+
+  public RunOutcome withResult(Optional<String> value) {
+    return new RunOutcome(
+        status,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        responseExcerpt,
+        durationMs,
+        retryAfter,
+        value);
+  }
+
+  /**
+   * Whether another attempt may help: a 5xx, 408 or 429 answer, a timeout, a network error, or a
+   * failure an async target reported. Any other 4xx is final, as is a success or a cancel.
+   */
+  public boolean retryable() {
+    if (status == RunStatus.TIMEOUT) {
+      return true;
+    }
+    if (status != RunStatus.FAILED) {
+      return false;
+    }
+    if (httpStatus.isPresent() && errorCode.equals(Optional.of("http_status"))) {
+      int code = httpStatus.getAsInt();
+      return code >= 500 || code == 408 || code == 429;
+    }
+    return errorCode.map(RETRIED_CODES::contains).orElse(false);
   }
 
   public static RunOutcome failure(

@@ -15,16 +15,19 @@ public enum RunStatus {
   SUCCESS,
   FAILED,
   TIMEOUT,
-  CANCELLED;
+  CANCELLED,
+  /** Never sent: the instant was missed outside the catch-up window, or fell on an overlap. */
+  SKIPPED;
 
   private static final Map<RunStatus, Set<RunStatus>> ALLOWED =
       Map.of(
-          QUEUED, EnumSet.of(RUNNING, CANCELLED),
+          QUEUED, EnumSet.of(RUNNING, CANCELLED, SKIPPED),
           RUNNING, EnumSet.of(SUCCESS, FAILED, TIMEOUT, CANCELLED),
           SUCCESS, EnumSet.noneOf(RunStatus.class),
           FAILED, EnumSet.noneOf(RunStatus.class),
           TIMEOUT, EnumSet.noneOf(RunStatus.class),
-          CANCELLED, EnumSet.noneOf(RunStatus.class));
+          CANCELLED, EnumSet.noneOf(RunStatus.class),
+          SKIPPED, EnumSet.noneOf(RunStatus.class));
 
   /** The name used in the API and the database. */
   public String wireName() {

@@ -6,8 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** An HTTP request Chime makes when a schedule fires; the schedule's payload is its JSON body. */
-public record HttpTarget(String method, URI url, Map<String, String> headers, Duration timeout) {
+/**
+ * An HTTP request Chime makes when a schedule fires; the schedule's payload is its JSON body.
+ * {@code timeout} bounds the call; a target that answers 202 Accepted finishes the run later by
+ * calling back, within {@code asyncTimeout} of the start.
+ */
+public record HttpTarget(
+    String method, URI url, Map<String, String> headers, Duration timeout, Duration asyncTimeout) {
   /** The methods a target may use. GET and HEAD go out without a body. */
   public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
@@ -15,6 +20,7 @@ public record HttpTarget(String method, URI url, Map<String, String> headers, Du
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(asyncTimeout, "asyncTimeout");
     headers = Map.copyOf(headers);
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("unsupported method " + method);

@@ -13,7 +13,17 @@ public record Schedule(
     Optional<Instant> nextFireAt,
     Optional<Instant> lastFireAt,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Health health) {
+  /**
+   * How the schedule has been doing: failures in a row (final ones, after retries), the status of
+   * its last finished run, and why Chime disabled it, if it did.
+   */
+  public record Health(
+      int consecutiveFailures, Optional<String> lastStatus, Optional<String> disabledReason) {
+    public static final Health NEW = new Health(0, Optional.empty(), Optional.empty());
+  }
+
   public Schedule {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenantId, "tenantId");
@@ -22,5 +32,6 @@ public record Schedule(
     Objects.requireNonNull(lastFireAt, "lastFireAt");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(health, "health");
   }
 }

@@ -34,11 +34,31 @@ public final class ScheduleJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private static final Set<String> SPEC_FIELDS =
-      Set.of("name", "description", "enabled", "trigger", "target", "payload");
+      Set.of(
+          "name",
+          "description",
+          "enabled",
+          "trigger",
+          "target",
+          "payload",
+          PolicyJson.RETRY_POLICY,
+          PolicyJson.CATCHUP_WINDOW_S,
+          PolicyJson.MAX_CONCURRENCY,
+          PolicyJson.OVERLAP_POLICY,
+          PolicyJson.AUTO_DISABLE_AFTER);
 
   /** Fields a client may echo back from a GET; they are ignored on input. */
   private static final Set<String> READ_ONLY_FIELDS =
-      Set.of("id", "tenant_id", "next_fire_at", "last_fire_at", "created_at", "updated_at");
+      Set.of(
+          "id",
+          "tenant_id",
+          "next_fire_at",
+          "last_fire_at",
+          "created_at",
+          "updated_at",
+          "consecutive_failures",
+          "last_status",
+          "disabled_reason");
 
   private static final Set<String> FORBIDDEN_HEADERS =
       Set.of(
@@ -69,6 +89,8 @@ public final class ScheduleJson {
   public static final int CRON_MAX = 200;
   public static final long DEFAULT_TIMEOUT_MS = 30_000;
   public static final long MAX_TIMEOUT_MS = 600_000;
+  public static final long DEFAULT_ASYNC_TIMEOUT_S = 3_600;
+  public static final long MAX_ASYNC_TIMEOUT_S = 7 * 86_400;
 
   private ScheduleJson() {}
 
@@ -115,9 +137,16 @@ public final class ScheduleJson {
     }
     JsonNode payload = body.get("payload");
     String payloadJson = payload == null ? "null" : write(payload);
+    RunPolicy policy = PolicyJson.read(body, errors);
     errors.throwIfAny();
     return new ScheduleSpec(
-        name, description == null ? "" : description, enabled, trigger, target, payloadJson);
+        name,
+        description == null ? "" : description,
+        enabled,
+        trigger,
+        target,
+        payloadJson,
+        policy);
   }
 
   /** Reads a trigger; the {@code path} names it in errors. */
@@ -206,7 +235,8 @@ public final class ScheduleJson {
       errors.add(path, "must be an object such as {\"type\":\"http\",\"url\":\"https://...\"}");
       return null;
     }
-    onlyFields(node, path, errors, "type", "method", "url", "headers", "timeout_ms");
+    onlyFields(
+        node, path, errors, "type", "method", "url", "headers", "timeout_ms", "async_timeout_s");
     String type = optionalText(node, "type", path + ".type", 20, errors);
     if (type != null && !type.equals("http")) {
       errors.add(path + ".type", "must be http; got '" + type + "'");
@@ -232,23 +262,29 @@ public final class ScheduleJson {
     if (headersNode != null && !headersNode.isNull()) {
       readHeaders(headersNode, path + ".headers", headers, errors);
     }
-    long timeoutMs = DEFAULT_TIMEOUT_MS;
-    JsonNode timeoutNode = node.get("timeout_ms");
-    if (timeoutNode != null && !timeoutNode.isNull()) {
-      if (!timeoutNode.isIntegralNumber() || !timeoutNode.canConvertToLong()) {
-        errors.add(path + ".timeout_ms", "must be a whole number of milliseconds");
-      } else if (timeoutNode.longValue() < 1 || timeoutNode.longValue() > MAX_TIMEOUT_MS) {
-        errors.add(
+    long timeoutMs =
+        PolicyJson.wholeNumber(
+            node,
+            "timeout_ms",
             path + ".timeout_ms",
-            "must be between 1 and " + MAX_TIMEOUT_MS + ", got " + timeoutNode.longValue());
-      } else {
-        timeoutMs = timeoutNode.longValue();
-      }
-    }
+            1,
+            MAX_TIMEOUT_MS,
+            DEFAULT_TIMEOUT_MS,
+            errors);
+    long asyncTimeoutS =
+        PolicyJson.wholeNumber(
+            node,
+            "async_timeout_s",
+            path + ".async_timeout_s",
+            1,
+            MAX_ASYNC_TIMEOUT_S,
+            DEFAULT_ASYNC_TIMEOUT_S,
+            errors);
     if (method == null || url == null) {
       return null;
     }
-    return new HttpTarget(method, url, headers, Duration.ofMillis(timeoutMs));
+    return new HttpTarget(
+        method, url, headers, Duration.ofMillis(timeoutMs), Duration.ofSeconds(asyncTimeoutS));
   }
 
   private static URI readUrl(String text, String path, Errors errors) {
@@ -331,6 +367,7 @@ public final class ScheduleJson {
     ObjectNode headers = node.putObject("headers");
     new java.util.TreeMap<>(target.headers()).forEach(headers::put);
     node.put("timeout_ms", target.timeout().toMillis());
+    node.put("async_timeout_s", target.asyncTimeout().toSeconds());
     return node;
   }
 
@@ -427,6 +464,10 @@ public final class ScheduleJson {
 
     public boolean isEmpty() {
       return list.isEmpty();
+    }
+
+    public int size() {
+      return list.size();
     }
 
     public void throwIfAny() {

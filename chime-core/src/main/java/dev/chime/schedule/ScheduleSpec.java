@@ -12,16 +12,18 @@ public record ScheduleSpec(
     boolean enabled,
     Trigger trigger,
     HttpTarget target,
-    String payloadJson) {
+    String payloadJson,
+    RunPolicy policy) {
   public ScheduleSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(payloadJson, "payloadJson");
+    Objects.requireNonNull(policy, "policy");
   }
 
   public ScheduleSpec withEnabled(boolean value) {
-    return new ScheduleSpec(name, description, value, trigger, target, payloadJson);
+    return new ScheduleSpec(name, description, value, trigger, target, payloadJson, policy);
   }
 }

@@ -7,27 +7,31 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The engine's statements: claim due work in batches, mark fires started, write outcomes. Every
- * write that follows a claim is fenced by the lease epoch the claim returned; a write that has lost
- * its lease changes nothing and is reported as not done, never thrown.
+ * The engine's statements: claim due work in batches, start fires, write outcomes, close runs past
+ * their deadline. Every write that follows a claim is fenced by the lease epoch the claim returned;
+ * a write that has lost its lease changes nothing and is reported as not done.
  */
 public final class EngineStore {
   private final Database db;
   private final Dialect dialect;
+  private final Finisher finisher;
 
   public EngineStore(Database db) {
     this.db = db;
     this.dialect = db.dialect();
+    this.finisher = new Finisher(dialect);
   }
 
   /** A schedule whose next fire this node now holds. */
@@ -37,34 +41,62 @@ public final class EngineStore {
       String triggerJson,
       String targetJson,
       String payloadJson,
+      String policyJson,
       Instant nextFireAt,
       long leaseEpoch) {}
 
-  /** A queued run (run-now) this node now holds. */
+  /** A queued run (run-now, retry, an instant waiting behind another) this node now holds. */
   public record ClaimedRun(
-      UUID runId,
-      UUID scheduleId,
-      String tenantId,
-      String runKey,
-      int attempt,
-      Instant scheduledAt,
+      RunRef ref,
+      Instant dueAt,
       String traceId,
       String targetJson,
       String payloadJson,
       long leaseEpoch) {}
 
-  /** The start of a scheduled fire: the run to record and where the schedule goes next. */
+  /** A run that starts now, with its deadline and the hash of its callback token. */
+  public record StartedRun(Run run, Instant deadlineAt, String callbackTokenHash) {}
+
+  /**
+   * What starting one scheduled fire writes: the schedule moves to {@code nextFireAt}; a run may
+   * start; runs may be recorded without being sent (skipped, or queued behind another); with {@code
+   * cancelRunning} the schedule's runs in flight are cancelled first.
+   */
   public record ScheduleStart(
-      UUID scheduleId, long leaseEpoch, Optional<Instant> nextFireAt, Run run) {}
+      UUID scheduleId,
+      long leaseEpoch,
+      Optional<Instant> nextFireAt,
+      Instant lastFireAt,
+      Optional<StartedRun> start,
+      List<Run> recorded,
+      boolean cancelRunning) {
+    public ScheduleStart {
+      recorded = List.copyOf(recorded);
+    }
+  }
 
-  /** The start of a claimed queued run. */
-  public record RunStart(UUID runId, long leaseEpoch) {}
+  /** A claimed queued run that starts now. */
+  public record RunStart(
+      UUID runId, long leaseEpoch, Instant deadlineAt, String callbackTokenHash) {}
 
-  /** A finished call. */
-  public record Completion(UUID runId, UUID scheduleId, RunOutcome outcome, Instant finishedAt) {}
+  /** A claimed queued run that must wait longer (its schedule is at its concurrency limit). */
+  public record RunDeferral(UUID runId, long leaseEpoch, Instant dueAt) {}
+
+  /** Which runs started, and which runs in flight were cancelled to make room. */
+  public record StartResult(Set<UUID> started, Set<UUID> cancelled) {}
+
+  /** A finished or accepted call. An accepted one keeps running until {@code asyncDeadline}. */
+  public record Completion(
+      RunRef run, RunOutcome outcome, Instant finishedAt, Instant asyncDeadline) {}
+
+  /** Runs of one schedule now running, and now queued. */
+  public record Active(int running, int queued) {
+    static final Active NONE = new Active(0, 0);
+  }
 
   private static final String SCHEDULE_CLAIM_COLUMNS =
-      "id, tenant_id, trigger_json, target_json, payload_json, next_fire_at, lease_epoch";
+      "id, tenant_id, trigger_json, target_json, payload_json, policy_json, next_fire_at,"
+          + " lease_epoch";
 
   /**
    * Claims up to {@code limit} enabled schedules due by {@code dueBy} whose lease is free or ran
@@ -104,20 +136,12 @@ public final class EngineStore {
             select.setInt(3, limit);
             selected = readClaimedSchedules(select, 1);
           }
-          if (!selected.isEmpty()) {
-            try (PreparedStatement lease =
-                connection.prepareStatement(
-                    "UPDATE schedules SET lease_owner = ?, lease_until = ?,"
-                        + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
-              for (ClaimedSchedule claimed : selected) {
-                lease.setString(1, owner);
-                dialect.setInstant(lease, 2, leaseUntil);
-                lease.setString(3, claimed.id().toString());
-                lease.addBatch();
-              }
-              lease.executeBatch();
-            }
-          }
+          lease(
+              connection,
+              "schedules",
+              owner,
+              leaseUntil,
+              selected.stream().map(ClaimedSchedule::id).toList());
           return selected;
         });
   }
@@ -134,11 +158,34 @@ public final class EngineStore {
                 rows.getString("trigger_json"),
                 rows.getString("target_json"),
                 rows.getString("payload_json"),
+                rows.getString("policy_json"),
                 dialect.getInstant(rows, "next_fire_at").orElseThrow(),
                 rows.getLong("lease_epoch") + epochBump));
       }
     }
     return result;
+  }
+
+  private void lease(
+      Connection connection, String table, String owner, Instant leaseUntil, List<UUID> ids)
+      throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE "
+                + table
+                + " SET lease_owner = ?, lease_until = ?,"
+                + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
+      for (UUID id : ids) {
+        lease.setString(1, owner);
+        dialect.setInstant(lease, 2, leaseUntil);
+        lease.setString(3, id.toString());
+        lease.addBatch();
+      }
+      lease.executeBatch();
+    }
   }
 
   /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
@@ -149,12 +196,13 @@ public final class EngineStore {
           List<ClaimedRun> selected = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT r.id, r.schedule_id, r.tenant_id, r.run_key, r.attempt, r.scheduled_at,"
-                      + " r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
+                  "SELECT "
+                      + Finisher.CLOSING_COLUMNS
+                      + ", r.due_at, r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
                       + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
-                      + " WHERE r.status = 'queued' AND r.scheduled_at <= ?"
+                      + " WHERE r.status = 'queued' AND r.due_at <= ?"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?)"
-                      + " ORDER BY r.scheduled_at LIMIT ?"
+                      + " ORDER BY r.due_at LIMIT ?"
                       + (dialect == Dialect.POSTGRESQL
                           ? " FOR UPDATE OF r SKIP LOCKED"
                           : dialect.forUpdateSkipLocked()))) {
@@ -165,12 +213,8 @@ public final class EngineStore {
               while (rows.next()) {
                 selected.add(
                     new ClaimedRun(
-                        UUID.fromString(rows.getString("id")),
-                        UUID.fromString(rows.getString("schedule_id")),
-                        rows.getString("tenant_id"),
-                        rows.getString("run_key"),
-                        rows.getInt("attempt"),
-                        dialect.getInstant(rows, "scheduled_at").orElseThrow(),
+                        finisher.readRunRef(rows),
+                        dialect.getInstant(rows, "due_at").orElseThrow(),
                         rows.getString("trace_id"),
                         rows.getString("target_json"),
                         rows.getString("payload_json"),
@@ -178,73 +222,128 @@ public final class EngineStore {
               }
             }
           }
-          if (!selected.isEmpty()) {
-            try (PreparedStatement lease =
-                connection.prepareStatement(
-                    "UPDATE runs SET lease_owner = ?, lease_until = ?,"
-                        + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
-              for (ClaimedRun claimed : selected) {
-                lease.setString(1, owner);
-                dialect.setInstant(lease, 2, leaseUntil);
-                lease.setString(3, claimed.runId().toString());
-                lease.addBatch();
-              }
-              lease.executeBatch();
-            }
-          }
+          lease(
+              connection,
+              "runs",
+              owner,
+              leaseUntil,
+              selected.stream().map(c -> c.ref().runId()).toList());
           return selected;
         });
   }
 
+  /** How many runs each schedule has running and queued now. */
+  public Map<UUID, Active> activeRuns(Collection<UUID> scheduleIds) {
+    if (scheduleIds.isEmpty()) {
+      return Map.of();
+    }
+    return db.inTransaction(
+        connection -> {
+          Map<UUID, Active> result = new HashMap<>();
+          try (PreparedStatement count =
+              connection.prepareStatement(
+                  "SELECT schedule_id, status, COUNT(*) AS n FROM runs WHERE schedule_id IN ("
+                      + placeholders(scheduleIds.size())
+                      + ") AND status IN ('running', 'queued') GROUP BY schedule_id, status")) {
+            int i = 1;
+            for (UUID id : scheduleIds) {
+              count.setString(i++, id.toString());
+            }
+            try (ResultSet rows = count.executeQuery()) {
+              while (rows.next()) {
+                UUID id = UUID.fromString(rows.getString("schedule_id"));
+                int n = rows.getInt("n");
+                Active now = result.getOrDefault(id, Active.NONE);
+                result.put(
+                    id,
+                    rows.getString("status").equals("running")
+                        ? new Active(n, now.queued())
+                        : new Active(now.running(), n));
+              }
+            }
+          }
+          return result;
+        });
+  }
+
+  /** How many runs each tenant has running now. */
+  public Map<String, Integer> runningByTenant(Collection<String> tenantIds) {
+    if (tenantIds.isEmpty()) {
+      return Map.of();
+    }
+    return db.inTransaction(
+        connection -> {
+          Map<String, Integer> result = new HashMap<>();
+          try (PreparedStatement count =
+              connection.prepareStatement(
+                  "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
+                      + " AND tenant_id IN ("
+                      + placeholders(tenantIds.size())
+                      + ") GROUP BY tenant_id")) {
+            int i = 1;
+            for (String id : tenantIds) {
+              count.setString(i++, id);
+            }
+            try (ResultSet rows = count.executeQuery()) {
+              while (rows.next()) {
+                result.put(rows.getString("tenant_id"), rows.getInt("n"));
+              }
+            }
+          }
+          return result;
+        });
+  }
+
   /**
-   * Marks fires as started, all in one transaction: each scheduled fire records its run as running
-   * and moves its schedule to the next fire; each queued run becomes running. Returns the ids of
-   * the runs that may now be dispatched; a fire whose lease was lost (the schedule was changed,
-   * disabled, deleted or taken over) is left out and must not be sent.
+   * Starts fires, all in one transaction. Each scheduled fire moves its schedule on and writes its
+   * runs; each queued run becomes running or waits longer. A fire whose lease was lost (the
+   * schedule was changed, disabled, deleted or taken over) writes nothing and is left out of the
+   * result: it must not be sent.
    */
-  public Set<UUID> start(
-      String owner, List<ScheduleStart> scheduleStarts, List<RunStart> runStarts, Instant now) {
+  public StartResult start(
+      String owner,
+      List<ScheduleStart> scheduleStarts,
+      List<RunStart> runStarts,
+      List<RunDeferral> deferrals,
+      Instant now) {
     return db.inTransaction(
         connection -> {
           Set<UUID> started = new HashSet<>();
-          if (!scheduleStarts.isEmpty()) {
-            List<Run> runs = new ArrayList<>();
-            try (PreparedStatement advance =
-                connection.prepareStatement(
-                    "UPDATE schedules SET next_fire_at = ?, last_fire_at = ?, lease_owner = NULL,"
-                        + " lease_until = NULL WHERE id = ? AND lease_owner = ?"
-                        + " AND lease_epoch = ? AND enabled = TRUE")) {
-              for (ScheduleStart start : scheduleStarts) {
-                dialect.setInstant(advance, 1, start.nextFireAt().orElse(null));
-                dialect.setInstant(advance, 2, start.run().scheduledAt());
-                advance.setString(3, start.scheduleId().toString());
-                advance.setString(4, owner);
-                advance.setLong(5, start.leaseEpoch());
-                advance.addBatch();
-              }
-              int[] counts = advance.executeBatch();
-              for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0 || counts[i] == PreparedStatement.SUCCESS_NO_INFO) {
-                  runs.add(scheduleStarts.get(i).run());
-                }
-              }
+          Set<UUID> cancelled = new HashSet<>();
+          List<ScheduleStart> kept = advance(connection, owner, scheduleStarts);
+          List<RunStore.NewRun> inserts = new ArrayList<>();
+          for (ScheduleStart start : kept) {
+            if (start.cancelRunning()) {
+              cancelled.addAll(cancelRunning(connection, start.scheduleId(), now));
             }
-            if (!runs.isEmpty()) {
-              RunStore.insert(connection, dialect, runs);
-              runs.forEach(run -> started.add(run.id()));
-            }
+            start.recorded().forEach(run -> inserts.add(RunStore.NewRun.of(run)));
+            start
+                .start()
+                .ifPresent(
+                    s -> {
+                      inserts.add(
+                          new RunStore.NewRun(
+                              s.run(),
+                              Optional.of(s.deadlineAt()),
+                              Optional.of(s.callbackTokenHash())));
+                      started.add(s.run().id());
+                    });
           }
+          RunStore.insert(connection, dialect, inserts);
           if (!runStarts.isEmpty()) {
             try (PreparedStatement begin =
                 connection.prepareStatement(
-                    "UPDATE runs SET status = 'running', started_at = ?, lease_owner = NULL,"
-                        + " lease_until = NULL WHERE id = ? AND status = 'queued'"
-                        + " AND lease_owner = ? AND lease_epoch = ?")) {
+                    "UPDATE runs SET status = 'running', started_at = ?, deadline_at = ?,"
+                        + " callback_token_hash = ?, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
+                        + " AND lease_epoch = ?")) {
               for (RunStart start : runStarts) {
                 dialect.setInstant(begin, 1, now);
-                begin.setString(2, start.runId().toString());
-                begin.setString(3, owner);
-                begin.setLong(4, start.leaseEpoch());
+                dialect.setInstant(begin, 2, start.deadlineAt());
+                begin.setString(3, start.callbackTokenHash());
+                begin.setString(4, start.runId().toString());
+                begin.setString(5, owner);
+                begin.setLong(6, start.leaseEpoch());
                 begin.addBatch();
               }
               int[] counts = begin.executeBatch();
@@ -255,13 +354,88 @@ public final class EngineStore {
               }
             }
           }
-          return started;
+          if (!deferrals.isEmpty()) {
+            try (PreparedStatement defer =
+                connection.prepareStatement(
+                    "UPDATE runs SET due_at = ?, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
+                        + " AND lease_epoch = ?")) {
+              for (RunDeferral deferral : deferrals) {
+                dialect.setInstant(defer, 1, deferral.dueAt());
+                defer.setString(2, deferral.runId().toString());
+                defer.setString(3, owner);
+                defer.setLong(4, deferral.leaseEpoch());
+                defer.addBatch();
+              }
+              defer.executeBatch();
+            }
+          }
+          return new StartResult(started, cancelled);
         });
   }
 
+  /** Moves each schedule to its next fire, fenced by its lease; returns those that moved. */
+  private List<ScheduleStart> advance(
+      Connection connection, String owner, List<ScheduleStart> starts) throws SQLException {
+    if (starts.isEmpty()) {
+      return List.of();
+    }
+    List<ScheduleStart> kept = new ArrayList<>();
+    try (PreparedStatement advance =
+        connection.prepareStatement(
+            "UPDATE schedules SET next_fire_at = ?, last_fire_at = ?, lease_owner = NULL,"
+                + " lease_until = NULL WHERE id = ? AND lease_owner = ?"
+                + " AND lease_epoch = ? AND enabled = TRUE")) {
+      for (ScheduleStart start : starts) {
+        dialect.setInstant(advance, 1, start.nextFireAt().orElse(null));
+        dialect.setInstant(advance, 2, start.lastFireAt());
+        advance.setString(3, start.scheduleId().toString());
+        advance.setString(4, owner);
+        advance.setLong(5, start.leaseEpoch());
+        advance.addBatch();
+      }
+      int[] counts = advance.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] > 0 || counts[i] == PreparedStatement.SUCCESS_NO_INFO) {
+          kept.add(starts.get(i));
+        }
+      }
+    }
+    return kept;
+  }
+
+  private List<UUID> cancelRunning(Connection connection, UUID scheduleId, Instant now)
+      throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT id FROM runs WHERE schedule_id = ? AND status = 'running' FOR UPDATE")) {
+      select.setString(1, scheduleId.toString());
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          ids.add(UUID.fromString(rows.getString("id")));
+        }
+      }
+    }
+    try (PreparedStatement cancel =
+        connection.prepareStatement(
+            "UPDATE runs SET status = 'cancelled', finished_at = ?, error_code = 'overlap',"
+                + " error_message = 'cancelled by a newer fire (overlap_policy cancel_running)',"
+                + " callback_token_hash = NULL WHERE id = ? AND status = 'running'")) {
+      for (UUID id : ids) {
+        dialect.setInstant(cancel, 1, now);
+        cancel.setString(2, id.toString());
+        cancel.addBatch();
+      }
+      cancel.executeBatch();
+    }
+    return ids;
+  }
+
   /**
-   * Writes finished calls, all in one transaction. A {@code once} schedule whose fire succeeded is
-   * disabled, unless it was given a new instant meanwhile.
+   * Writes finished calls, all in one transaction, applying each schedule's policies (retries,
+   * failure streak, switching off). A call the target accepted (202) stays running, now with the
+   * longer async deadline.
    */
   public void complete(List<Completion> completions) {
     if (completions.isEmpty()) {
@@ -269,54 +443,70 @@ public final class EngineStore {
     }
     db.inTransaction(
         connection -> {
-          List<UUID> succeeded = new ArrayList<>();
-          try (PreparedStatement finish =
-              connection.prepareStatement(
-                  "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, http_status = ?,"
-                      + " error_code = ?, error_message = ?, response_excerpt = ?"
-                      + " WHERE id = ? AND status = 'running'")) {
-            for (Completion completion : completions) {
-              RunOutcome outcome = completion.outcome();
-              RunStatus.RUNNING.checkMove(outcome.status());
-              finish.setString(1, outcome.status().wireName());
-              dialect.setInstant(finish, 2, completion.finishedAt());
-              finish.setLong(3, outcome.durationMs());
-              if (outcome.httpStatus().isPresent()) {
-                finish.setInt(4, outcome.httpStatus().getAsInt());
-              } else {
-                finish.setNull(4, Types.INTEGER);
+          for (Completion completion : completions) {
+            RunOutcome outcome = completion.outcome();
+            if (outcome.isAccepted()) {
+              try (PreparedStatement accepted =
+                  connection.prepareStatement(
+                      "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
+                          + " deadline_at = ? WHERE id = ? AND status = 'running'")) {
+                accepted.setLong(1, outcome.durationMs());
+                accepted.setString(2, outcome.responseExcerpt().orElse(null));
+                dialect.setInstant(accepted, 3, completion.asyncDeadline());
+                accepted.setString(4, completion.run().runId().toString());
+                accepted.executeUpdate();
               }
-              finish.setString(5, outcome.errorCode().orElse(null));
-              finish.setString(6, outcome.errorMessage().map(EngineStore::clip).orElse(null));
-              finish.setString(7, outcome.responseExcerpt().orElse(null));
-              finish.setString(8, completion.runId().toString());
-              finish.addBatch();
-              if (outcome.status() == RunStatus.SUCCESS) {
-                succeeded.add(completion.scheduleId());
-              }
+            } else {
+              finisher.finish(connection, completion.run(), outcome, completion.finishedAt());
             }
-            finish.executeBatch();
-          }
-          if (!succeeded.isEmpty()) {
-            disableSpentOnce(connection, succeeded, completions.get(0).finishedAt());
           }
           return null;
         });
   }
 
-  private void disableSpentOnce(Connection connection, List<UUID> scheduleIds, Instant now)
-      throws SQLException {
-    try (PreparedStatement disable =
-        connection.prepareStatement(
-            "UPDATE schedules SET enabled = FALSE, updated_at = ? WHERE id = ?"
-                + " AND trigger_type = 'once' AND next_fire_at IS NULL AND enabled = TRUE")) {
-      for (UUID id : scheduleIds) {
-        dialect.setInstant(disable, 1, now);
-        disable.setString(2, id.toString());
-        disable.addBatch();
-      }
-      disable.executeBatch();
-    }
+  /**
+   * Closes, as {@code timeout}, running runs whose deadline passed before {@code now}: their node
+   * died mid-call, or an async target never reported. Each is retried by its policy. Returns how
+   * many were closed.
+   */
+  public int expireOverdue(Instant now, int limit) {
+    return db.inTransaction(
+        connection -> {
+          List<RunRef> overdue = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + Finisher.CLOSING_COLUMNS
+                      + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+                      + " WHERE r.status = 'running' AND r.deadline_at < ?"
+                      + " ORDER BY r.deadline_at LIMIT ?"
+                      + (dialect == Dialect.POSTGRESQL
+                          ? " FOR UPDATE OF r SKIP LOCKED"
+                          : dialect.forUpdateSkipLocked()))) {
+            dialect.setInstant(select, 1, now);
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                overdue.add(finisher.readRunRef(rows));
+              }
+            }
+          }
+          for (RunRef run : overdue) {
+            finisher.finish(
+                connection,
+                run,
+                RunOutcome.failure(
+                    RunStatus.TIMEOUT,
+                    java.util.OptionalInt.empty(),
+                    "deadline",
+                    "no result by the run's deadline: the node running it stopped, or an async"
+                        + " target never reported back",
+                    null,
+                    0),
+                now);
+          }
+          return overdue.size();
+        });
   }
 
   /** Gives back every lease {@code owner} holds on work it has not started. */
@@ -342,7 +532,7 @@ public final class EngineStore {
         });
   }
 
-  private static String clip(String message) {
-    return message.length() <= 2000 ? message : message.substring(0, 1997) + "...";
+  private static String placeholders(int count) {
+    return String.join(",", java.util.Collections.nCopies(count, "?"));
   }
 }

@@ -1,13 +1,16 @@
 package dev.chime.store;
 
 import dev.chime.ConflictException;
+import dev.chime.NotFoundException;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
+import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,14 +23,150 @@ public final class RunStore {
   static final String COLUMNS =
       "id, tenant_id, schedule_id, run_key, attempt, origin, status, scheduled_at, started_at,"
           + " finished_at, duration_ms, http_status, error_code, error_message, response_excerpt,"
-          + " trace_id, created_at";
+          + " result_json, due_at, trace_id, created_at";
 
   private final Database db;
   private final Dialect dialect;
+  private final Finisher finisher;
 
   public RunStore(Database db) {
     this.db = db;
     this.dialect = db.dialect();
+    this.finisher = new Finisher(dialect);
+  }
+
+  /** What an async target's report did. */
+  public enum CallbackResult {
+    /** The run is closed with the reported result. */
+    COMPLETED,
+    /** The token is wrong, already used, or the run is no longer running. */
+    FORBIDDEN,
+    /** No such run. */
+    NOT_FOUND
+  }
+
+  /**
+   * Closes a running run with what its async target reported, if {@code tokenHash} is the hash of
+   * the run's one-run callback token. The token works once: closing the run clears it.
+   */
+  public CallbackResult completeByCallback(
+      UUID runId, String tokenHash, RunOutcome outcome, Instant now) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + Finisher.CLOSING_COLUMNS
+                      + ", r.status, r.callback_token_hash FROM runs r"
+                      + " JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
+                      + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF r" : " FOR UPDATE"))) {
+            select.setString(1, runId.toString());
+            try (ResultSet rows = select.executeQuery()) {
+              if (!rows.next()) {
+                return CallbackResult.NOT_FOUND;
+              }
+              String stored = rows.getString("callback_token_hash");
+              if (!rows.getString("status").equals("running")
+                  || stored == null
+                  || !java.security.MessageDigest.isEqual(
+                      stored.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                      tokenHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+                return CallbackResult.FORBIDDEN;
+              }
+              RunRef ref = finisher.readRunRef(rows);
+              return finisher.finish(connection, ref, outcome, now) == Finisher.Result.NOT_RUNNING
+                  ? CallbackResult.FORBIDDEN
+                  : CallbackResult.COMPLETED;
+            }
+          }
+        });
+  }
+
+  /**
+   * Cancels a queued run, or a running one whose target accepted it for later (202). A call in
+   * progress cannot be taken back: that is a conflict.
+   */
+  public Run cancel(String tenantId, UUID runId, Instant now) {
+    Run run =
+        get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
+    boolean asyncRunning =
+        run.status() == RunStatus.RUNNING && run.httpStatus().equals(OptionalInt.of(202));
+    if (run.status() != RunStatus.QUEUED && !asyncRunning) {
+      throw new ConflictException(
+          "",
+          "run "
+              + runId
+              + " is "
+              + run.status().wireName()
+              + (run.status() == RunStatus.RUNNING
+                  ? "; a call in progress cannot be cancelled, it ends by its timeout"
+                  : "; only a queued run or an accepted (202) running one can be cancelled"));
+    }
+    boolean done =
+        db.inTransaction(
+            connection -> {
+              try (PreparedStatement cancel =
+                  connection.prepareStatement(
+                      "UPDATE runs SET status = 'cancelled', finished_at = ?,"
+                          + " error_code = 'cancelled', error_message = 'cancelled by a user',"
+                          + " callback_token_hash = NULL, lease_owner = NULL, lease_until = NULL"
+                          + " WHERE id = ? AND tenant_id = ? AND status = ?")) {
+                dialect.setInstant(cancel, 1, now);
+                cancel.setString(2, runId.toString());
+                cancel.setString(3, tenantId);
+                cancel.setString(4, run.status().wireName());
+                return cancel.executeUpdate() == 1;
+              }
+            });
+    if (!done) {
+      throw new ConflictException("", "run " + runId + " changed meanwhile; read it again");
+    }
+    return get(tenantId, runId).orElseThrow();
+  }
+
+  /**
+   * Queues a new attempt, due now, at the same instant as a run that failed, timed out or was
+   * cancelled. The attempt number follows the highest one for that instant.
+   */
+  public Run retry(String tenantId, UUID runId, Instant now) {
+    Run run =
+        get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
+    if (run.status() != RunStatus.FAILED
+        && run.status() != RunStatus.TIMEOUT
+        && run.status() != RunStatus.CANCELLED) {
+      throw new ConflictException(
+          "",
+          "run "
+              + runId
+              + " is "
+              + run.status().wireName()
+              + "; only a failed, timed-out or cancelled run can be retried");
+    }
+    return db.inTransaction(
+        connection -> {
+          int attempt;
+          try (PreparedStatement max =
+              connection.prepareStatement("SELECT MAX(attempt) FROM runs WHERE run_key = ?")) {
+            max.setString(1, run.runKey());
+            try (ResultSet rows = max.executeQuery()) {
+              rows.next();
+              attempt = rows.getInt(1) + 1;
+            }
+          }
+          Run retry =
+              Run.queued(
+                  tenantId,
+                  run.scheduleId(),
+                  run.runKey(),
+                  attempt,
+                  RunOrigin.MANUAL,
+                  run.scheduledAt(),
+                  now,
+                  now,
+                  Finisher.newTraceId());
+          insert(connection, dialect, List.of(NewRun.of(retry)));
+          return retry;
+        });
   }
 
   /**
@@ -52,7 +191,7 @@ public final class RunStore {
                 }
               }
             }
-            insert(connection, dialect, List.of(run));
+            insert(connection, dialect, List.of(NewRun.of(run)));
             return true;
           });
     } catch (StoreException e) {
@@ -111,13 +250,26 @@ public final class RunStore {
     return new Page<>(page, Optional.of(new Cursor(last.scheduledAt(), last.id()).encode()));
   }
 
-  static void insert(Connection connection, Dialect dialect, List<Run> runs) throws SQLException {
+  /** A run to insert, with what only the engine knows: its deadline and callback token. */
+  record NewRun(Run run, Optional<Instant> deadlineAt, Optional<String> callbackTokenHash) {
+    static NewRun of(Run run) {
+      return new NewRun(run, Optional.empty(), Optional.empty());
+    }
+  }
+
+  static void insert(Connection connection, Dialect dialect, List<NewRun> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
     try (PreparedStatement statement =
         connection.prepareStatement(
             "INSERT INTO runs ("
                 + COLUMNS
-                + ", lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
-      for (Run run : runs) {
+                + ", deadline_at, callback_token_hash, lease_epoch)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+      for (NewRun row : rows) {
+        Run run = row.run();
         statement.setString(1, run.id().toString());
         statement.setString(2, run.tenantId());
         statement.setString(3, run.scheduleId().toString());
@@ -133,8 +285,12 @@ public final class RunStore {
         statement.setString(13, run.errorCode().orElse(null));
         statement.setString(14, run.errorMessage().orElse(null));
         statement.setString(15, run.responseExcerpt().orElse(null));
-        statement.setString(16, run.traceId());
-        dialect.setInstant(statement, 17, run.createdAt());
+        statement.setString(16, run.resultJson().orElse(null));
+        dialect.setInstant(statement, 17, run.dueAt().orElse(null));
+        statement.setString(18, run.traceId());
+        dialect.setInstant(statement, 19, run.createdAt());
+        dialect.setInstant(statement, 20, row.deadlineAt().orElse(null));
+        statement.setString(21, row.callbackTokenHash().orElse(null));
         statement.addBatch();
       }
       statement.executeBatch();
@@ -172,6 +328,8 @@ public final class RunStore {
         Optional.ofNullable(rows.getString("error_code")),
         Optional.ofNullable(rows.getString("error_message")),
         Optional.ofNullable(rows.getString("response_excerpt")),
+        Optional.ofNullable(rows.getString("result_json")),
+        dialect.getInstant(rows, "due_at"),
         rows.getString("trace_id"),
         dialect.getInstant(rows, "created_at").orElseThrow());
   }

@@ -2,6 +2,7 @@ package dev.chime.store;
 
 import dev.chime.ConflictException;
 import dev.chime.schedule.HttpTarget;
+import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleSpec;
@@ -22,7 +23,8 @@ import java.util.function.Function;
 public final class ScheduleStore {
   private static final String COLUMNS =
       "id, tenant_id, name, description, enabled, trigger_json, target_json, payload_json,"
-          + " next_fire_at, last_fire_at, created_at, updated_at";
+          + " next_fire_at, last_fire_at, created_at, updated_at, policy_json,"
+          + " consecutive_failures, last_status, disabled_reason";
 
   private final Database db;
   private final Dialect dialect;
@@ -40,9 +42,9 @@ public final class ScheduleStore {
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
                         + COLUMNS
-                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
               bindAll(insert, schedule);
-              insert.setString(13, schedule.spec().trigger().type());
+              insert.setString(17, schedule.spec().trigger().type());
               insert.executeUpdate();
             }
             return null;
@@ -56,8 +58,11 @@ public final class ScheduleStore {
     return db.inTransaction(connection -> find(connection, tenantId, id, false));
   }
 
-  /** The change {@link #update} makes: a new spec and the next fire that goes with it. */
-  public record Change(ScheduleSpec spec, Optional<Instant> nextFireAt) {}
+  /**
+   * The change {@link #update} makes: a new spec, the next fire that goes with it, and the
+   * schedule's health (switching a schedule back on clears why Chime had disabled it).
+   */
+  public record Change(ScheduleSpec spec, Optional<Instant> nextFireAt, Schedule.Health health) {}
 
   /**
    * Changes a schedule under a row lock, so concurrent updates do not lose each other's work.
@@ -85,12 +90,14 @@ public final class ScheduleStore {
                     next.nextFireAt(),
                     current.get().lastFireAt(),
                     current.get().createdAt(),
-                    now);
+                    now,
+                    next.health());
             try (PreparedStatement statement =
                 connection.prepareStatement(
                     "UPDATE schedules SET name = ?, description = ?, enabled = ?, trigger_type = ?,"
                         + " trigger_json = ?, target_json = ?, payload_json = ?, next_fire_at = ?,"
-                        + " updated_at = ?, lease_owner = NULL, lease_until = NULL,"
+                        + " updated_at = ?, policy_json = ?, consecutive_failures = ?,"
+                        + " disabled_reason = ?, lease_owner = NULL, lease_until = NULL,"
                         + " lease_epoch = lease_epoch + 1 WHERE id = ? AND tenant_id = ?")) {
               ScheduleSpec spec = updated.spec();
               statement.setString(1, spec.name());
@@ -102,8 +109,11 @@ public final class ScheduleStore {
               statement.setString(7, spec.payloadJson());
               dialect.setInstant(statement, 8, updated.nextFireAt().orElse(null));
               dialect.setInstant(statement, 9, now);
-              statement.setString(10, id.toString());
-              statement.setString(11, tenantId);
+              statement.setString(10, PolicyJson.toStored(spec.policy()));
+              statement.setInt(11, updated.health().consecutiveFailures());
+              statement.setString(12, updated.health().disabledReason().orElse(null));
+              statement.setString(13, id.toString());
+              statement.setString(14, tenantId);
               statement.executeUpdate();
             }
             return Optional.of(updated);
@@ -206,7 +216,8 @@ public final class ScheduleStore {
             rows.getBoolean("enabled"),
             trigger,
             target,
-            rows.getString("payload_json"));
+            rows.getString("payload_json"),
+            PolicyJson.fromStored(rows.getString("policy_json")));
     return new Schedule(
         UUID.fromString(rows.getString("id")),
         rows.getString("tenant_id"),
@@ -214,7 +225,11 @@ public final class ScheduleStore {
         dialect.getInstant(rows, "next_fire_at"),
         dialect.getInstant(rows, "last_fire_at"),
         dialect.getInstant(rows, "created_at").orElseThrow(),
-        dialect.getInstant(rows, "updated_at").orElseThrow());
+        dialect.getInstant(rows, "updated_at").orElseThrow(),
+        new Schedule.Health(
+            rows.getInt("consecutive_failures"),
+            Optional.ofNullable(rows.getString("last_status")),
+            Optional.ofNullable(rows.getString("disabled_reason"))));
   }
 
   private void bindAll(PreparedStatement statement, Schedule schedule) throws SQLException {
@@ -231,6 +246,10 @@ public final class ScheduleStore {
     dialect.setInstant(statement, 10, schedule.lastFireAt().orElse(null));
     dialect.setInstant(statement, 11, schedule.createdAt());
     dialect.setInstant(statement, 12, schedule.updatedAt());
+    statement.setString(13, PolicyJson.toStored(spec.policy()));
+    statement.setInt(14, schedule.health().consecutiveFailures());
+    statement.setString(15, schedule.health().lastStatus().orElse(null));
+    statement.setString(16, schedule.health().disabledReason().orElse(null));
   }
 
   private void bindParams(PreparedStatement statement, List<Object> params) throws SQLException {

@@ -4,27 +4,20 @@ import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chime.dispatch.HttpDispatcher;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.Schedule;
-import dev.chime.store.Database;
-import dev.chime.store.EngineStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import dev.chime.testing.SettableClock;
 import dev.chime.testing.TargetServer;
 import dev.chime.testing.TargetServer.Answer;
-import dev.chime.testing.TestDatabases;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,45 +26,26 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
   private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
 
-  private final SettableClock clock = new SettableClock(T0);
-  private Database db;
+  private EngineHarness harness;
+  private SettableClock clock;
   private ScheduleStore schedules;
   private RunStore runs;
   private TargetServer target;
-  private HttpDispatcher dispatcher;
   private Engine engine;
 
   @BeforeEach
   void start() {
-    db = Database.open(TestDatabases.h2());
-    schedules = new ScheduleStore(db);
-    runs = new RunStore(db);
-    target = new TargetServer();
-    dispatcher = new HttpDispatcher(Duration.ofSeconds(2), 1024);
-    engine = newEngine("node-1", Duration.ofSeconds(5));
-    engine.start();
-  }
-
-  private Engine newEngine(String node, Duration grace) {
-    return new Engine(
-        new EngineStore(db),
-        dispatcher,
-        clock,
-        new EngineSettings(
-            node,
-            Duration.ofMillis(20),
-            Duration.ofSeconds(2),
-            Duration.ofSeconds(30),
-            100,
-            grace));
+    harness = new EngineHarness(T0, 1000);
+    clock = harness.clock;
+    schedules = harness.schedules;
+    runs = harness.runs;
+    target = harness.target;
+    engine = harness.engine;
   }
 
   @AfterEach
   void stop() {
-    engine.close();
-    dispatcher.close();
-    target.close();
-    db.close();
+    harness.close();
   }
 
   @Test
@@ -101,25 +75,6 @@ class EngineTest {
     // next = previous scheduled instant + interval, not the moment the call ended
     assertThat(stored(schedule).nextFireAt()).contains(T0.plusSeconds(120));
     assertThat(stored(schedule).lastFireAt()).contains(T0.plusSeconds(60));
-  }
-
-  @Test
-  void afterDowntimeMissedInstantsFireOnceAndTheRhythmResumes() {
-    Schedule schedule =
-        insert(
-            aSchedule()
-                .every(60)
-                .target(target.url("/late"))
-                .createdAt(T0)
-                .nextFireAt(T0.plusSeconds(60)));
-
-    // the node was down for an hour: 60 instants passed
-    moveTo(T0.plus(Duration.ofHours(1)).plusSeconds(30));
-    await().until(() -> finishedRuns(schedule).size() == 1);
-
-    assertThat(target.received("/late")).hasSize(1);
-    assertThat(stored(schedule).nextFireAt())
-        .contains(T0.plus(Duration.ofHours(1)).plusSeconds(60));
   }
 
   @Test
@@ -243,48 +198,31 @@ class EngineTest {
   }
 
   private Schedule insert(dev.chime.testing.ScheduleBuilder builder) {
-    Schedule schedule = builder.build();
-    schedules.insert(schedule);
-    engine.wake();
-    return schedule;
+    return harness.insert(builder);
   }
 
   private Schedule stored(Schedule schedule) {
-    return schedules.get("default", schedule.id()).orElseThrow();
+    return harness.stored(schedule);
   }
 
   private List<Run> finishedRuns(Schedule schedule) {
-    return runs.listBySchedule("default", schedule.id(), Optional.empty(), 100).items().stream()
-        .filter(r -> r.status().isFinal())
-        .toList();
+    return harness.finishedRuns(schedule);
   }
 
-  /** Moves the clock and lets the engine see it: one full loop turn after the wake. */
   private void moveTo(Instant instant) {
-    clock.set(instant);
-    long before = engine.loopTurns();
-    engine.wake();
-    await().until(() -> engine.loopTurns() >= before + 2);
+    harness.moveTo(instant);
   }
 
   private static Run queuedRun(Schedule schedule, Instant now) {
-    return new Run(
-        UUID.randomUUID(),
+    return Run.queued(
         "default",
         schedule.id(),
         Run.runKey(schedule.id(), now),
         1,
         RunOrigin.MANUAL,
-        RunStatus.QUEUED,
         now,
-        Optional.empty(),
-        Optional.empty(),
-        OptionalLong.empty(),
-        OptionalInt.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Engine.newTraceId(),
-        now);
+        now,
+        now,
+        Engine.newTraceId());
   }
 }

@@ -18,8 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -151,14 +149,18 @@ abstract class StoreContractTest {
         "default",
         due.id(),
         now,
-        current -> new ScheduleStore.Change(current.spec(), current.nextFireAt()));
+        current ->
+            new ScheduleStore.Change(current.spec(), current.nextFireAt(), current.health()));
     Run run = runningRun(due.id(), claim.nextFireAt(), now);
     Set<UUID> started =
-        engine.start(
-            "node-a",
-            List.of(new ScheduleStart(due.id(), claim.leaseEpoch(), Optional.empty(), run)),
-            List.of(),
-            now);
+        engine
+            .start(
+                "node-a",
+                List.of(starting(due.id(), claim.leaseEpoch(), Optional.empty(), run)),
+                List.of(),
+                List.of(),
+                now)
+            .started();
 
     assertThat(started).isEmpty();
     assertThat(runs.get("default", run.id())).isEmpty();
@@ -191,17 +193,22 @@ abstract class StoreContractTest {
     Run run = runningRun(due.id(), now, now);
 
     Set<UUID> started =
-        engine.start(
-            "node-a",
-            List.of(
-                new ScheduleStart(
-                    due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), run)),
-            List.of(),
-            now);
+        engine
+            .start(
+                "node-a",
+                List.of(
+                    starting(due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), run)),
+                List.of(),
+                List.of(),
+                now)
+            .started();
     engine.complete(
         List.of(
             new Completion(
-                run.id(), due.id(), RunOutcome.success(204, "done", 12), now.plusMillis(12))));
+                ref(run),
+                RunOutcome.success(204, "done", 12),
+                now.plusMillis(12),
+                now.plusSeconds(3600))));
 
     assertThat(started).containsExactly(run.id());
     Schedule moved = schedules.get("default", due.id()).orElseThrow();
@@ -289,37 +296,44 @@ abstract class StoreContractTest {
     assertThat(schedules.delete("default", schedule.id())).isFalse();
   }
 
+  private static ScheduleStart starting(
+      UUID scheduleId, long epoch, Optional<Instant> next, Run run) {
+    return new ScheduleStart(
+        scheduleId,
+        epoch,
+        next,
+        run.scheduledAt(),
+        Optional.of(new EngineStore.StartedRun(run, run.scheduledAt().plusSeconds(60), "hash")),
+        List.of(),
+        false);
+  }
+
+  private static RunRef ref(Run run) {
+    return new RunRef(
+        run.id(),
+        run.scheduleId(),
+        run.tenantId(),
+        run.runKey(),
+        run.attempt(),
+        run.origin(),
+        run.scheduledAt(),
+        dev.chime.schedule.RunPolicy.DEFAULTS);
+  }
+
   private static Run runningRun(UUID scheduleId, Instant scheduledAt, Instant now) {
-    return run(scheduleId, scheduledAt, RunStatus.RUNNING, Optional.of(now), RunOrigin.SCHEDULE);
+    return Run.started("default", scheduleId, scheduledAt, now, "0af7651916cd43dd8448eb211c80319c");
   }
 
   private static Run queuedRun(UUID scheduleId, Instant scheduledAt) {
-    return run(scheduleId, scheduledAt, RunStatus.QUEUED, Optional.empty(), RunOrigin.MANUAL);
-  }
-
-  private static Run run(
-      UUID scheduleId,
-      Instant scheduledAt,
-      RunStatus status,
-      Optional<Instant> started,
-      RunOrigin origin) {
-    return new Run(
-        UUID.randomUUID(),
+    return Run.queued(
         "default",
         scheduleId,
         Run.runKey(scheduleId, scheduledAt),
         1,
-        origin,
-        status,
+        RunOrigin.MANUAL,
         scheduledAt,
-        started,
-        Optional.empty(),
-        OptionalLong.empty(),
-        OptionalInt.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        "0af7651916cd43dd8448eb211c80319c",
-        scheduledAt);
+        scheduledAt,
+        scheduledAt,
+        "0af7651916cd43dd8448eb211c80319c");
   }
 }

@@ -4,6 +4,7 @@ import dev.chime.schedule.CronTrigger;
 import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.IntervalTrigger;
 import dev.chime.schedule.OnceTrigger;
+import dev.chime.schedule.RunPolicy;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleSpec;
 import dev.chime.schedule.Trigger;
@@ -31,6 +32,7 @@ public final class ScheduleBuilder {
   private String payload = "{\"hello\":\"world\"}";
   private Instant createdAt = Instant.parse("2026-01-01T00:00:00Z");
   private Optional<Instant> nextFireAt = Optional.empty();
+  private RunPolicy policy = RunPolicy.DEFAULTS;
 
   public static ScheduleBuilder aSchedule() {
     return new ScheduleBuilder();
@@ -92,14 +94,26 @@ public final class ScheduleBuilder {
     return this;
   }
 
+  public ScheduleBuilder policy(RunPolicy value) {
+    policy = value;
+    return this;
+  }
+
   public ScheduleSpec spec() {
     return new ScheduleSpec(
-        name, "", enabled, trigger, new HttpTarget(method, url, Map.of(), timeout), payload);
+        name,
+        "",
+        enabled,
+        trigger,
+        new HttpTarget(method, url, Map.of(), timeout, Duration.ofHours(1)),
+        payload,
+        policy);
   }
 
   public Schedule build() {
     ScheduleSpec spec = spec();
     Optional<Instant> next = nextFireAt.isPresent() ? nextFireAt : trigger.first(createdAt);
-    return new Schedule(id, "default", spec, next, Optional.empty(), createdAt, createdAt);
+    return new Schedule(
+        id, "default", spec, next, Optional.empty(), createdAt, createdAt, Schedule.Health.NEW);
   }
 }

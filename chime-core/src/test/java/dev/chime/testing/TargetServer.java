@@ -63,6 +63,7 @@ public final class TargetServer implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile Function<Received, Answer> answers = r -> Answer.ok();
+  private final Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
   public TargetServer() {
     try {
@@ -81,6 +82,11 @@ public final class TargetServer implements AutoCloseable {
 
   public void answer(Function<Received, Answer> value) {
     answers = value;
+  }
+
+  /** A header every answer carries from now on, such as Retry-After. */
+  public void answerHeaders(String name, String value) {
+    extraHeaders.put(name, value);
   }
 
   public void answerAlways(Answer value) {
@@ -128,6 +134,7 @@ public final class TargetServer implements AutoCloseable {
     }
     byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "application/json");
+    extraHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     try {
       exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {

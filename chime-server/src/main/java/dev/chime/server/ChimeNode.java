@@ -13,6 +13,7 @@ import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +52,8 @@ public final class ChimeNode implements AutoCloseable {
                 config.dbPassword(),
                 config.dbPoolSize(),
                 Duration.ofSeconds(10)));
-    this.dispatcher = new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes());
+    this.dispatcher =
+        new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
     this.engine =
         new Engine(
             new EngineStore(db),
@@ -63,7 +65,10 @@ public final class ChimeNode implements AutoCloseable {
                 config.lookahead(),
                 config.lease(),
                 config.batchSize(),
-                config.shutdownGrace()));
+                config.shutdownGrace(),
+                URI.create(config.publicUrl()),
+                config.catchupPerSecond(),
+                config.tenantMaxRunning()));
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api = new ApiServer(db, new ScheduleStore(db), new RunStore(db), engine, rules, clock);
   }

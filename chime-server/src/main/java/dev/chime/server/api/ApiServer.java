@@ -43,7 +43,7 @@ public final class ApiServer {
     ScheduleOperations operations =
         new ScheduleOperations(schedules, runs, rules, clock, engine::wake);
     new ScheduleRoutes(operations, runs, requests).register(app);
-    new RunRoutes(runs).register(app);
+    new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     registerHealth(db, engine);
     String openApi = resource("/openapi.json");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.run.Run;
+import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.store.Page;
@@ -29,6 +30,10 @@ final class JsonViews {
     node.set("payload", ScheduleJson.parse(schedule.spec().payloadJson()));
     instant(node, "next_fire_at", schedule.nextFireAt());
     instant(node, "last_fire_at", schedule.lastFireAt());
+    PolicyJson.write(schedule.spec().policy(), node);
+    node.put("consecutive_failures", schedule.health().consecutiveFailures());
+    text(node, "last_status", schedule.health().lastStatus());
+    text(node, "disabled_reason", schedule.health().disabledReason());
     node.put("created_at", schedule.createdAt().toString());
     node.put("updated_at", schedule.updatedAt().toString());
     return node;
@@ -37,7 +42,18 @@ final class JsonViews {
   /** The editable part of a schedule: what a PATCH is merged onto. */
   static ObjectNode editable(Schedule schedule) {
     ObjectNode node = schedule(schedule);
-    node.retain("name", "description", "enabled", "trigger", "target", "payload");
+    node.retain(
+        "name",
+        "description",
+        "enabled",
+        "trigger",
+        "target",
+        "payload",
+        PolicyJson.RETRY_POLICY,
+        PolicyJson.CATCHUP_WINDOW_S,
+        PolicyJson.MAX_CONCURRENCY,
+        PolicyJson.OVERLAP_POLICY,
+        PolicyJson.AUTO_DISABLE_AFTER);
     return node;
   }
 
@@ -65,6 +81,12 @@ final class JsonViews {
     text(node, "error_code", run.errorCode());
     text(node, "error_message", run.errorMessage());
     text(node, "response_excerpt", run.responseExcerpt());
+    if (run.resultJson().isPresent()) {
+      node.set("result", ScheduleJson.parse(run.resultJson().get()));
+    } else {
+      node.putNull("result");
+    }
+    instant(node, "due_at", run.dueAt());
     node.put("trace_id", run.traceId());
     node.put("created_at", run.createdAt().toString());
     return node;

@@ -6,7 +6,6 @@ import dev.chime.NotFoundException;
 import dev.chime.engine.Engine;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
-import dev.chime.run.RunStatus;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleRules;
@@ -22,8 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -62,7 +59,8 @@ final class ScheduleOperations {
             spec.enabled() ? spec.trigger().first(now) : Optional.empty(),
             Optional.empty(),
             now,
-            now);
+            now,
+            Schedule.Health.NEW);
     schedules.insert(schedule);
     wakeEngine.run();
     return schedule;
@@ -119,24 +117,16 @@ final class ScheduleOperations {
   Run runNow(String tenantId, UUID id) {
     Instant now = now();
     Run run =
-        new Run(
-            UUID.randomUUID(),
+        Run.queued(
             tenantId,
             id,
             Run.runKey(id, now),
             1,
             RunOrigin.MANUAL,
-            RunStatus.QUEUED,
             now,
-            Optional.empty(),
-            Optional.empty(),
-            OptionalLong.empty(),
-            OptionalInt.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Engine.newTraceId(),
-            now);
+            now,
+            now,
+            Engine.newTraceId());
     if (!runs.insertQueued(run)) {
       throw notFound(id);
     }
@@ -167,11 +157,19 @@ final class ScheduleOperations {
                   if (!spec.equals(current.spec().withEnabled(false))) {
                     rules.check(spec, Optional.of(current.spec()), now);
                   }
-                  return new Change(spec, nextFire(current, spec, now));
+                  return new Change(spec, nextFire(current, spec, now), health(current, spec));
                 })
             .orElseThrow(() -> notFound(id));
     wakeEngine.run();
     return updated;
+  }
+
+  /** Switching a schedule back on starts a new streak and forgets why Chime had switched it off. */
+  private static Schedule.Health health(Schedule current, ScheduleSpec spec) {
+    if (spec.enabled() && !current.spec().enabled()) {
+      return new Schedule.Health(0, current.health().lastStatus(), Optional.empty());
+    }
+    return current.health();
   }
 
   private static Optional<Instant> nextFire(Schedule current, ScheduleSpec spec, Instant now) {

@@ -27,7 +27,12 @@ public record ChimeConfig(
     Duration minInterval,
     int maxPayloadBytes,
     int responseExcerptBytes,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    String publicUrl,
+    int catchupPerSecond,
+    int tenantMaxRunning,
+    Duration retentionMaxAge,
+    int retentionMaxRunsPerSchedule) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -35,6 +40,7 @@ public record ChimeConfig(
     Objects.requireNonNull(dbUser, "dbUser");
     Objects.requireNonNull(dbPassword, "dbPassword");
     Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(publicUrl, "publicUrl");
   }
 
   /** The settings as they are logged at start: the password masked. */
@@ -57,6 +63,11 @@ public record ChimeConfig(
     values.put("payload.max.bytes", Integer.toString(maxPayloadBytes));
     values.put("response.excerpt.bytes", Integer.toString(responseExcerptBytes));
     values.put("http.connect.timeout.ms", Long.toString(connectTimeout.toMillis()));
+    values.put("public.url", publicUrl);
+    values.put("engine.catchup.per.second", Integer.toString(catchupPerSecond));
+    values.put("tenant.max.running", Integer.toString(tenantMaxRunning));
+    values.put("retention.max.age.days", Long.toString(retentionMaxAge.toDays()));
+    values.put("retention.max.runs.per.schedule", Integer.toString(retentionMaxRunsPerSchedule));
     return values;
   }
 }

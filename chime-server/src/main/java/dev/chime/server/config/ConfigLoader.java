@@ -52,7 +52,21 @@ public final class ConfigLoader {
           new Setting("payload.max.bytes", "65536", "largest payload a schedule may carry"),
           new Setting(
               "response.excerpt.bytes", "4096", "how much of a target's answer a run keeps"),
-          new Setting("http.connect.timeout.ms", "5000", "connect timeout for calls to targets"));
+          new Setting("http.connect.timeout.ms", "5000", "connect timeout for calls to targets"),
+          new Setting(
+              "public.url",
+              "",
+              "base URL targets reach this node on, for async callbacks; default http://localhost:<port>"),
+          new Setting(
+              "engine.catchup.per.second",
+              "20",
+              "late fires (catching up after downtime) sent per second"),
+          new Setting("tenant.max.running", "1000", "runs one tenant may have in flight at once"),
+          new Setting("retention.max.age.days", "30", "finished runs older than this are deleted"),
+          new Setting(
+              "retention.max.runs.per.schedule",
+              "1000",
+              "finished runs kept per schedule, newest first"));
 
   private ConfigLoader() {}
 
@@ -128,10 +142,22 @@ public final class ConfigLoader {
     } else if (nodeId.length() > 100) {
       problems.add("node.id must be at most 100 characters");
     }
+    int port = reader.integer("port", 0, 65535);
+    String publicUrl = values.get("public.url");
+    if (publicUrl.isEmpty()) {
+      publicUrl = "http://localhost:" + port;
+    } else if (!publicUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+      problems.add(
+          "public.url (from "
+              + sources.get("public.url")
+              + ") must be an http(s) URL, got '"
+              + publicUrl
+              + "'");
+    }
     ChimeConfig config =
         new ChimeConfig(
             values.get("host"),
-            reader.integer("port", 0, 65535),
+            port,
             dataDir,
             dbUrl,
             dbUser,
@@ -146,7 +172,12 @@ public final class ConfigLoader {
             Duration.ofSeconds(reader.integer("schedule.min.interval.s", 1, 86_400)),
             reader.integer("payload.max.bytes", 2, 16 * 1024 * 1024),
             reader.integer("response.excerpt.bytes", 0, 1024 * 1024),
-            Duration.ofMillis(reader.integer("http.connect.timeout.ms", 100, 600_000)));
+            Duration.ofMillis(reader.integer("http.connect.timeout.ms", 100, 600_000)),
+            publicUrl,
+            reader.integer("engine.catchup.per.second", 1, 100_000),
+            reader.integer("tenant.max.running", 1, 1_000_000),
+            Duration.ofDays(reader.integer("retention.max.age.days", 1, 36_500)),
+            reader.integer("retention.max.runs.per.schedule", 1, 10_000_000));
     if (!problems.isEmpty()) {
       throw new ConfigException(
           "Chime's configuration has "

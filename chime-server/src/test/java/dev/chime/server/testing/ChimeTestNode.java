@@ -42,7 +42,9 @@ public final class ChimeTestNode implements AutoCloseable {
       DatabaseSettings database, Clock clock, Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("CHIME_HOST", "127.0.0.1");
-    env.put("CHIME_PORT", "0");
+    int port = freePort();
+    env.put("CHIME_PORT", Integer.toString(port));
+    env.put("CHIME_PUBLIC_URL", "http://127.0.0.1:" + port);
     env.put("CHIME_DB_URL", database.url());
     env.put("CHIME_DB_USER", database.user());
     env.put("CHIME_DB_PASSWORD", database.password());
@@ -52,6 +54,14 @@ public final class ChimeTestNode implements AutoCloseable {
     env.putAll(settings);
     ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
     return new ChimeTestNode(ChimeNode.start(config, clock));
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public ChimeNode node() {

@@ -1,0 +1,35 @@
+package dev.chime.dispatch;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * One-run callback tokens: sent once to the target with each call, kept only as a SHA-256 hash,
+ * good for one report of that run's result.
+ */
+public final class CallbackTokens {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private CallbackTokens() {}
+
+  /** A fresh token: 32 random bytes, base64url. */
+  public static String newToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** The hex SHA-256 of a token, as the database keeps it. */
+  public static String hash(String token) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
