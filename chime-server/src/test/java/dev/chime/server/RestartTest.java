@@ -29,7 +29,7 @@ class RestartTest {
   @TempDir Path dataDir;
 
   @Test
-  void afterThreeHoursDownEachScheduleFiresOnceAndResumesItsRhythm() {
+  void afterThreeHoursDownTheWindowCatchesUpAndOlderFiresAreRecordedAsSkipped() {
     DatabaseSettings database =
         new DatabaseSettings(
             "jdbc:h2:file:" + dataDir.resolve("chime") + ";DB_CLOSE_ON_EXIT=FALSE",
@@ -69,15 +69,27 @@ class RestartTest {
       try (ChimeTestNode second = ChimeTestNode.start(database, clock, Map.of())) {
         await()
             .until(
-                () -> finishedRuns(second, intervalId) == 1 && finishedRuns(second, cronId) == 1);
+                () ->
+                    runs(second, intervalId, "success") == 15
+                        && runs(second, cronId, "success") == 1);
         long turns = second.node().engine().loopTurns();
         await().until(() -> second.node().engine().loopTurns() > turns + 3);
 
-        assertThat(target.received("/interval")).hasSize(1);
-        assertThat(target.received("/cron")).hasSize(1);
+        // every minute: 165 instants older than the window are one skipped run; the last 15 fire
+        assertThat(target.received("/interval")).hasSize(15);
+        assertThat(runs(second, intervalId, "skipped")).isEqualTo(1);
+        assertThat(target.received("/interval").get(0).header("Chime-Scheduled-At"))
+            .isEqualTo(T0.plusSeconds(166 * 60).toString());
+        // hourly: 09:00 and 10:00 UTC are too old, 11:00 is inside the window
+        assertThat(target.received("/cron"))
+            .singleElement()
+            .satisfies(
+                r -> assertThat(r.header("Chime-Scheduled-At")).isEqualTo("2026-12-01T11:00:00Z"));
+        assertThat(runs(second, cronId, "skipped")).isEqualTo(1);
         JsonNode interval = second.get("/api/v1/schedules/" + intervalId).json();
         assertThat(interval.get("name").asText()).isEqualTo("every-minute");
-        assertThat(interval.get("last_fire_at").asText()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(interval.get("last_fire_at").asText())
+            .isEqualTo(T0.plusSeconds(180 * 60).toString());
         // back on its grid of T0 + k minutes, after the restart
         assertThat(interval.get("next_fire_at").asText())
             .isEqualTo(T0.plus(Duration.ofHours(3)).plusSeconds(60).toString());
@@ -88,10 +100,11 @@ class RestartTest {
     }
   }
 
-  private static int finishedRuns(ChimeTestNode chime, String id) {
+  private static int runs(ChimeTestNode chime, String id, String status) {
     int count = 0;
-    for (JsonNode run : chime.get("/api/v1/schedules/" + id + "/runs").json().get("items")) {
-      if (run.get("status").asText().equals("success")) {
+    for (JsonNode run :
+        chime.get("/api/v1/schedules/" + id + "/runs?limit=500").json().get("items")) {
+      if (run.get("status").asText().equals(status)) {
         count++;
       }
     }

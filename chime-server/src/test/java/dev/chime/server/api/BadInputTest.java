@@ -119,7 +119,7 @@ class BadInputTest {
             "timeout over the limit",
             schedule("a", interval(60), "{\"url\":\"" + HOOK + "\",\"timeout_ms\":700000}"),
             "target.timeout_ms",
-            "between 1 and 600000, got 700000"),
+            "from 1 to 600000, got 700000"),
         Arguments.of(
             "a header Chime sets itself",
             schedule(
@@ -136,6 +136,41 @@ class BadInputTest {
                 "{\"url\":\"" + HOOK + "\",\"headers\":{\"chime-attempt\":\"9\"}}"),
             "target.headers.chime-attempt",
             "set by Chime"),
+        Arguments.of(
+            "a retry policy with both forms",
+            withPolicy("\"retry_policy\":{\"max_attempts\":3,\"backoff\":[10],\"initial_s\":5}"),
+            "retry_policy",
+            "either a backoff list or initial_s"),
+        Arguments.of(
+            "too many attempts",
+            withPolicy("\"retry_policy\":{\"max_attempts\":50}"),
+            "retry_policy.max_attempts",
+            "from 1 to 20, got 50"),
+        Arguments.of(
+            "a backoff wait of zero",
+            withPolicy("\"retry_policy\":{\"max_attempts\":3,\"backoff\":[30,0]}"),
+            "retry_policy.backoff[1]",
+            "from 1 to 86400"),
+        Arguments.of(
+            "an unknown overlap policy",
+            withPolicy("\"overlap_policy\":\"pile_up\""),
+            "overlap_policy",
+            "skip, queue_one, allow or cancel_running"),
+        Arguments.of(
+            "a negative catch-up window",
+            withPolicy("\"catchup_window_s\":-1"),
+            "catchup_window_s",
+            "from 0 to 604800, got -1"),
+        Arguments.of(
+            "max_concurrency zero",
+            withPolicy("\"max_concurrency\":0"),
+            "max_concurrency",
+            "from 1 to 100, got 0"),
+        Arguments.of(
+            "an async timeout of zero",
+            withPolicy("\"target\":{\"url\":\"http://127.0.0.1:9/x\",\"async_timeout_s\":0}"),
+            "target.async_timeout_s",
+            "from 1 to 604800, got 0"),
         Arguments.of(
             "an unsupported method",
             schedule("a", interval(60), "{\"url\":\"" + HOOK + "\",\"method\":\"TRACE\"}"),
@@ -257,6 +292,15 @@ class BadInputTest {
         400,
         "count",
         "from 1 to 100");
+  }
+
+  /** A valid schedule with {@code fields} (JSON members) added or, for target, replaced. */
+  private static String withPolicy(String fields) {
+    String base =
+        fields.startsWith("\"target\"")
+            ? "{\"name\":\"a\",\"trigger\":" + interval(60) + ","
+            : "{\"name\":\"a\",\"trigger\":" + interval(60) + ",\"target\":" + target(HOOK) + ",";
+    return base + fields + "}";
   }
 
   private static void assertProblem(Response response, int status, String field, String reason) {

@@ -149,10 +149,13 @@ abstract class FiringContractTest {
         created(
             chime.post(
                 "/api/v1/schedules",
-                schedule(
-                    "fails-" + System.nanoTime(),
-                    interval(3600),
-                    target(target.url(path).toString()))));
+                "{\"name\":\"fails-"
+                    + System.nanoTime()
+                    + "\",\"trigger\":"
+                    + interval(3600)
+                    + ",\"target\":"
+                    + target(target.url(path).toString())
+                    + ",\"retry_policy\":{\"max_attempts\":1}}"));
 
     chime.post("/api/v1/schedules/" + id + "/run-now", null);
 
