@@ -39,6 +39,12 @@ final class FirePlanner {
   /** How long a run waits before it is looked at again when its schedule or tenant is full. */
   static final Duration RECHECK = Duration.ofSeconds(1);
 
+  /**
+   * How long a catching-up fire waits when its schedule's previous fire is still in flight:
+   * catch-up goes through the missed instants one after another, never overlapping itself.
+   */
+  static final Duration CATCHUP_RECHECK = Duration.ofMillis(50);
+
   /** How many missed instants are counted for the message of a skipped summary run. */
   private static final int MAX_COUNTED = 100_000;
 
@@ -116,7 +122,8 @@ final class FirePlanner {
       }
       instant = firstInWindow.get();
     }
-    if (Duration.between(instant, now).compareTo(ON_TIME) > 0 && !limiter.tryAcquire(now)) {
+    boolean catchingUp = Duration.between(instant, now).compareTo(ON_TIME) > 0;
+    if (catchingUp && !limiter.tryAcquire(now)) {
       heldBack.add(fire.notBefore(limiter.nextFree(now)));
       return;
     }
@@ -126,6 +133,10 @@ final class FirePlanner {
         policy.overlap() != OverlapPolicy.ALLOW
             && policy.overlap() != OverlapPolicy.CANCEL_RUNNING
             && current.running() >= policy.maxConcurrency();
+    if (full && catchingUp) {
+      heldBack.add(fire.notBefore(now.plus(CATCHUP_RECHECK)));
+      return;
+    }
     if (full) {
       if (policy.overlap() == OverlapPolicy.QUEUE_ONE && current.queued() == 0) {
         recorded.add(

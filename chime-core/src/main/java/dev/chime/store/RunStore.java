@@ -224,8 +224,11 @@ public final class RunStore {
         "SELECT "
             + COLUMNS
             + " FROM runs WHERE schedule_id = ? AND tenant_id = ?"
-            + (after.isPresent() ? " AND (scheduled_at < ? OR (scheduled_at = ? AND id < ?))" : "")
-            + " ORDER BY scheduled_at DESC, id DESC LIMIT ?";
+            + (after.isPresent()
+                ? " AND (scheduled_at < ? OR (scheduled_at = ? AND (attempt < ?"
+                    + " OR (attempt = ? AND id < ?))))"
+                : "")
+            + " ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?";
     List<Run> rows =
         db.inTransaction(
             connection -> {
@@ -236,6 +239,8 @@ public final class RunStore {
                 if (after.isPresent()) {
                   dialect.setInstant(statement, i++, after.get().at());
                   dialect.setInstant(statement, i++, after.get().at());
+                  statement.setInt(i++, after.get().rank());
+                  statement.setInt(i++, after.get().rank());
                   statement.setString(i++, after.get().id().toString());
                 }
                 statement.setInt(i, limit + 1);
@@ -247,7 +252,8 @@ public final class RunStore {
     }
     List<Run> page = rows.subList(0, limit);
     Run last = page.get(page.size() - 1);
-    return new Page<>(page, Optional.of(new Cursor(last.scheduledAt(), last.id()).encode()));
+    return new Page<>(
+        page, Optional.of(new Cursor(last.scheduledAt(), last.attempt(), last.id()).encode()));
   }
 
   /** A run to insert, with what only the engine knows: its deadline and callback token. */

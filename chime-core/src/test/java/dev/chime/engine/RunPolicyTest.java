@@ -187,7 +187,14 @@ class RunPolicyTest {
     // down for an hour: 60 instants passed; the window (900 s) holds the last 15
     Instant now = T0.plusSeconds(3600 + 30);
     h.moveTo(now);
-    await().until(() -> h.finishedRuns(schedule).size() == 16);
+    // catch-up never overlaps itself: each fire waits for the previous one, so time must pass
+    await()
+        .until(
+            () -> {
+              h.clock.advance(Duration.ofMillis(50));
+              h.engine.wake();
+              return h.finishedRuns(schedule).size() == 16;
+            });
 
     List<Run> runs = h.finishedRuns(schedule);
     Run skipped = runs.get(0);
@@ -204,6 +211,32 @@ class RunPolicyTest {
                 .mapToObj(k -> T0.plusSeconds(60L * k))
                 .toList());
     assertThat(h.stored(schedule).nextFireAt()).contains(T0.plusSeconds(3660));
+  }
+
+  @Test
+  void catchUpWaitsForThePreviousFireInsteadOfSkippingItAsAnOverlap() {
+    h.target.answer(r -> new Answer(200, "{}", Duration.ofMillis(300), false));
+    Schedule schedule =
+        h.insert(
+            aSchedule()
+                .every(60)
+                .target(h.target.url("/serial"))
+                .createdAt(T0)
+                .nextFireAt(T0.plusSeconds(60)));
+
+    h.moveTo(T0.plusSeconds(180 + 30));
+    await()
+        .until(
+            () -> {
+              h.clock.advance(Duration.ofMillis(50));
+              h.engine.wake();
+              return h.finishedRuns(schedule).size() == 3;
+            });
+
+    assertThat(h.finishedRuns(schedule)).extracting(Run::status).containsOnly(RunStatus.SUCCESS);
+    List<TargetServer.Received> calls = h.target.received("/serial");
+    assertThat(calls.get(1).receivedNanos() - calls.get(0).receivedNanos())
+        .isGreaterThanOrEqualTo(300_000_000L);
   }
 
   @Test
@@ -230,10 +263,13 @@ class RunPolicyTest {
   void catchUpFiresAreSpreadByTheGlobalRate() {
     h.close();
     h = new EngineHarness(T0, 2);
+    // overlap allowed, so that only the rate holds fires back
     Schedule schedule =
         h.insert(
             aSchedule()
                 .every(60)
+                .policy(
+                    policy(RetryPolicy.DEFAULT, 900, 1, OverlapPolicy.ALLOW, OptionalInt.empty()))
                 .target(h.target.url("/rate"))
                 .createdAt(T0)
                 .nextFireAt(T0.plusSeconds(60)));
