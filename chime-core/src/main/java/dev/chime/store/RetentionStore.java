@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,17 +16,18 @@ import java.util.Optional;
  */
 public final class RetentionStore {
   private static final String FINISHED = "status NOT IN ('queued', 'running')";
-  private static final int SCHEDULES_PER_LOOKUP = 100;
 
   private final Database db;
   private final Dialect dialect;
 
   /**
-   * Where the sweep of {@link #trimPerSchedule} goes on from: schedules up to this id have been
-   * trimmed in the current sweep. Lets a long clean-up go through the runs index once in batches
-   * rather than once per batch.
+   * The schedules the current sweep of {@link #trimPerSchedule} has still to trim, found by one
+   * count over all runs when the sweep began: a long clean-up then reads the runs table once, not
+   * once per batch.
    */
-  private String trimmedThrough = "";
+  private final ArrayDeque<String> toTrim = new ArrayDeque<>();
+
+  private int toTrimKeep;
 
   public RetentionStore(Database db) {
     this.db = db;
@@ -56,46 +58,35 @@ public final class RetentionStore {
    * deleted. Fewer than {@code batchSize} means a sweep over all schedules has ended.
    */
   public synchronized int trimPerSchedule(int keepPerSchedule, int batchSize) {
+    if (toTrim.isEmpty() || toTrimKeep != keepPerSchedule) {
+      toTrim.clear();
+      toTrim.addAll(schedulesOverLimit(keepPerSchedule));
+      toTrimKeep = keepPerSchedule;
+    }
     int deleted = 0;
-    while (deleted < batchSize) {
-      List<String> candidates = schedulesOverLimit(trimmedThrough, keepPerSchedule);
-      if (candidates.isEmpty()) {
-        trimmedThrough = "";
-        return deleted;
-      }
-      for (String scheduleId : candidates) {
-        int budget = batchSize - deleted;
-        int trimmed = trimSchedule(scheduleId, keepPerSchedule, budget);
-        deleted += trimmed;
-        if (trimmed == budget) {
-          // It may have more to trim; the next call starts with it again.
-          return deleted;
-        }
-        trimmedThrough = scheduleId;
-      }
-      if (candidates.size() < SCHEDULES_PER_LOOKUP) {
-        trimmedThrough = "";
-        return deleted;
+    while (deleted < batchSize && !toTrim.isEmpty()) {
+      int budget = batchSize - deleted;
+      int trimmed = trimSchedule(toTrim.peek(), keepPerSchedule, budget);
+      deleted += trimmed;
+      if (trimmed < budget) {
+        toTrim.poll();
       }
     }
     return deleted;
   }
 
   /**
-   * The next schedules after {@code afterId} with more than {@code keep} runs of any status. Counts
-   * over the (schedule_id, scheduled_at, id) index alone; a schedule with enough queued or running
-   * runs may pass here and then find nothing to trim.
+   * The schedules with more than {@code keep} runs of any status. Counting all runs needs only the
+   * (schedule_id, scheduled_at, id) index; a schedule with enough queued or running runs may pass
+   * here and then find nothing to trim.
    */
-  private List<String> schedulesOverLimit(String afterId, int keep) {
+  private List<String> schedulesOverLimit(int keep) {
     return db.inTransaction(
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT schedule_id FROM runs WHERE schedule_id > ? GROUP BY schedule_id"
-                      + " HAVING COUNT(*) > ? ORDER BY schedule_id LIMIT ?")) {
-            select.setString(1, afterId);
-            select.setInt(2, keep);
-            select.setInt(3, SCHEDULES_PER_LOOKUP);
+                  "SELECT schedule_id FROM runs GROUP BY schedule_id HAVING COUNT(*) > ?")) {
+            select.setInt(1, keep);
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
