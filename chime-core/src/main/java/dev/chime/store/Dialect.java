@@ -69,6 +69,25 @@ public enum Dialect {
     return " FOR UPDATE SKIP LOCKED";
   }
 
+  /**
+   * A DELETE of at most {@code ?} runs matching {@code where}, taken in {@code orderBy} order; the
+   * limit is bound after the parameters of {@code where}. MariaDB allows no LIMIT in an IN
+   * subquery, but deletes with ORDER BY and LIMIT; the others delete by the ids a limited select
+   * returns. PostgreSQL skips rows another node is deleting instead of waiting on them.
+   */
+  String deleteRunsLimited(String where, String orderBy) {
+    if (this == MARIADB) {
+      return "DELETE FROM runs WHERE " + where + " ORDER BY " + orderBy + " LIMIT ?";
+    }
+    return "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE "
+        + where
+        + " ORDER BY "
+        + orderBy
+        + " LIMIT ?"
+        + (this == POSTGRESQL ? forUpdateSkipLocked() : "")
+        + ")";
+  }
+
   /** The case-insensitive substring test used by the name filter. */
   String containsIgnoreCase(String column) {
     return "LOWER(" + column + ") LIKE ? ESCAPE '!'";

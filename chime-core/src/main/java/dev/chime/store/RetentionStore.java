@@ -1,0 +1,150 @@
+package dev.chime.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Deletes old run history, a bounded batch per call so that no transaction holds many row locks for
+ * long. Only finished runs are ever deleted: queued and running runs stay whatever their age.
+ */
+public final class RetentionStore {
+  private static final String FINISHED = "status NOT IN ('queued', 'running')";
+
+  private final Database db;
+  private final Dialect dialect;
+
+  /**
+   * The schedules the current sweep of {@link #trimPerSchedule} has still to trim, found by one
+   * count over all runs when the sweep began: a long clean-up then reads the runs table once, not
+   * once per batch.
+   */
+  private final ArrayDeque<String> toTrim = new ArrayDeque<>();
+
+  private int toTrimKeep;
+
+  public RetentionStore(Database db) {
+    this.db = db;
+    this.dialect = db.dialect();
+  }
+
+  /**
+   * Deletes at most {@code batchSize} finished runs that finished before {@code cutoff}, oldest
+   * first, in one transaction; returns how many it deleted.
+   */
+  public int deleteOlderThan(Instant cutoff, int batchSize) {
+    String sql = dialect.deleteRunsLimited("finished_at < ? AND " + FINISHED, "finished_at, id");
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            dialect.setInstant(delete, 1, cutoff);
+            delete.setInt(2, batchSize);
+            return delete.executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * Deletes at most {@code batchSize} finished runs of schedules that have more than {@code
+   * keepPerSchedule} finished runs: each such schedule keeps its newest {@code keepPerSchedule}
+   * finished runs, in the order the API lists them (scheduled instant, then id, newest first), plus
+   * all its queued and running runs. One short transaction per schedule; returns how many it
+   * deleted. Fewer than {@code batchSize} means a sweep over all schedules has ended.
+   */
+  public synchronized int trimPerSchedule(int keepPerSchedule, int batchSize) {
+    if (toTrim.isEmpty() || toTrimKeep != keepPerSchedule) {
+      toTrim.clear();
+      toTrim.addAll(schedulesOverLimit(keepPerSchedule));
+      toTrimKeep = keepPerSchedule;
+    }
+    int deleted = 0;
+    while (deleted < batchSize && !toTrim.isEmpty()) {
+      int budget = batchSize - deleted;
+      int trimmed = trimSchedule(toTrim.peek(), keepPerSchedule, budget);
+      deleted += trimmed;
+      if (trimmed < budget) {
+        toTrim.poll();
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * The schedules with more than {@code keep} runs of any status. Counting all runs needs only the
+   * (schedule_id, scheduled_at, id) index; a schedule with enough queued or running runs may pass
+   * here and then find nothing to trim.
+   */
+  private List<String> schedulesOverLimit(int keep) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT schedule_id FROM runs GROUP BY schedule_id HAVING COUNT(*) > ?")) {
+            select.setInt(1, keep);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                ids.add(rows.getString(1));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
+  /** Deletes up to {@code limit} of the schedule's finished runs beyond its newest {@code keep}. */
+  private int trimSchedule(String scheduleId, int keep, int limit) {
+    return db.inTransaction(
+        connection -> {
+          Optional<RunPosition> firstBeyond = firstBeyond(connection, scheduleId, keep);
+          if (firstBeyond.isEmpty()) {
+            return 0;
+          }
+          RunPosition cutoff = firstBeyond.get();
+          // "scheduled_at <= ?" repeats what the OR implies, so the index scan ends at the cutoff.
+          String sql =
+              dialect.deleteRunsLimited(
+                  "schedule_id = ? AND "
+                      + FINISHED
+                      + " AND scheduled_at <= ? AND (scheduled_at < ? OR id <= ?)",
+                  "scheduled_at, id");
+          try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setString(1, scheduleId);
+            dialect.setInstant(delete, 2, cutoff.scheduledAt());
+            dialect.setInstant(delete, 3, cutoff.scheduledAt());
+            delete.setString(4, cutoff.id());
+            delete.setInt(5, limit);
+            return delete.executeUpdate();
+          }
+        });
+  }
+
+  /** The newest finished run after the {@code keep} newest ones, if the schedule has one. */
+  private Optional<RunPosition> firstBeyond(Connection connection, String scheduleId, int keep)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT scheduled_at, id FROM runs WHERE schedule_id = ? AND "
+                + FINISHED
+                + " ORDER BY scheduled_at DESC, id DESC LIMIT 1 OFFSET ?")) {
+      select.setString(1, scheduleId);
+      select.setInt(2, keep);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new RunPosition(
+                dialect.getInstant(rows, "scheduled_at").orElseThrow(), rows.getString("id")));
+      }
+    }
+  }
+
+  private record RunPosition(Instant scheduledAt, String id) {}
+}
