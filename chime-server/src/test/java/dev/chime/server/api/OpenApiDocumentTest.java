@@ -4,10 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.sun.net.httpserver.HttpServer;
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.ChimeTestNode.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -15,9 +25,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +58,9 @@ class OpenApiDocumentTest {
           "POST /api/v1/schedules/{id}/run-now",
           "GET /api/v1/schedules/{id}/runs",
           "GET /api/v1/runs/{id}",
+          "POST /api/v1/runs/{id}/retry",
+          "POST /api/v1/runs/{id}/cancel",
+          "POST /api/v1/runs/{id}/complete",
           "GET /api/v1/cron/preview",
           "GET /api/v1/openapi.json",
           "GET /health/live",
@@ -128,11 +143,14 @@ class OpenApiDocumentTest {
         (method, path, operation) -> {
           String where = method.toUpperCase(Locale.ROOT) + " " + path;
           String concrete = path.replace("{id}", UUID.randomUUID().toString());
-          String body = operation.has("requestBody") ? minimalBody(method) : null;
+          String body = operation.has("requestBody") ? minimalBody(method, path) : null;
           String contentType =
               method.equals("patch") ? "application/merge-patch+json" : "application/json";
+          // a callback without a token is refused before the run is looked up
           Response response =
-              node.send(method.toUpperCase(Locale.ROOT), concrete, body, contentType);
+              path.endsWith("/complete")
+                  ? callback(concrete, body, Optional.of("Bearer not-a-real-token"))
+                  : node.send(method.toUpperCase(Locale.ROOT), concrete, body, contentType);
 
           assertThat(response.status()).as(where + " is routed").isNotEqualTo(405);
           if (response.status() == 404) {
@@ -282,10 +300,182 @@ class OpenApiDocumentTest {
     assertThat(finished.path("error_code").asText()).isEqualTo("connection_refused");
     assertFits(finished, schema("Run"), "finished run");
 
+    // connection_refused is retried: the default policy queued attempt 2, due 30 s later
     Response runs = node.get("/api/v1/schedules/" + id + "/runs?limit=10");
     assertThat(runs.status()).isEqualTo(200);
-    assertThat(runs.json().path("items").size()).isEqualTo(1);
+    assertThat(runs.json().path("items").size()).isEqualTo(2);
     assertFits(runs.json(), schema("RunPage"), "page of runs");
+    JsonNode retry = attempt(runs.json(), 2);
+    assertThat(retry.path("status").asText()).isEqualTo("queued");
+    assertThat(retry.path("run_key").asText()).isEqualTo(queued.json().path("run_key").asText());
+    assertThat(Instant.parse(retry.path("due_at").asText()))
+        .isAfter(Instant.parse(finished.path("finished_at").asText()).plusSeconds(29));
+
+    // a queued retry can be cancelled; an ended run cannot
+    Response cancelled = node.post("/api/v1/runs/" + retry.path("id").asText() + "/cancel", null);
+    assertThat(cancelled.status()).as(cancelled.raw().body()).isEqualTo(200);
+    assertThat(cancelled.json().path("status").asText()).isEqualTo("cancelled");
+    assertThat(cancelled.json().path("error_code").asText()).isEqualTo("cancelled");
+    assertFits(cancelled.json(), schema("Run"), "cancelled run");
+    Response notCancellable = node.post(runPath + "/cancel", null);
+    assertThat(notCancellable.status()).isEqualTo(409);
+    assertThat(notCancellable.contentType()).startsWith("application/problem+json");
+    assertFits(notCancellable.json(), schema("Problem"), "cancel of a failed run");
+  }
+
+  @Test
+  void aRetriedRunFitsTheRunSchema() {
+    Response created =
+        node.post(
+            "/api/v1/schedules",
+            withPolicy(cronSchedule("retry-" + UUID.randomUUID()), "{\"max_attempts\":1}"));
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    assertThat(created.json().path("retry_policy").path("max_attempts").asInt()).isEqualTo(1);
+    String id = created.json().path("id").asText();
+    String runPath =
+        "/api/v1/runs/"
+            + node.post("/api/v1/schedules/" + id + "/run-now", null).json().path("id").asText();
+    JsonNode failed = awaitRun(runPath, "failed");
+
+    Response retried = node.post(runPath + "/retry", null);
+    assertThat(retried.status()).as(retried.raw().body()).isEqualTo(202);
+    JsonNode retry = retried.json();
+    assertThat(retried.header("Location")).isEqualTo("/api/v1/runs/" + retry.path("id").asText());
+    assertThat(retry.path("status").asText()).isEqualTo("queued");
+    assertThat(retry.path("attempt").asInt()).isEqualTo(2);
+    assertThat(retry.path("origin").asText()).isEqualTo("manual");
+    assertThat(retry.path("run_key")).isEqualTo(failed.path("run_key"));
+    assertThat(retry.path("scheduled_at")).isEqualTo(failed.path("scheduled_at"));
+    assertFits(retry, schema("Run"), "retry");
+
+    JsonNode retryFailed = awaitRun(retried.header("Location"), "failed");
+    assertFits(retryFailed, schema("Run"), "failed retry");
+    Response runs = node.get("/api/v1/schedules/" + id + "/runs");
+    assertThat(runs.json().path("items").size())
+        .as("max_attempts 1: no automatic retry")
+        .isEqualTo(2);
+    assertFits(runs.json(), schema("RunPage"), "page of runs with a retry");
+    JsonNode schedule = node.get("/api/v1/schedules/" + id).json();
+    assertThat(schedule.path("last_status").asText()).isEqualTo("failed");
+    assertFits(schedule, schema("Schedule"), "schedule after failures");
+
+    // the callback refuses a run that is not running, and a token that is not its own
+    Response forbidden =
+        callback(runPath + "/complete", "{\"status\":\"success\"}", Optional.of("Bearer nope"));
+    assertThat(forbidden.status()).isEqualTo(403);
+    assertThat(forbidden.contentType()).startsWith("application/problem+json");
+    assertThat(forbidden.json().path("type").asText()).isEqualTo("urn:chime:problem:forbidden");
+    assertFits(forbidden.json(), schema("Problem"), "callback with a bad token");
+  }
+
+  /**
+   * An async target: it answers 202 and reports later with the one-run token it was given. One
+   * accepted run is cancelled, the other completed by its callback.
+   */
+  @Test
+  void anAsyncRunAndItsCallbackFitTheSchemas() throws IOException {
+    Map<String, String> tokens = new ConcurrentHashMap<>();
+    Map<String, String> callbackUrls = new ConcurrentHashMap<>();
+    HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    target.createContext(
+        "/async",
+        exchange -> {
+          try (InputStream body = exchange.getRequestBody()) {
+            body.readAllBytes();
+          }
+          String runId = exchange.getRequestHeaders().getFirst("Chime-Run-Id");
+          callbackUrls.put(runId, exchange.getRequestHeaders().getFirst("Chime-Callback-Url"));
+          tokens.put(runId, exchange.getRequestHeaders().getFirst("Chime-Callback-Token"));
+          byte[] answer = "{\"accepted\":true}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(202, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
+    target.start();
+    try {
+      String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/async";
+      Response created =
+          node.post(
+              "/api/v1/schedules",
+              withPolicy(cronSchedule("async-" + UUID.randomUUID()), "{\"max_attempts\":1}")
+                  .replace(DEAD_TARGET + "\"", url + "\",\"async_timeout_s\":600"));
+      assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+      assertThat(created.json().path("target").path("async_timeout_s").asInt()).isEqualTo(600);
+      String id = created.json().path("id").asText();
+
+      // accepted, then cancelled: its token no longer works
+      String cancelledId = acceptedRun(id);
+      Response cancelled = node.post("/api/v1/runs/" + cancelledId + "/cancel", null);
+      assertThat(cancelled.status()).as(cancelled.raw().body()).isEqualTo(200);
+      assertThat(cancelled.json().path("status").asText()).isEqualTo("cancelled");
+      assertFits(cancelled.json(), schema("Run"), "cancelled async run");
+      Response late =
+          callback(
+              "/api/v1/runs/" + cancelledId + "/complete",
+              "{\"status\":\"success\"}",
+              Optional.of("Bearer " + tokens.get(cancelledId)));
+      assertThat(late.status()).isEqualTo(403);
+      assertFits(late.json(), schema("Problem"), "report on a cancelled run");
+
+      // accepted, then completed by the target
+      String runId = acceptedRun(id);
+      String complete = "/api/v1/runs/" + runId + "/complete";
+      assertThat(callbackUrls.get(runId)).isEqualTo(node.url(complete).toString());
+      Response noToken = callback(complete, "{\"status\":\"success\"}", Optional.empty());
+      assertThat(noToken.status()).isEqualTo(403);
+      assertFits(noToken.json(), schema("Problem"), "report without a token");
+      Response badBody =
+          callback(
+              complete,
+              "{\"status\":\"done\",\"color\":1}",
+              Optional.of("Bearer " + tokens.get(runId)));
+      assertThat(badBody.status()).isEqualTo(400);
+      assertThat(badBody.json().path("errors").size()).isEqualTo(2);
+      assertFits(badBody.json(), schema("Problem"), "bad report");
+      String report = "{\"status\":\"success\",\"result\":{\"rows\":42}}";
+      Response done = callback(complete, report, Optional.of("Bearer " + tokens.get(runId)));
+      assertThat(done.status()).as(done.raw().body()).isEqualTo(200);
+      assertThat(done.json().path("status").asText()).isEqualTo("success");
+      assertThat(done.json().path("http_status").asInt()).isEqualTo(202);
+      assertThat(done.json().path("result").path("rows").asInt()).isEqualTo(42);
+      assertFits(done.json(), schema("Run"), "completed async run");
+      Response again = callback(complete, report, Optional.of("Bearer " + tokens.get(runId)));
+      assertThat(again.status()).as("a token works once").isEqualTo(403);
+      assertFits(node.get("/api/v1/schedules/" + id).json(), schema("Schedule"), "async schedule");
+    } finally {
+      target.stop(0);
+    }
+  }
+
+  /** Asks for a run now and waits until the target has accepted it (202); returns its id. */
+  private static String acceptedRun(String scheduleId) {
+    Response queued = node.post("/api/v1/schedules/" + scheduleId + "/run-now", null);
+    assertThat(queued.status()).isEqualTo(202);
+    JsonNode running =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> node.get(queued.header("Location")).json(),
+                run ->
+                    run.path("status").asText().equals("running")
+                        && run.path("http_status").asInt() == 202);
+    assertFits(running, schema("Run"), "accepted run");
+    return running.path("id").asText();
+  }
+
+  private static JsonNode awaitRun(String runPath, String status) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> node.get(runPath).json(), run -> status.equals(run.path("status").asText()));
+  }
+
+  private static JsonNode attempt(JsonNode page, int attempt) {
+    for (JsonNode run : page.path("items")) {
+      if (run.path("attempt").asInt() == attempt) {
+        return run;
+      }
+    }
+    throw new AssertionError("no attempt " + attempt + " in " + page);
   }
 
   @Test
@@ -604,10 +794,41 @@ class OpenApiDocumentTest {
         + "\",\"headers\":{\"Authorization\":\"Bearer t\"}},\"payload\":{}}";
   }
 
-  private static String minimalBody(String method) {
+  private static String withPolicy(String schedule, String retryPolicy) {
+    return schedule.substring(0, schedule.length() - 1) + ",\"retry_policy\":" + retryPolicy + "}";
+  }
+
+  private static String minimalBody(String method, String path) {
+    if (path.endsWith("/complete")) {
+      return "{\"status\":\"success\"}";
+    }
     return method.equals("patch")
         ? "{\"enabled\":false}"
         : cronSchedule("routed-" + UUID.randomUUID());
+  }
+
+  private static final HttpClient CALLBACK_CLIENT = HttpClient.newHttpClient();
+
+  /** A POST of an async target's report, with an Authorization header when one is given. */
+  private static Response callback(String path, String body, Optional<String> authorization) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(node.url(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    authorization.ifPresent(value -> request.header("Authorization", value));
+    try {
+      HttpResponse<String> response =
+          CALLBACK_CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json =
+          response.body().isEmpty() ? null : new ObjectMapper().readTree(response.body());
+      return new Response(response.statusCode(), response, json);
+    } catch (IOException e) {
+      throw new IllegalStateException("POST " + path + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<String> fieldNames(JsonNode node) {
