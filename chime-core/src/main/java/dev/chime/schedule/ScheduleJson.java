@@ -80,6 +80,8 @@ public final class ScheduleJson {
           "chime-run-id",
           "chime-scheduled-at",
           "chime-attempt",
+          "chime-callback-url",
+          "chime-callback-token",
           "traceparent");
 
   public static final int NAME_MAX = 200;

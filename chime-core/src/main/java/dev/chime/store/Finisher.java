@@ -60,8 +60,9 @@ final class Finisher {
     RunStatus.RUNNING.checkMove(outcome.status());
     try (PreparedStatement finish =
         connection.prepareStatement(
-            "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?, http_status = ?,"
-                + " error_code = ?, error_message = ?, response_excerpt = ?, result_json = ?,"
+            "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?,"
+                + " http_status = COALESCE(?, http_status), error_code = ?, error_message = ?,"
+                + " response_excerpt = COALESCE(?, response_excerpt), result_json = ?,"
                 + " callback_token_hash = NULL WHERE id = ? AND status = 'running'")) {
       finish.setString(1, outcome.status().wireName());
       dialect.setInstant(finish, 2, now);
@@ -81,7 +82,8 @@ final class Finisher {
       }
     }
     if (outcome.retryable() && run.attempt() < run.policy().retry().maxAttempts()) {
-      int next = run.attempt() + 1;
+      // a user may have retried this instant by hand meanwhile: take the next free number
+      int next = Math.max(run.attempt(), highestAttempt(connection, run.runKey())) + 1;
       Duration wait =
           run.policy()
               .retry()
@@ -150,6 +152,18 @@ final class Finisher {
         disable.setString(3, run.scheduleId().toString());
         disable.setInt(4, limit);
         disable.executeUpdate();
+      }
+    }
+  }
+
+  /** The highest attempt recorded for a scheduled instant. */
+  static int highestAttempt(Connection connection, String runKey) throws SQLException {
+    try (PreparedStatement max =
+        connection.prepareStatement("SELECT MAX(attempt) FROM runs WHERE run_key = ?")) {
+      max.setString(1, runKey);
+      try (ResultSet rows = max.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
       }
     }
   }

@@ -112,14 +112,17 @@ public final class RetentionStore {
               dialect.deleteRunsLimited(
                   "schedule_id = ? AND "
                       + FINISHED
-                      + " AND scheduled_at <= ? AND (scheduled_at < ? OR id <= ?)",
-                  "scheduled_at, id");
+                      + " AND scheduled_at <= ? AND (scheduled_at < ? OR attempt < ?"
+                      + " OR (attempt = ? AND id <= ?))",
+                  "scheduled_at, attempt, id");
           try (PreparedStatement delete = connection.prepareStatement(sql)) {
             delete.setString(1, scheduleId);
             dialect.setInstant(delete, 2, cutoff.scheduledAt());
             dialect.setInstant(delete, 3, cutoff.scheduledAt());
-            delete.setString(4, cutoff.id());
-            delete.setInt(5, limit);
+            delete.setInt(4, cutoff.attempt());
+            delete.setInt(5, cutoff.attempt());
+            delete.setString(6, cutoff.id());
+            delete.setInt(7, limit);
             return delete.executeUpdate();
           }
         });
@@ -130,9 +133,9 @@ public final class RetentionStore {
       throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT scheduled_at, id FROM runs WHERE schedule_id = ? AND "
+            "SELECT scheduled_at, attempt, id FROM runs WHERE schedule_id = ? AND "
                 + FINISHED
-                + " ORDER BY scheduled_at DESC, id DESC LIMIT 1 OFFSET ?")) {
+                + " ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT 1 OFFSET ?")) {
       select.setString(1, scheduleId);
       select.setInt(2, keep);
       try (ResultSet rows = select.executeQuery()) {
@@ -141,10 +144,13 @@ public final class RetentionStore {
         }
         return Optional.of(
             new RunPosition(
-                dialect.getInstant(rows, "scheduled_at").orElseThrow(), rows.getString("id")));
+                dialect.getInstant(rows, "scheduled_at").orElseThrow(),
+                rows.getInt("attempt"),
+                rows.getString("id")));
       }
     }
   }
 
-  private record RunPosition(Instant scheduledAt, String id) {}
+  /** A run's place in the API's order: newest scheduled instant, then highest attempt, then id. */
+  private record RunPosition(Instant scheduledAt, int attempt, String id) {}
 }

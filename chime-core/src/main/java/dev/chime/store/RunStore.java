@@ -57,7 +57,7 @@ public final class RunStore {
               connection.prepareStatement(
                   "SELECT "
                       + Finisher.CLOSING_COLUMNS
-                      + ", r.status, r.callback_token_hash FROM runs r"
+                      + ", r.status, r.callback_token_hash, r.started_at FROM runs r"
                       + " JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
                       + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF r" : " FOR UPDATE"))) {
             select.setString(1, runId.toString());
@@ -74,7 +74,22 @@ public final class RunStore {
                 return CallbackResult.FORBIDDEN;
               }
               RunRef ref = finisher.readRunRef(rows);
-              return finisher.finish(connection, ref, outcome, now) == Finisher.Result.NOT_RUNNING
+              long durationMs =
+                  dialect
+                      .getInstant(rows, "started_at")
+                      .map(started -> java.time.Duration.between(started, now).toMillis())
+                      .orElse(0L);
+              RunOutcome timed =
+                  new RunOutcome(
+                      outcome.status(),
+                      outcome.httpStatus(),
+                      outcome.errorCode(),
+                      outcome.errorMessage(),
+                      outcome.responseExcerpt(),
+                      durationMs,
+                      outcome.retryAfter(),
+                      outcome.resultJson());
+              return finisher.finish(connection, ref, timed, now) == Finisher.Result.NOT_RUNNING
                   ? CallbackResult.FORBIDDEN
                   : CallbackResult.COMPLETED;
             }
@@ -142,31 +157,31 @@ public final class RunStore {
               + run.status().wireName()
               + "; only a failed, timed-out or cancelled run can be retried");
     }
-    return db.inTransaction(
-        connection -> {
-          int attempt;
-          try (PreparedStatement max =
-              connection.prepareStatement("SELECT MAX(attempt) FROM runs WHERE run_key = ?")) {
-            max.setString(1, run.runKey());
-            try (ResultSet rows = max.executeQuery()) {
-              rows.next();
-              attempt = rows.getInt(1) + 1;
-            }
-          }
-          Run retry =
-              Run.queued(
-                  tenantId,
-                  run.scheduleId(),
-                  run.runKey(),
-                  attempt,
-                  RunOrigin.MANUAL,
-                  run.scheduledAt(),
-                  now,
-                  now,
-                  Finisher.newTraceId());
-          insert(connection, dialect, List.of(NewRun.of(retry)));
-          return retry;
-        });
+    try {
+      return db.inTransaction(
+          connection -> {
+            int attempt = Finisher.highestAttempt(connection, run.runKey()) + 1;
+            Run retry =
+                Run.queued(
+                    tenantId,
+                    run.scheduleId(),
+                    run.runKey(),
+                    attempt,
+                    RunOrigin.MANUAL,
+                    run.scheduledAt(),
+                    now,
+                    now,
+                    Finisher.newTraceId());
+            insert(connection, dialect, List.of(NewRun.of(retry)));
+            return retry;
+          });
+    } catch (StoreException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+        throw new ConflictException(
+            "", "another attempt at this instant was queued just now; read the runs again");
+      }
+      throw e;
+    }
   }
 
   /**

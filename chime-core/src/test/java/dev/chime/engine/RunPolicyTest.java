@@ -91,6 +91,26 @@ class RunPolicyTest {
   }
 
   @Test
+  void aRetryByHandWhileAnAutomaticOneWaitsTakesTheNextAttemptNumber() {
+    h.target.answerAlways(Answer.status(503));
+    Schedule schedule =
+        h.insert(aSchedule().every(3600).target(h.target.url("/both")).createdAt(T0));
+    h.moveTo(T0.plusSeconds(3600));
+    await().until(() -> h.runs(schedule).size() == 2);
+
+    Run first = h.runs(schedule).get(0);
+    Run byHand = h.runs.retry("default", first.id(), h.clock.instant());
+    assertThat(byHand.attempt()).isEqualTo(3);
+    h.settle();
+    await().until(() -> h.runs.get("default", byHand.id()).orElseThrow().status().isFinal());
+    // the automatic attempt 2 runs at its time; its failure queues attempt 4, not a second 3
+    h.moveTo(h.runs(schedule).get(1).dueAt().orElseThrow());
+    await().until(() -> h.runs(schedule).stream().anyMatch(r -> r.attempt() == 4));
+
+    assertThat(h.runs(schedule)).extracting(Run::attempt).containsExactly(1, 2, 3, 4);
+  }
+
+  @Test
   void aClientErrorIsFinalAndCountsAsAFailureInARow() {
     h.target.answerAlways(Answer.status(404));
     Schedule schedule =

@@ -235,7 +235,10 @@ abstract class RetentionContractTest {
   private void store(Run... batch) {
     db.inTransaction(
         connection -> {
-          RunStore.insert(connection, db.dialect(), List.of(batch));
+          RunStore.insert(
+              connection,
+              db.dialect(),
+              java.util.Arrays.stream(batch).map(RunStore.NewRun::of).toList());
           return null;
         });
   }
@@ -272,6 +275,8 @@ abstract class RetentionContractTest {
         finishedAt,
         OptionalLong.empty(),
         OptionalInt.empty(),
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),

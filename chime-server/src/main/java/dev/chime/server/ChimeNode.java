@@ -3,12 +3,15 @@ package dev.chime.server;
 import dev.chime.dispatch.HttpDispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
+import dev.chime.engine.Janitor;
+import dev.chime.engine.RetentionSettings;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
+import dev.chime.store.RetentionStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import java.io.IOException;
@@ -33,6 +36,7 @@ public final class ChimeNode implements AutoCloseable {
   private final HttpDispatcher dispatcher;
   private final Engine engine;
   private final ApiServer api;
+  private final Janitor janitor;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -69,6 +73,16 @@ public final class ChimeNode implements AutoCloseable {
                 URI.create(config.publicUrl()),
                 config.catchupPerSecond(),
                 config.tenantMaxRunning()));
+    this.janitor =
+        new Janitor(
+            new RetentionStore(db),
+            clock,
+            new RetentionSettings(
+                config.retentionMaxAge(),
+                config.retentionMaxRunsPerSchedule(),
+                500,
+                Duration.ofMinutes(1)),
+            config.nodeId());
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api = new ApiServer(db, new ScheduleStore(db), new RunStore(db), engine, rules, clock);
   }
@@ -78,6 +92,7 @@ public final class ChimeNode implements AutoCloseable {
     ChimeNode node = new ChimeNode(config, clock);
     try {
       node.engine.start();
+      node.janitor.start();
       node.api.start(config.host(), config.port());
     } catch (RuntimeException e) {
       node.close();
@@ -114,6 +129,7 @@ public final class ChimeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
     }
+    janitor.close();
     engine.close();
     dispatcher.close();
     db.close();

@@ -6,6 +6,7 @@ import dev.chime.NotFoundException;
 import dev.chime.engine.Engine;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
+import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleRules;
@@ -95,6 +96,10 @@ final class ScheduleOperations {
           if (newType.isTextual() && !newType.equals(base.path("trigger").path("type"))) {
             // a trigger of another type replaces the old one rather than merging into it
             base.remove("trigger");
+          }
+          if (patch.path(PolicyJson.RETRY_POLICY).isObject()) {
+            // a retry policy is small and has two forms: a new one replaces the old as a whole
+            base.remove(PolicyJson.RETRY_POLICY);
           }
           JsonNode merged = merge(base, patch);
           return ScheduleJson.readSpec(merged);

@@ -171,6 +171,21 @@ class ScheduleApiTest {
   }
 
   @Test
+  void patchingTheRetryPolicyReplacesItWhole() {
+    String id = create("patch-retry", interval(60));
+
+    Response patched =
+        chime.patch(
+            "/api/v1/schedules/" + id,
+            "{\"retry_policy\":{\"max_attempts\":4,\"initial_s\":10,\"multiplier\":3,\"max_s\":600}}");
+
+    assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
+    assertThat(patched.json().get("retry_policy").toString())
+        .isEqualTo(
+            "{\"max_attempts\":4,\"initial_s\":10,\"multiplier\":3.0,\"max_s\":600,\"jitter\":0.0}");
+  }
+
+  @Test
   void disableClearsTheNextFireAndEnableSetsItAgain() {
     String id = create("toggle", interval(60));
 
