@@ -6,6 +6,7 @@ import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
+import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.OverlapPolicy;
 import dev.chime.schedule.RunPolicy;
 import dev.chime.schedule.Trigger;
@@ -198,22 +199,7 @@ final class FirePlanner {
             RunOrigin.SCHEDULE,
             instant,
             policy);
-    calls.put(
-        run.id(),
-        new Call(
-            new DispatchRequest(
-                run.id(),
-                claim.id(),
-                run.runKey(),
-                1,
-                instant,
-                run.traceId(),
-                fire.target(),
-                claim.payloadJson(),
-                settings.callbackUrl(run.id()),
-                token),
-            ref,
-            fire.target().asyncTimeout()));
+    calls.put(run.id(), call(ref, run.traceId(), fire.target(), claim.payloadJson(), token));
   }
 
   private void planQueued(
@@ -244,22 +230,25 @@ final class FirePlanner {
     String token = CallbackTokens.newToken();
     Instant deadline = now.plus(queued.target().timeout()).plus(settings.lease());
     starts.add(new RunStart(ref.runId(), claim.leaseEpoch(), deadline, CallbackTokens.hash(token)));
-    calls.put(
-        ref.runId(),
-        new Call(
-            new DispatchRequest(
-                ref.runId(),
-                ref.scheduleId(),
-                ref.runKey(),
-                ref.attempt(),
-                ref.scheduledAt(),
-                claim.traceId(),
-                queued.target(),
-                claim.payloadJson(),
-                settings.callbackUrl(ref.runId()),
-                token),
-            ref,
-            queued.target().asyncTimeout()));
+    calls.put(ref.runId(), call(ref, claim.traceId(), queued.target(), claim.payloadJson(), token));
+  }
+
+  private Call call(
+      RunRef ref, String traceId, HttpTarget target, String payloadJson, String token) {
+    return new Call(
+        new DispatchRequest(
+            ref.runId(),
+            ref.scheduleId(),
+            ref.runKey(),
+            ref.attempt(),
+            ref.scheduledAt(),
+            traceId,
+            target,
+            payloadJson,
+            settings.callbackUrl(ref.runId()),
+            token),
+        ref,
+        target.asyncTimeout());
   }
 
   /** The skipped summary of instants missed by more than the window. */

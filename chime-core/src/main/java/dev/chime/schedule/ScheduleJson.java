@@ -33,7 +33,8 @@ public final class ScheduleJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private static final Set<String> SPEC_FIELDS =
+  /** The fields a user sets on a schedule: what a create or a full update carries. */
+  public static final Set<String> SPEC_FIELDS =
       Set.of(
           "name",
           "description",

@@ -18,19 +18,9 @@ public sealed interface Trigger permits CronTrigger, IntervalTrigger, OnceTrigge
   Optional<Instant> next(Instant previous);
 
   /**
-   * The fire that follows the one scheduled at {@code previous} when it actually went out at {@code
-   * now}: instants that were missed meanwhile are passed over, so a schedule that was down for an
-   * hour fires once, not once per missed instant. The rhythm is kept: an interval schedule stays on
-   * its grid of {@code previous + k * interval}.
+   * The first instant of this trigger's rhythm, counted on from {@code previous}, that is after
+   * {@code now}: where a schedule goes on after the instants before {@code now} were missed. An
+   * interval schedule stays on its grid of {@code previous + k * interval}.
    */
-  default Optional<Instant> nextAfterFire(Instant previous, Instant now) {
-    Optional<Instant> next = next(previous);
-    if (next.isPresent() && !next.get().isAfter(now)) {
-      return skipMissed(previous, now);
-    }
-    return next;
-  }
-
-  /** The first instant of this trigger's rhythm that is after {@code now}. */
   Optional<Instant> skipMissed(Instant previous, Instant now);
 }

@@ -42,18 +42,7 @@ final class JsonViews {
   /** The editable part of a schedule: what a PATCH is merged onto. */
   static ObjectNode editable(Schedule schedule) {
     ObjectNode node = schedule(schedule);
-    node.retain(
-        "name",
-        "description",
-        "enabled",
-        "trigger",
-        "target",
-        "payload",
-        PolicyJson.RETRY_POLICY,
-        PolicyJson.CATCHUP_WINDOW_S,
-        PolicyJson.MAX_CONCURRENCY,
-        PolicyJson.OVERLAP_POLICY,
-        PolicyJson.AUTO_DISABLE_AFTER);
+    node.retain(ScheduleJson.SPEC_FIELDS);
     return node;
   }
 
