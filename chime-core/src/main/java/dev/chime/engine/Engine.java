@@ -4,6 +4,7 @@ import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
+import dev.chime.run.Ids;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.PolicyJson;
@@ -251,7 +252,7 @@ public final class Engine implements AutoCloseable {
 
   /** A W3C trace id: 32 lowercase hex digits, not all zero. */
   public static String newTraceId() {
-    return UUID.randomUUID().toString().replace("-", "");
+    return Ids.newTraceId();
   }
 
   private void dispatch(FirePlanner.Call call) {

@@ -40,7 +40,7 @@ public record Run(
   public static Run started(
       String tenantId, UUID scheduleId, Instant scheduledAt, Instant now, String traceId) {
     return new Run(
-        UUID.randomUUID(),
+        Ids.newId(),
         tenantId,
         scheduleId,
         runKey(scheduleId, scheduledAt),
@@ -75,7 +75,7 @@ public record Run(
       Instant now,
       String traceId) {
     return new Run(
-        UUID.randomUUID(),
+        Ids.newId(),
         tenantId,
         scheduleId,
         runKey,
@@ -106,7 +106,7 @@ public record Run(
       String errorMessage,
       String traceId) {
     return new Run(
-        UUID.randomUUID(),
+        Ids.newId(),
         tenantId,
         scheduleId,
         runKey(scheduleId, scheduledAt),

@@ -443,22 +443,32 @@ public final class EngineStore {
     }
     db.inTransaction(
         connection -> {
-          for (Completion completion : completions) {
-            RunOutcome outcome = completion.outcome();
-            if (outcome.isAccepted()) {
-              try (PreparedStatement accepted =
-                  connection.prepareStatement(
-                      "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
-                          + " deadline_at = ? WHERE id = ? AND status = 'running'")) {
+          List<Finisher.Closing> closings = new ArrayList<>();
+          try (PreparedStatement accepted =
+              connection.prepareStatement(
+                  "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
+                      + " deadline_at = ? WHERE id = ? AND status = 'running'")) {
+            boolean anyAccepted = false;
+            for (Completion completion : completions) {
+              RunOutcome outcome = completion.outcome();
+              if (outcome.isAccepted()) {
                 accepted.setLong(1, outcome.durationMs());
                 accepted.setString(2, outcome.responseExcerpt().orElse(null));
                 dialect.setInstant(accepted, 3, completion.asyncDeadline());
                 accepted.setString(4, completion.run().runId().toString());
-                accepted.executeUpdate();
+                accepted.addBatch();
+                anyAccepted = true;
+              } else {
+                closings.add(
+                    new Finisher.Closing(completion.run(), outcome, completion.finishedAt()));
               }
-            } else {
-              finisher.finish(connection, completion.run(), outcome, completion.finishedAt());
             }
+            if (anyAccepted) {
+              accepted.executeBatch();
+            }
+          }
+          if (!closings.isEmpty()) {
+            finisher.finishAll(connection, closings);
           }
           return null;
         });
@@ -491,10 +501,8 @@ public final class EngineStore {
               }
             }
           }
-          for (RunRef run : overdue) {
-            finisher.finish(
-                connection,
-                run,
+          if (!overdue.isEmpty()) {
+            RunOutcome deadline =
                 RunOutcome.failure(
                     RunStatus.TIMEOUT,
                     java.util.OptionalInt.empty(),
@@ -502,8 +510,10 @@ public final class EngineStore {
                     "no result by the run's deadline: the node running it stopped, or an async"
                         + " target never reported back",
                     null,
-                    0),
-                now);
+                    0);
+            finisher.finishAll(
+                connection,
+                overdue.stream().map(run -> new Finisher.Closing(run, deadline, now)).toList());
           }
           return overdue.size();
         });

@@ -1,0 +1,31 @@
+package dev.chime.run;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Fresh identifiers for runs and traces. They must be unique, not secret (callback tokens are the
+ * secrets, and come from a SecureRandom), so they come from a thread-local generator that costs
+ * nothing on the hot path of a busy instant.
+ */
+public final class Ids {
+  private Ids() {}
+
+  /** A random (version 4) UUID. */
+  public static UUID newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low);
+  }
+
+  /** A W3C trace id: 32 lowercase hex digits, not all zero. */
+  public static String newTraceId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high;
+    do {
+      high = random.nextLong();
+    } while (high == 0);
+    return String.format("%016x%016x", high, random.nextLong());
+  }
+}
