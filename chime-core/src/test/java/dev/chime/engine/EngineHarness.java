@@ -34,7 +34,14 @@ final class EngineHarness implements AutoCloseable {
   final HttpDispatcher dispatcher;
   Engine engine;
 
+  private final int tenantMaxRunning;
+
   EngineHarness(Instant start, double catchupPerSecond) {
+    this(start, catchupPerSecond, 1000);
+  }
+
+  EngineHarness(Instant start, double catchupPerSecond, int tenantMaxRunning) {
+    this.tenantMaxRunning = tenantMaxRunning;
     clock = new SettableClock(start);
     db = Database.open(TestDatabases.h2());
     schedules = new ScheduleStore(db);
@@ -59,7 +66,7 @@ final class EngineHarness implements AutoCloseable {
             grace,
             URI.create("http://127.0.0.1:1"),
             catchupPerSecond,
-            1000));
+            tenantMaxRunning));
   }
 
   Schedule insert(ScheduleBuilder builder) {
@@ -99,6 +106,7 @@ final class EngineHarness implements AutoCloseable {
 
   @Override
   public void close() {
+    target.releaseHanging();
     engine.close();
     dispatcher.close();
     target.close();

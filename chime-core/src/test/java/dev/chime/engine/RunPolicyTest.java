@@ -307,6 +307,35 @@ class RunPolicyTest {
   }
 
   @Test
+  void aTenantAtItsCapWaitsUntilARunEnds() {
+    h.close();
+    h = new EngineHarness(T0, 1000, 1);
+    h.target.answer(r -> r.path().equals("/first") ? Answer.hanging() : Answer.ok());
+    Schedule first = h.insert(aSchedule().every(60).target(h.target.url("/first")).createdAt(T0));
+    Schedule second = h.insert(aSchedule().every(60).target(h.target.url("/second")).createdAt(T0));
+
+    h.moveTo(T0.plusSeconds(60));
+    await()
+        .until(() -> h.target.received("/first").size() + h.target.received("/second").size() >= 1);
+    h.settle();
+    boolean firstWent = h.target.received("/first").size() == 1;
+    assertThat(h.target.received().size()).isEqualTo(1);
+
+    if (firstWent) {
+      h.target.releaseHanging();
+      await().until(() -> h.finishedRuns(first).size() == 1);
+    } else {
+      await().until(() -> h.finishedRuns(second).size() == 1);
+    }
+    h.moveTo(T0.plusSeconds(62));
+    await()
+        .until(
+            () ->
+                h.target.received("/first").size() == 1
+                    && h.target.received("/second").size() == 1);
+  }
+
+  @Test
   void overlapSkipRecordsTheNewInstantWhileOneRuns() {
     h.target.answerAlways(Answer.hanging());
     Schedule schedule = h.insert(overlapping(OverlapPolicy.SKIP, "/skip"));
