@@ -201,6 +201,8 @@ public final class EngineStore {
                       + ", r.due_at, r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
                       + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
                       + " WHERE r.status = 'queued' AND r.due_at <= ?"
+                      // a disabled schedule's own runs wait; runs asked for by hand still go
+                      + " AND (s.enabled = TRUE OR r.origin = 'manual')"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?)"
                       + " ORDER BY r.due_at LIMIT ?"
                       + (dialect == Dialect.POSTGRESQL

@@ -153,6 +153,31 @@ class PolicyApiTest {
   }
 
   @Test
+  void disablingAScheduleCancelsTheRetriesItQueued() {
+    String path = "/disabled-" + System.nanoTime();
+    target.answer(r -> r.path().equals(path) ? Answer.status(503) : Answer.ok());
+    String at = java.time.Instant.now().plusMillis(1500).toString();
+    Response created =
+        chime.post(
+            "/api/v1/schedules",
+            "{\"name\":\"policy"
+                + path
+                + "\",\"trigger\":{\"type\":\"once\",\"at\":\""
+                + at
+                + "\"},\"target\":{\"url\":\""
+                + target.url(path)
+                + "\"},\"retry_policy\":{\"max_attempts\":2,\"backoff\":[3600]}}");
+    String id = created.json().get("id").asText();
+
+    await().until(() -> statuses(id).equals(List.of("queued", "failed")));
+    chime.post("/api/v1/schedules/" + id + "/disable", null);
+
+    JsonNode retry = runs(id).get(0);
+    assertThat(retry.get("status").asText()).isEqualTo("cancelled");
+    assertThat(retry.get("error_message").asText()).isEqualTo("the schedule was disabled");
+  }
+
+  @Test
   void afterTooManyFailuresTheScheduleIsSwitchedOffAndEnablingStartsAfresh() {
     String path = "/broken-" + System.nanoTime();
     target.answer(r -> r.path().equals(path) ? Answer.status(400) : Answer.ok());
