@@ -5,6 +5,7 @@ import dev.chime.run.RunStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -103,6 +104,25 @@ public final class HttpDispatcher implements Dispatcher {
       }
       return failure(RunStatus.FAILED, "io_error", describe(e), started);
     }
+  }
+
+  /**
+   * Makes one throwaway call so that the client's code is loaded and compiled before the first real
+   * fire: without it the first fire after a start leaves some 100 ms late. Never throws.
+   */
+  public void warmUp(URI url) {
+    executor.execute(
+        () -> {
+          try {
+            client.send(
+                HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+          } catch (IOException | RuntimeException e) {
+            // only a warm-up: the first real call will pay the cost instead
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
   }
 
   private HttpRequest build(DispatchRequest request) {

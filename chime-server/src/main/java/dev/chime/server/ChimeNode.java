@@ -94,6 +94,7 @@ public final class ChimeNode implements AutoCloseable {
       node.engine.start();
       node.janitor.start();
       node.api.start(config.host(), config.port());
+      node.dispatcher.warmUp(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
       node.close();
       throw e;
