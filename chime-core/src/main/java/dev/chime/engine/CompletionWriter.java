@@ -1,7 +1,7 @@
 package dev.chime.engine;
 
-import dev.chime.store.EngineStore;
-import dev.chime.store.EngineStore.Completion;
+import dev.chime.store.ResultStore;
+import dev.chime.store.ResultStore.Completion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 final class CompletionWriter {
   private static final Logger log = LoggerFactory.getLogger(CompletionWriter.class);
 
-  private final EngineStore store;
+  private final ResultStore store;
   private final int batchSize;
   private final LinkedBlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean stopping;
 
-  CompletionWriter(EngineStore store, int batchSize, String nodeId) {
+  CompletionWriter(ResultStore store, int batchSize, String nodeId) {
     this.store = store;
     this.batchSize = batchSize;
     this.thread =

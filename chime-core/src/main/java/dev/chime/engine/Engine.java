@@ -12,7 +12,7 @@ import dev.chime.schedule.ScheduleJson;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
-import dev.chime.store.EngineStore.Completion;
+import dev.chime.store.ResultStore.Completion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
     this.dispatcher = dispatcher;
     this.clock = clock;
     this.settings = settings;
-    this.writer = new CompletionWriter(store, settings.batchSize(), settings.nodeId());
+    this.writer = new CompletionWriter(store.results(), settings.batchSize(), settings.nodeId());
     this.planner = new FirePlanner(settings);
     this.calls =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
@@ -308,7 +308,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     nextExpiryNanos = System.nanoTime() + settings.poll().toNanos();
-    int closed = store.expireOverdue(now, settings.batchSize());
+    int closed = store.results().expireOverdue(now, settings.batchSize());
     if (closed > 0) {
       log.info("closed {} run(s) past their deadline as timeout", closed);
     }
