@@ -9,6 +9,7 @@ import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.ScheduleJson;
+import dev.chime.schedule.TargetJson;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
@@ -171,14 +172,14 @@ public final class Engine implements AutoCloseable {
             new ScheduledFire(
                 claimed,
                 ScheduleJson.storedTrigger(claimed.triggerJson()),
-                ScheduleJson.storedTarget(claimed.targetJson()),
+                TargetJson.stored(claimed.targetJson()),
                 PolicyJson.fromStored(claimed.policyJson())));
       }
     }
     List<ClaimedRun> runs = store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit);
     for (ClaimedRun claimed : runs) {
       if (heldIds.add(claimed.ref().runId())) {
-        held.add(new QueuedRun(claimed, ScheduleJson.storedTarget(claimed.targetJson())));
+        held.add(new QueuedRun(claimed, TargetJson.stored(claimed.targetJson())));
       }
     }
     return schedules.size() == limit || runs.size() == limit;

@@ -36,7 +36,7 @@ public final class PolicyJson {
       retry = readRetry(retryNode, errors);
     }
     long window =
-        wholeNumber(
+        JsonFields.wholeNumber(
             schedule,
             CATCHUP_WINDOW_S,
             CATCHUP_WINDOW_S,
@@ -45,7 +45,7 @@ public final class PolicyJson {
             RunPolicy.DEFAULT_CATCHUP_WINDOW.toSeconds(),
             errors);
     long concurrency =
-        wholeNumber(
+        JsonFields.wholeNumber(
             schedule, MAX_CONCURRENCY, MAX_CONCURRENCY, 1, MAX_CONCURRENCY_LIMIT, 1, errors);
     OverlapPolicy overlap = OverlapPolicy.SKIP;
     JsonNode overlapNode = schedule.get(OVERLAP_POLICY);
@@ -66,7 +66,7 @@ public final class PolicyJson {
     JsonNode autoNode = schedule.get(AUTO_DISABLE_AFTER);
     if (autoNode != null && !autoNode.isNull()) {
       long value =
-          wholeNumber(
+          JsonFields.wholeNumber(
               schedule, AUTO_DISABLE_AFTER, AUTO_DISABLE_AFTER, 1, MAX_AUTO_DISABLE, 1, errors);
       autoDisable = OptionalInt.of((int) value);
     }
@@ -97,7 +97,7 @@ public final class PolicyJson {
     int before = errors.size();
     int maxAttempts =
         (int)
-            wholeNumber(
+            JsonFields.wholeNumber(
                 node,
                 "max_attempts",
                 path + ".max_attempts",
@@ -113,12 +113,14 @@ public final class PolicyJson {
     }
     if (exponential) {
       long initial =
-          wholeNumber(
+          JsonFields.wholeNumber(
               node, "initial_s", path + ".initial_s", 1, RetryPolicy.MAX_WAIT_S, 30, errors);
       long max =
-          wholeNumber(node, "max_s", path + ".max_s", 1, RetryPolicy.MAX_WAIT_S, 3_600, errors);
-      double multiplier = fraction(node, "multiplier", path + ".multiplier", 1, 10, 2, errors);
-      double jitter = fraction(node, "jitter", path + ".jitter", 0, 1, 0, errors);
+          JsonFields.wholeNumber(
+              node, "max_s", path + ".max_s", 1, RetryPolicy.MAX_WAIT_S, 3_600, errors);
+      double multiplier =
+          JsonFields.fraction(node, "multiplier", path + ".multiplier", 1, 10, 2, errors);
+      double jitter = JsonFields.fraction(node, "jitter", path + ".jitter", 0, 1, 0, errors);
       if (errors.size() == before && max < initial) {
         errors.add(path + ".max_s", "must be at least initial_s (" + initial + "), got " + max);
       }
@@ -197,48 +199,5 @@ public final class PolicyJson {
     RunPolicy policy = read(ScheduleJson.parse(json), errors);
     errors.throwIfAny();
     return policy;
-  }
-
-  static long wholeNumber(
-      JsonNode parent,
-      String field,
-      String path,
-      long min,
-      long max,
-      long defaultValue,
-      ScheduleJson.Errors errors) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return defaultValue;
-    }
-    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-      errors.add(path, "must be a whole number from " + min + " to " + max);
-      return defaultValue;
-    }
-    long value = node.longValue();
-    if (value < min || value > max) {
-      errors.add(path, "must be from " + min + " to " + max + ", got " + value);
-      return defaultValue;
-    }
-    return value;
-  }
-
-  private static double fraction(
-      JsonNode parent,
-      String field,
-      String path,
-      double min,
-      double max,
-      double defaultValue,
-      ScheduleJson.Errors errors) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return defaultValue;
-    }
-    if (!node.isNumber() || node.doubleValue() < min || node.doubleValue() > max) {
-      errors.add(path, "must be a number from " + min + " to " + max);
-      return defaultValue;
-    }
-    return node.doubleValue();
   }
 }

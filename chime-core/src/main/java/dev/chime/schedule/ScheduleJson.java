@@ -9,8 +9,6 @@ import dev.chime.InvalidInputException;
 import dev.chime.InvalidInputException.FieldError;
 import dev.chime.timing.CronExpression;
 import dev.chime.timing.CronSyntaxException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -18,10 +16,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,39 +56,9 @@ public final class ScheduleJson {
           "last_status",
           "disabled_reason");
 
-  private static final Set<String> FORBIDDEN_HEADERS =
-      Set.of(
-          "host",
-          "content-length",
-          "connection",
-          "expect",
-          "upgrade",
-          "transfer-encoding",
-          "te",
-          "trailer",
-          "keep-alive",
-          "proxy-connection",
-          "proxy-authorization");
-  private static final Set<String> CHIME_HEADERS =
-      Set.of(
-          "idempotency-key",
-          "chime-schedule-id",
-          "chime-run-id",
-          "chime-scheduled-at",
-          "chime-attempt",
-          "chime-callback-url",
-          "chime-callback-token",
-          "traceparent");
-
   public static final int NAME_MAX = 200;
   public static final int DESCRIPTION_MAX = 2000;
-  public static final int HEADERS_MAX = 50;
-  public static final int URL_MAX = 2000;
   public static final int CRON_MAX = 200;
-  public static final long DEFAULT_TIMEOUT_MS = 30_000;
-  public static final long MAX_TIMEOUT_MS = 600_000;
-  public static final long DEFAULT_ASYNC_TIMEOUT_S = 3_600;
-  public static final long MAX_ASYNC_TIMEOUT_S = 7 * 86_400;
 
   private ScheduleJson() {}
 
@@ -107,14 +72,16 @@ public final class ScheduleJson {
       String field = it.next();
       if (!SPEC_FIELDS.contains(field) && !READ_ONLY_FIELDS.contains(field)) {
         errors.add(
-            field, "unknown field; a schedule has " + String.join(", ", sorted(SPEC_FIELDS)));
+            field,
+            "unknown field; a schedule has " + String.join(", ", JsonFields.sorted(SPEC_FIELDS)));
       }
     }
-    String name = requiredText(body, "name", "name", NAME_MAX, errors);
+    String name = JsonFields.requiredText(body, "name", "name", NAME_MAX, errors);
     if (name != null && name.isBlank()) {
       errors.add("name", "must not be blank");
     }
-    String description = optionalText(body, "description", "description", DESCRIPTION_MAX, errors);
+    String description =
+        JsonFields.optionalText(body, "description", "description", DESCRIPTION_MAX, errors);
     boolean enabled = true;
     JsonNode enabledNode = body.get("enabled");
     if (enabledNode != null && !enabledNode.isNull()) {
@@ -136,7 +103,7 @@ public final class ScheduleJson {
     if (targetNode == null || targetNode.isNull()) {
       errors.add("target", "is required");
     } else {
-      target = readTarget(targetNode, "target", errors);
+      target = TargetJson.read(targetNode, "target", errors);
     }
     JsonNode payload = body.get("payload");
     String payloadJson = payload == null ? "null" : write(payload);
@@ -158,15 +125,16 @@ public final class ScheduleJson {
       errors.add(path, "must be an object with a type: cron, interval or once");
       return null;
     }
-    String type = requiredText(node, "type", path + ".type", 20, errors);
+    String type = JsonFields.requiredText(node, "type", path + ".type", 20, errors);
     if (type == null) {
       return null;
     }
     switch (type) {
       case "cron" -> {
-        onlyFields(node, path, errors, "type", "expr", "timezone");
-        String expr = requiredText(node, "expr", path + ".expr", CRON_MAX, errors);
-        String zoneText = optionalText(node, "timezone", path + ".timezone", 100, errors);
+        JsonFields.onlyFields(node, path, errors, "type", "expr", "timezone");
+        String expr = JsonFields.requiredText(node, "expr", path + ".expr", CRON_MAX, errors);
+        String zoneText =
+            JsonFields.optionalText(node, "timezone", path + ".timezone", 100, errors);
         ZoneId zone = ZoneId.of("UTC");
         if (zoneText != null) {
           try {
@@ -191,7 +159,7 @@ public final class ScheduleJson {
         return expression == null || zone == null ? null : new CronTrigger(expression, zone);
       }
       case "interval" -> {
-        onlyFields(node, path, errors, "type", "seconds");
+        JsonFields.onlyFields(node, path, errors, "type", "seconds");
         JsonNode seconds = node.get("seconds");
         if (seconds == null || seconds.isNull()) {
           errors.add(path + ".seconds", "is required");
@@ -209,8 +177,8 @@ public final class ScheduleJson {
         return new IntervalTrigger(Duration.ofSeconds(value));
       }
       case "once" -> {
-        onlyFields(node, path, errors, "type", "at");
-        String at = requiredText(node, "at", path + ".at", 64, errors);
+        JsonFields.onlyFields(node, path, errors, "type", "at");
+        String at = JsonFields.requiredText(node, "at", path + ".at", 64, errors);
         if (at == null) {
           return null;
         }
@@ -232,120 +200,6 @@ public final class ScheduleJson {
     }
   }
 
-  /** Reads an HTTP target; the {@code path} names it in errors. */
-  public static HttpTarget readTarget(JsonNode node, String path, Errors errors) {
-    if (!node.isObject()) {
-      errors.add(path, "must be an object such as {\"type\":\"http\",\"url\":\"https://...\"}");
-      return null;
-    }
-    onlyFields(
-        node, path, errors, "type", "method", "url", "headers", "timeout_ms", "async_timeout_s");
-    String type = optionalText(node, "type", path + ".type", 20, errors);
-    if (type != null && !type.equals("http")) {
-      errors.add(path + ".type", "must be http; got '" + type + "'");
-    }
-    String method = optionalText(node, "method", path + ".method", 10, errors);
-    if (method == null) {
-      method = "POST";
-    } else {
-      method = method.toUpperCase(Locale.ROOT);
-      if (!HttpTarget.METHODS.contains(method)) {
-        errors.add(
-            path + ".method", "must be one of " + String.join(", ", sorted(HttpTarget.METHODS)));
-        method = null;
-      }
-    }
-    URI url = null;
-    String urlText = requiredText(node, "url", path + ".url", URL_MAX, errors);
-    if (urlText != null) {
-      url = readUrl(urlText, path + ".url", errors);
-    }
-    Map<String, String> headers = new LinkedHashMap<>();
-    JsonNode headersNode = node.get("headers");
-    if (headersNode != null && !headersNode.isNull()) {
-      readHeaders(headersNode, path + ".headers", headers, errors);
-    }
-    long timeoutMs =
-        PolicyJson.wholeNumber(
-            node,
-            "timeout_ms",
-            path + ".timeout_ms",
-            1,
-            MAX_TIMEOUT_MS,
-            DEFAULT_TIMEOUT_MS,
-            errors);
-    long asyncTimeoutS =
-        PolicyJson.wholeNumber(
-            node,
-            "async_timeout_s",
-            path + ".async_timeout_s",
-            1,
-            MAX_ASYNC_TIMEOUT_S,
-            DEFAULT_ASYNC_TIMEOUT_S,
-            errors);
-    if (method == null || url == null) {
-      return null;
-    }
-    return new HttpTarget(
-        method, url, headers, Duration.ofMillis(timeoutMs), Duration.ofSeconds(asyncTimeoutS));
-  }
-
-  private static URI readUrl(String text, String path, Errors errors) {
-    URI url;
-    try {
-      url = new URI(text);
-    } catch (URISyntaxException e) {
-      errors.add(path, "is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
-      return null;
-    }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      errors.add(path, "must be an http or https URL; got scheme '" + scheme + "'");
-      return null;
-    }
-    if (url.getHost() == null || url.getHost().isEmpty()) {
-      errors.add(path, "must name a host, such as https://example.com/hook");
-      return null;
-    }
-    if (url.getRawUserInfo() != null) {
-      errors.add(path, "must not carry user:password; put credentials in target.headers");
-      return null;
-    }
-    return url;
-  }
-
-  private static void readHeaders(
-      JsonNode node, String path, Map<String, String> headers, Errors errors) {
-    if (!node.isObject()) {
-      errors.add(path, "must be an object of header names to string values");
-      return;
-    }
-    if (node.size() > HEADERS_MAX) {
-      errors.add(path, "at most " + HEADERS_MAX + " headers, got " + node.size());
-      return;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      String name = entry.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      String fieldPath = path + "." + name;
-      if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")) {
-        errors.add(fieldPath, "is not a valid header name");
-      } else if (FORBIDDEN_HEADERS.contains(lower)) {
-        errors.add(fieldPath, "is managed by the HTTP client and cannot be set");
-      } else if (CHIME_HEADERS.contains(lower)) {
-        errors.add(fieldPath, "is set by Chime on every call and cannot be overridden");
-      } else if (!entry.getValue().isTextual()) {
-        errors.add(fieldPath, "must be a string");
-      } else if (entry.getValue().textValue().length() > 4000
-          || entry.getValue().textValue().matches("(?s).*[\\r\\n\\x00].*")) {
-        errors.add(fieldPath, "must be at most 4000 characters with no line breaks");
-      } else {
-        headers.put(name, entry.getValue().textValue());
-      }
-    }
-  }
-
   /** The JSON form of a trigger, as the API shows it and the database keeps it. */
   public static ObjectNode triggerJson(Trigger trigger) {
     ObjectNode node = NODES.objectNode();
@@ -358,19 +212,6 @@ public final class ScheduleJson {
       case IntervalTrigger interval -> node.put("seconds", interval.every().toSeconds());
       case OnceTrigger once -> node.put("at", once.at().toString());
     }
-    return node;
-  }
-
-  /** The JSON form of a target, as the API shows it and the database keeps it. */
-  public static ObjectNode targetJson(HttpTarget target) {
-    ObjectNode node = NODES.objectNode();
-    node.put("type", target.type());
-    node.put("method", target.method());
-    node.put("url", target.url().toString());
-    ObjectNode headers = node.putObject("headers");
-    new java.util.TreeMap<>(target.headers()).forEach(headers::put);
-    node.put("timeout_ms", target.timeout().toMillis());
-    node.put("async_timeout_s", target.asyncTimeout().toSeconds());
     return node;
   }
 
@@ -397,64 +238,6 @@ public final class ScheduleJson {
     Trigger trigger = readTrigger(parse(json), "trigger", errors);
     errors.throwIfAny();
     return trigger;
-  }
-
-  /** Reads a target that Chime stored. */
-  public static HttpTarget storedTarget(String json) {
-    Errors errors = new Errors();
-    HttpTarget target = readTarget(parse(json), "target", errors);
-    errors.throwIfAny();
-    return target;
-  }
-
-  private static void onlyFields(JsonNode node, String path, Errors errors, String... allowed) {
-    Set<String> known = Set.of(allowed);
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String field = it.next();
-      if (!known.contains(field)) {
-        errors.add(
-            path + "." + field,
-            "unknown field; this object has " + String.join(", ", sorted(known)));
-      }
-    }
-  }
-
-  private static String requiredText(
-      JsonNode parent, String field, String path, int maxLength, Errors errors) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      errors.add(path, "is required");
-      return null;
-    }
-    return text(node, path, maxLength, errors);
-  }
-
-  private static String optionalText(
-      JsonNode parent, String field, String path, int maxLength, Errors errors) {
-    JsonNode node = parent.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    return text(node, path, maxLength, errors);
-  }
-
-  private static String text(JsonNode node, String path, int maxLength, Errors errors) {
-    if (!node.isTextual()) {
-      errors.add(path, "must be a string");
-      return null;
-    }
-    String value = node.textValue();
-    if (value.length() > maxLength) {
-      errors.add(path, "must be at most " + maxLength + " characters, got " + value.length());
-      return null;
-    }
-    return value;
-  }
-
-  private static List<String> sorted(Set<String> values) {
-    List<String> list = new ArrayList<>(values);
-    list.sort(null);
-    return list;
   }
 
   /** Collects field errors so that one response can name them all. */

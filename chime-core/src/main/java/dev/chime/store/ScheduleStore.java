@@ -6,6 +6,7 @@ import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleSpec;
+import dev.chime.schedule.TargetJson;
 import dev.chime.schedule.Trigger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -105,7 +106,7 @@ public final class ScheduleStore {
               statement.setBoolean(3, spec.enabled());
               statement.setString(4, spec.trigger().type());
               statement.setString(5, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-              statement.setString(6, ScheduleJson.write(ScheduleJson.targetJson(spec.target())));
+              statement.setString(6, ScheduleJson.write(TargetJson.write(spec.target())));
               statement.setString(7, spec.payloadJson());
               dialect.setInstant(statement, 8, updated.nextFireAt().orElse(null));
               dialect.setInstant(statement, 9, now);
@@ -228,7 +229,7 @@ public final class ScheduleStore {
 
   private Schedule read(ResultSet rows) throws SQLException {
     Trigger trigger = ScheduleJson.storedTrigger(rows.getString("trigger_json"));
-    HttpTarget target = ScheduleJson.storedTarget(rows.getString("target_json"));
+    HttpTarget target = TargetJson.stored(rows.getString("target_json"));
     ScheduleSpec spec =
         new ScheduleSpec(
             rows.getString("name"),
@@ -260,7 +261,7 @@ public final class ScheduleStore {
     statement.setString(4, spec.description());
     statement.setBoolean(5, spec.enabled());
     statement.setString(6, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-    statement.setString(7, ScheduleJson.write(ScheduleJson.targetJson(spec.target())));
+    statement.setString(7, ScheduleJson.write(TargetJson.write(spec.target())));
     statement.setString(8, spec.payloadJson());
     dialect.setInstant(statement, 9, schedule.nextFireAt().orElse(null));
     dialect.setInstant(statement, 10, schedule.lastFireAt().orElse(null));

@@ -7,6 +7,7 @@ import dev.chime.run.Run;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
+import dev.chime.schedule.TargetJson;
 import dev.chime.store.Page;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,7 @@ final class JsonViews {
     node.put("description", schedule.spec().description());
     node.put("enabled", schedule.spec().enabled());
     node.set("trigger", ScheduleJson.triggerJson(schedule.spec().trigger()));
-    node.set("target", ScheduleJson.targetJson(schedule.spec().target()));
+    node.set("target", TargetJson.write(schedule.spec().target()));
     node.set("payload", ScheduleJson.parse(schedule.spec().payloadJson()));
     instant(node, "next_fire_at", schedule.nextFireAt());
     instant(node, "last_fire_at", schedule.lastFireAt());

@@ -1,0 +1,186 @@
+package dev.chime.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.schedule.ScheduleJson.Errors;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads and writes the JSON shape of an HTTP target, naming every offending field. */
+public final class TargetJson {
+  public static final int HEADERS_MAX = 50;
+  public static final int URL_MAX = 2000;
+  public static final long DEFAULT_TIMEOUT_MS = 30_000;
+  public static final long MAX_TIMEOUT_MS = 600_000;
+  public static final long DEFAULT_ASYNC_TIMEOUT_S = 3_600;
+  public static final long MAX_ASYNC_TIMEOUT_S = 7 * 86_400;
+
+  private static final Set<String> FORBIDDEN_HEADERS =
+      Set.of(
+          "host",
+          "content-length",
+          "connection",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authorization");
+  private static final Set<String> CHIME_HEADERS =
+      Set.of(
+          "idempotency-key",
+          "chime-schedule-id",
+          "chime-run-id",
+          "chime-scheduled-at",
+          "chime-attempt",
+          "chime-callback-url",
+          "chime-callback-token",
+          "traceparent");
+
+  private TargetJson() {}
+
+  /** Reads an HTTP target; the {@code path} names it in errors. */
+  public static HttpTarget read(JsonNode node, String path, Errors errors) {
+    if (!node.isObject()) {
+      errors.add(path, "must be an object such as {\"type\":\"http\",\"url\":\"https://...\"}");
+      return null;
+    }
+    JsonFields.onlyFields(
+        node, path, errors, "type", "method", "url", "headers", "timeout_ms", "async_timeout_s");
+    String type = JsonFields.optionalText(node, "type", path + ".type", 20, errors);
+    if (type != null && !type.equals("http")) {
+      errors.add(path + ".type", "must be http; got '" + type + "'");
+    }
+    String method = JsonFields.optionalText(node, "method", path + ".method", 10, errors);
+    if (method == null) {
+      method = "POST";
+    } else {
+      method = method.toUpperCase(Locale.ROOT);
+      if (!HttpTarget.METHODS.contains(method)) {
+        errors.add(
+            path + ".method",
+            "must be one of " + String.join(", ", JsonFields.sorted(HttpTarget.METHODS)));
+        method = null;
+      }
+    }
+    URI url = null;
+    String urlText = JsonFields.requiredText(node, "url", path + ".url", URL_MAX, errors);
+    if (urlText != null) {
+      url = readUrl(urlText, path + ".url", errors);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    JsonNode headersNode = node.get("headers");
+    if (headersNode != null && !headersNode.isNull()) {
+      readHeaders(headersNode, path + ".headers", headers, errors);
+    }
+    long timeoutMs =
+        JsonFields.wholeNumber(
+            node,
+            "timeout_ms",
+            path + ".timeout_ms",
+            1,
+            MAX_TIMEOUT_MS,
+            DEFAULT_TIMEOUT_MS,
+            errors);
+    long asyncTimeoutS =
+        JsonFields.wholeNumber(
+            node,
+            "async_timeout_s",
+            path + ".async_timeout_s",
+            1,
+            MAX_ASYNC_TIMEOUT_S,
+            DEFAULT_ASYNC_TIMEOUT_S,
+            errors);
+    if (method == null || url == null) {
+      return null;
+    }
+    return new HttpTarget(
+        method, url, headers, Duration.ofMillis(timeoutMs), Duration.ofSeconds(asyncTimeoutS));
+  }
+
+  private static URI readUrl(String text, String path, Errors errors) {
+    URI url;
+    try {
+      url = new URI(text);
+    } catch (URISyntaxException e) {
+      errors.add(path, "is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
+      return null;
+    }
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      errors.add(path, "must be an http or https URL; got scheme '" + scheme + "'");
+      return null;
+    }
+    if (url.getHost() == null || url.getHost().isEmpty()) {
+      errors.add(path, "must name a host, such as https://example.com/hook");
+      return null;
+    }
+    if (url.getRawUserInfo() != null) {
+      errors.add(path, "must not carry user:password; put credentials in target.headers");
+      return null;
+    }
+    return url;
+  }
+
+  private static void readHeaders(
+      JsonNode node, String path, Map<String, String> headers, Errors errors) {
+    if (!node.isObject()) {
+      errors.add(path, "must be an object of header names to string values");
+      return;
+    }
+    if (node.size() > HEADERS_MAX) {
+      errors.add(path, "at most " + HEADERS_MAX + " headers, got " + node.size());
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      String name = entry.getKey();
+      String lower = name.toLowerCase(Locale.ROOT);
+      String fieldPath = path + "." + name;
+      if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")) {
+        errors.add(fieldPath, "is not a valid header name");
+      } else if (FORBIDDEN_HEADERS.contains(lower)) {
+        errors.add(fieldPath, "is managed by the HTTP client and cannot be set");
+      } else if (CHIME_HEADERS.contains(lower)) {
+        errors.add(fieldPath, "is set by Chime on every call and cannot be overridden");
+      } else if (!entry.getValue().isTextual()) {
+        errors.add(fieldPath, "must be a string");
+      } else if (entry.getValue().textValue().length() > 4000
+          || entry.getValue().textValue().matches("(?s).*[\\r\\n\\x00].*")) {
+        errors.add(fieldPath, "must be at most 4000 characters with no line breaks");
+      } else {
+        headers.put(name, entry.getValue().textValue());
+      }
+    }
+  }
+
+  /** The JSON form of a target, as the API shows it and the database keeps it. */
+  public static ObjectNode write(HttpTarget target) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("type", target.type());
+    node.put("method", target.method());
+    node.put("url", target.url().toString());
+    ObjectNode headers = node.putObject("headers");
+    new java.util.TreeMap<>(target.headers()).forEach(headers::put);
+    node.put("timeout_ms", target.timeout().toMillis());
+    node.put("async_timeout_s", target.asyncTimeout().toSeconds());
+    return node;
+  }
+
+  /** Reads a target that Chime stored. */
+  public static HttpTarget stored(String json) {
+    Errors errors = new Errors();
+    HttpTarget target = read(ScheduleJson.parse(json), "target", errors);
+    errors.throwIfAny();
+    return target;
+  }
+}
