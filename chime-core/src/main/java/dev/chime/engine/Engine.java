@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -262,45 +263,46 @@ public final class Engine implements AutoCloseable {
     firedTotal.incrementAndGet();
     long startedNanos = System.nanoTime();
     Instant startedAt = clock.instant();
-    Future<?> future =
-        calls.submit(
-            () -> {
-              RunOutcome outcome;
-              try {
-                outcome = dispatcher.call(request);
-              } catch (InterruptedException e) {
-                outcome =
-                    RunOutcome.failure(
-                        RunStatus.FAILED,
-                        OptionalInt.empty(),
-                        "shutdown",
-                        "Chime stopped the call before the target answered",
-                        null,
-                        Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
-              } catch (RuntimeException e) {
-                log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
-                outcome =
-                    RunOutcome.failure(
-                        RunStatus.FAILED,
-                        OptionalInt.empty(),
-                        "internal_error",
-                        "Chime could not make the call: " + e,
-                        null,
-                        0);
-              }
-              try {
-                writer.submit(
-                    new Completion(
-                        call.ref(), outcome, clock.instant(), startedAt.plus(call.asyncTimeout())));
-              } finally {
-                running.remove(request.runId());
-                inFlight.decrementAndGet();
-              }
-            });
-    running.put(request.runId(), future);
-    if (future.isDone()) {
-      running.remove(request.runId());
-    }
+    Runnable work =
+        () -> {
+          RunOutcome outcome;
+          try {
+            outcome = dispatcher.call(request);
+          } catch (InterruptedException e) {
+            outcome =
+                RunOutcome.failure(
+                    RunStatus.FAILED,
+                    OptionalInt.empty(),
+                    "shutdown",
+                    "Chime stopped the call before the target answered",
+                    null,
+                    Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+          } catch (RuntimeException e) {
+            log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
+            outcome =
+                RunOutcome.failure(
+                    RunStatus.FAILED,
+                    OptionalInt.empty(),
+                    "internal_error",
+                    "Chime could not make the call: " + e,
+                    null,
+                    0);
+          }
+          writer.submit(
+              new Completion(
+                  call.ref(), outcome, clock.instant(), startedAt.plus(call.asyncTimeout())));
+        };
+    // done() runs once whether the call ends or is cancelled (cancel_running) before it starts
+    FutureTask<Void> task =
+        new FutureTask<>(work, null) {
+          @Override
+          protected void done() {
+            running.remove(request.runId());
+            inFlight.decrementAndGet();
+          }
+        };
+    running.put(request.runId(), task);
+    calls.execute(task);
   }
 
   /** Closes runs whose deadline passed (their node died, or an async target never reported). */
