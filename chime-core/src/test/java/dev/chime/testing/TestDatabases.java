@@ -38,7 +38,7 @@ public final class TestDatabases {
     String name = "chime_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     String base;
     String user;
-    if (listening(5432)) {
+    if (listening(5432) && !Boolean.getBoolean("chime.test.pg.embedded")) {
       base = "jdbc:postgresql://127.0.0.1:5432/";
       user = System.getProperty("chime.test.pg.user", "postgres");
       createDatabase(base + "test", user, "CREATE DATABASE " + name);

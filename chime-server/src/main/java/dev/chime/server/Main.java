@@ -38,8 +38,7 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "chime-shutdown"));
-    long startupMs =
-        System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+    long startupMs = ManagementFactory.getRuntimeMXBean().getUptime();
     log.info(
         "Chime is ready on http://{}:{}/ (node {}, started in {} ms)",
         config.host().equals("0.0.0.0") ? "localhost" : config.host(),
