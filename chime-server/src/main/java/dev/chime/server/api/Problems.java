@@ -99,7 +99,14 @@ final class Problems {
                 case 405 -> ctx.method() + " is not allowed on " + ctx.path();
                 default -> e.getMessage();
               };
-          send(ctx, status, problem(ctx, status, slug, title(status), detail));
+          ObjectNode problem = problem(ctx, status, slug, title(status), detail);
+          if (status == 413) {
+            // the server's own cap on any request, far above the body cap Requests checks
+            String reason = "is larger than the server accepts";
+            problem.put("field", "body");
+            problem.putArray("errors").addObject().put("field", "body").put("reason", reason);
+          }
+          send(ctx, status, problem);
         });
     app.exception(
         Exception.class,

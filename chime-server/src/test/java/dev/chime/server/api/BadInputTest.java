@@ -221,6 +221,15 @@ class BadInputTest {
   }
 
   @Test
+  void aHugeBodyIs413NamingTheBody() {
+    Response response =
+        chime.post("/api/v1/schedules", "{\"name\":\"" + "x".repeat(2_000_000) + "\"}");
+
+    assertThat(response.status()).isEqualTo(413);
+    assertProblem(response, 413, "body", "larger than");
+  }
+
+  @Test
   void aDuplicateNameIs409AndTheFirstScheduleIsUntouched() {
     Response first = chime.post("/api/v1/schedules", schedule("twice", interval(60), target(HOOK)));
     Response second =
