@@ -7,7 +7,6 @@ import dev.chime.schedule.ScheduleJson.Errors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -141,8 +140,7 @@ public final class TargetJson {
       errors.add(path, "at most " + HEADERS_MAX + " headers, got " + node.size());
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String name = entry.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
       String fieldPath = path + "." + name;

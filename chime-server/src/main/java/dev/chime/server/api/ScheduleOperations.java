@@ -19,7 +19,6 @@ import dev.chime.store.ScheduleStore.Change;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -197,8 +196,7 @@ final class ScheduleOperations {
         target != null && target.isObject()
             ? ((ObjectNode) target).deepCopy()
             : ((ObjectNode) patch).objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : patch.properties()) {
       if (entry.getValue().isNull()) {
         result.remove(entry.getKey());
       } else {
