@@ -44,10 +44,6 @@ final class CompletionWriter {
     queue.add(completion);
   }
 
-  int pending() {
-    return queue.size();
-  }
-
   private void run() {
     List<Completion> batch = new ArrayList<>(batchSize);
     int failures = 0;

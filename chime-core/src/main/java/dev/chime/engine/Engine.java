@@ -4,7 +4,6 @@ import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
-import dev.chime.run.Ids;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.PolicyJson;
@@ -117,11 +116,6 @@ public final class Engine implements AutoCloseable {
     return loop.isAlive() && !stopping && System.nanoTime() - lastLoopNanos < stalledNanos;
   }
 
-  /** Calls in flight now. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
   /** Fires sent since start. */
   public long firedTotal() {
     return firedTotal.get();
@@ -218,8 +212,9 @@ public final class Engine implements AutoCloseable {
           }
         }
       }
-      Map<UUID, EngineStore.Active> active = new HashMap<>(store.activeRuns(scheduleIds));
-      plan = planner.plan(due, active, store.runningByTenant(tenants), now);
+      EngineStore.Activity activity = store.activity(scheduleIds, tenants);
+      plan =
+          planner.plan(due, new HashMap<>(activity.bySchedule()), activity.runningByTenant(), now);
       result =
           store.start(
               settings.nodeId(), plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
@@ -250,11 +245,6 @@ public final class Engine implements AutoCloseable {
                 log.debug("run {} not started: its lease was lost", runId);
               }
             });
-  }
-
-  /** A W3C trace id: 32 lowercase hex digits, not all zero. */
-  public static String newTraceId() {
-    return Ids.newTraceId();
   }
 
   private void dispatch(FirePlanner.Call call) {

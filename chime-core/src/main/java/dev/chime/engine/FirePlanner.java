@@ -129,7 +129,7 @@ final class FirePlanner {
       return;
     }
     Optional<Instant> next = trigger.next(instant);
-    Active current = active.getOrDefault(claim.id(), new Active(0, 0));
+    Active current = active.getOrDefault(claim.id(), Active.NONE);
     boolean full =
         policy.overlap() != OverlapPolicy.ALLOW
             && policy.overlap() != OverlapPolicy.CANCEL_RUNNING
@@ -149,8 +149,7 @@ final class FirePlanner {
                 RunOrigin.SCHEDULE,
                 instant,
                 now,
-                now,
-                Engine.newTraceId()));
+                now));
       } else {
         recorded.add(
             Run.skipped(
@@ -164,8 +163,7 @@ final class FirePlanner {
                     + policy.maxConcurrency()
                     + ", overlap_policy "
                     + policy.overlap().wireName()
-                    + ")",
-                Engine.newTraceId()));
+                    + ")"));
       }
       starts.add(
           new ScheduleStart(
@@ -177,7 +175,7 @@ final class FirePlanner {
       return;
     }
     running.merge(claim.tenantId(), 1, Integer::sum);
-    Run run = Run.started(claim.tenantId(), claim.id(), instant, now, Engine.newTraceId());
+    Run run = Run.started(claim.tenantId(), claim.id(), instant, now);
     String token = CallbackTokens.newToken();
     Instant deadline = now.plus(fire.target().timeout()).plus(settings.lease());
     starts.add(
@@ -215,7 +213,7 @@ final class FirePlanner {
     RunRef ref = claim.ref();
     RunPolicy policy = ref.policy();
     if (ref.origin() != RunOrigin.MANUAL && policy.overlap() != OverlapPolicy.ALLOW) {
-      Active current = active.getOrDefault(ref.scheduleId(), new Active(0, 0));
+      Active current = active.getOrDefault(ref.scheduleId(), Active.NONE);
       if (current.running() >= policy.maxConcurrency()) {
         deferrals.add(new RunDeferral(ref.runId(), claim.leaseEpoch(), now.plus(RECHECK)));
         return;
@@ -274,7 +272,6 @@ final class FirePlanner {
                     + " were missed")
             + " while no Chime node ran it; they were older than the catch-up window"
             + " (catchup_window_s) and were not sent";
-    return Run.skipped(
-        claim.tenantId(), claim.id(), first, now, "missed", message, Engine.newTraceId());
+    return Run.skipped(claim.tenantId(), claim.id(), first, now, "missed", message);
   }
 }

@@ -37,8 +37,7 @@ public record Run(
   }
 
   /** A run that starts now: the first attempt of a scheduled instant. */
-  public static Run started(
-      String tenantId, UUID scheduleId, Instant scheduledAt, Instant now, String traceId) {
+  public static Run started(String tenantId, UUID scheduleId, Instant scheduledAt, Instant now) {
     return new Run(
         Ids.newId(),
         tenantId,
@@ -57,7 +56,7 @@ public record Run(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        traceId,
+        Ids.newTraceId(),
         now);
   }
 
@@ -72,8 +71,7 @@ public record Run(
       RunOrigin origin,
       Instant scheduledAt,
       Instant dueAt,
-      Instant now,
-      String traceId) {
+      Instant now) {
     return new Run(
         Ids.newId(),
         tenantId,
@@ -92,7 +90,7 @@ public record Run(
         Optional.empty(),
         Optional.empty(),
         Optional.of(dueAt),
-        traceId,
+        Ids.newTraceId(),
         now);
   }
 
@@ -103,8 +101,7 @@ public record Run(
       Instant scheduledAt,
       Instant now,
       String errorCode,
-      String errorMessage,
-      String traceId) {
+      String errorMessage) {
     return new Run(
         Ids.newId(),
         tenantId,
@@ -123,7 +120,7 @@ public record Run(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        traceId,
+        Ids.newTraceId(),
         now);
   }
 

@@ -88,6 +88,19 @@ public enum Dialect {
         + ")";
   }
 
+  /**
+   * Locks the selected rows of the table named {@code alias} in a join, passing over rows another
+   * node holds: PostgreSQL must be told which table to lock; the others lock the joined rows.
+   */
+  String forUpdateSkipLocked(String alias) {
+    return this == POSTGRESQL ? " FOR UPDATE OF " + alias + " SKIP LOCKED" : forUpdateSkipLocked();
+  }
+
+  /** Locks the selected rows of the table named {@code alias} in a join. */
+  String forUpdate(String alias) {
+    return this == POSTGRESQL ? " FOR UPDATE OF " + alias : " FOR UPDATE";
+  }
+
   /** The case-insensitive substring test used by the name filter. */
   String containsIgnoreCase(String column) {
     return "LOWER(" + column + ") LIKE ? ESCAPE '!'";

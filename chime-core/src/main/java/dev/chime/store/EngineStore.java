@@ -92,7 +92,7 @@ public final class EngineStore {
 
   /** Runs of one schedule now running, and now queued. */
   public record Active(int running, int queued) {
-    static final Active NONE = new Active(0, 0);
+    public static final Active NONE = new Active(0, 0);
   }
 
   private static final String SCHEDULE_CLAIM_COLUMNS =
@@ -206,9 +206,7 @@ public final class EngineStore {
                       + " AND (s.enabled = TRUE OR r.origin = 'manual')"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?)"
                       + " ORDER BY r.due_at LIMIT ?"
-                      + (dialect == Dialect.POSTGRESQL
-                          ? " FOR UPDATE OF r SKIP LOCKED"
-                          : dialect.forUpdateSkipLocked()))) {
+                      + dialect.forUpdateSkipLocked("r"))) {
             dialect.setInstant(select, 1, dueBy);
             dialect.setInstant(select, 2, now);
             select.setInt(3, limit);
@@ -235,14 +233,20 @@ public final class EngineStore {
         });
   }
 
-  /** How many runs each schedule has running and queued now. */
-  public Map<UUID, Active> activeRuns(Collection<UUID> scheduleIds) {
+  /** Runs in flight now: per schedule, running and queued; per tenant, running. */
+  public record Activity(Map<UUID, Active> bySchedule, Map<String, Integer> runningByTenant) {}
+
+  /**
+   * What the overlap policies and the tenant cap need for a chunk of due work, read in one
+   * transaction: how many runs each schedule has running and queued, and each tenant running.
+   */
+  public Activity activity(Collection<UUID> scheduleIds, Collection<String> tenantIds) {
     if (scheduleIds.isEmpty()) {
-      return Map.of();
+      return new Activity(Map.of(), Map.of());
     }
     return db.inTransaction(
         connection -> {
-          Map<UUID, Active> result = new HashMap<>();
+          Map<UUID, Active> bySchedule = new HashMap<>();
           try (PreparedStatement count =
               connection.prepareStatement(
                   "SELECT schedule_id, status, COUNT(*) AS n FROM runs WHERE schedule_id IN ("
@@ -256,8 +260,8 @@ public final class EngineStore {
               while (rows.next()) {
                 UUID id = UUID.fromString(rows.getString("schedule_id"));
                 int n = rows.getInt("n");
-                Active now = result.getOrDefault(id, Active.NONE);
-                result.put(
+                Active now = bySchedule.getOrDefault(id, Active.NONE);
+                bySchedule.put(
                     id,
                     rows.getString("status").equals("running")
                         ? new Active(n, now.queued())
@@ -265,18 +269,7 @@ public final class EngineStore {
               }
             }
           }
-          return result;
-        });
-  }
-
-  /** How many runs each tenant has running now. */
-  public Map<String, Integer> runningByTenant(Collection<String> tenantIds) {
-    if (tenantIds.isEmpty()) {
-      return Map.of();
-    }
-    return db.inTransaction(
-        connection -> {
-          Map<String, Integer> result = new HashMap<>();
+          Map<String, Integer> byTenant = new HashMap<>();
           try (PreparedStatement count =
               connection.prepareStatement(
                   "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
@@ -289,11 +282,11 @@ public final class EngineStore {
             }
             try (ResultSet rows = count.executeQuery()) {
               while (rows.next()) {
-                result.put(rows.getString("tenant_id"), rows.getInt("n"));
+                byTenant.put(rows.getString("tenant_id"), rows.getInt("n"));
               }
             }
           }
-          return result;
+          return new Activity(bySchedule, byTenant);
         });
   }
 

@@ -128,8 +128,7 @@ final class Finisher {
                     run.origin(),
                     run.scheduledAt(),
                     closing.now().plus(wait),
-                    closing.now(),
-                    newTraceId())));
+                    closing.now())));
         retried.add(closing);
         results.set(closings.indexOf(closing), Result.RETRY_QUEUED);
       } else {
@@ -220,10 +219,6 @@ final class Finisher {
         return rows.getInt(1);
       }
     }
-  }
-
-  static String newTraceId() {
-    return dev.chime.run.Ids.newTraceId();
   }
 
   static String clip(String message) {

@@ -86,9 +86,7 @@ public final class ResultStore {
                       + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
                       + " WHERE r.status = 'running' AND r.deadline_at < ?"
                       + " ORDER BY r.deadline_at LIMIT ?"
-                      + (dialect == Dialect.POSTGRESQL
-                          ? " FOR UPDATE OF r SKIP LOCKED"
-                          : dialect.forUpdateSkipLocked()))) {
+                      + dialect.forUpdateSkipLocked("r"))) {
             dialect.setInstant(select, 1, now);
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {

@@ -59,7 +59,7 @@ public final class RunStore {
                       + Finisher.CLOSING_COLUMNS
                       + ", r.status, r.callback_token_hash, r.started_at FROM runs r"
                       + " JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
-                      + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF r" : " FOR UPDATE"))) {
+                      + dialect.forUpdate("r"))) {
             select.setString(1, runId.toString());
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
@@ -102,8 +102,7 @@ public final class RunStore {
    * progress cannot be taken back: that is a conflict.
    */
   public Run cancel(String tenantId, UUID runId, Instant now) {
-    Run run =
-        get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
+    Run run = find(tenantId, runId);
     boolean asyncRunning =
         run.status() == RunStatus.RUNNING && run.httpStatus().equals(OptionalInt.of(202));
     if (run.status() != RunStatus.QUEUED && !asyncRunning) {
@@ -144,8 +143,7 @@ public final class RunStore {
    * cancelled. The attempt number follows the highest one for that instant.
    */
   public Run retry(String tenantId, UUID runId, Instant now) {
-    Run run =
-        get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
+    Run run = find(tenantId, runId);
     if (run.status() != RunStatus.FAILED
         && run.status() != RunStatus.TIMEOUT
         && run.status() != RunStatus.CANCELLED) {
@@ -170,8 +168,7 @@ public final class RunStore {
                     RunOrigin.MANUAL,
                     run.scheduledAt(),
                     now,
-                    now,
-                    Finisher.newTraceId());
+                    now);
             insert(connection, dialect, List.of(NewRun.of(retry)));
             return retry;
           });
@@ -215,6 +212,10 @@ public final class RunStore {
       }
       throw e;
     }
+  }
+
+  private Run find(String tenantId, UUID runId) {
+    return get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
   }
 
   public Optional<Run> get(String tenantId, UUID id) {

@@ -222,7 +222,6 @@ class EngineTest {
         RunOrigin.MANUAL,
         now,
         now,
-        now,
-        Engine.newTraceId());
+        now);
   }
 }

@@ -435,9 +435,7 @@ class RunPolicyTest {
     Schedule schedule =
         h.insert(aSchedule().every(3600).target(h.target.url("/orphan")).createdAt(T0));
     // a node started this run and died: nobody will write its result
-    Run orphan =
-        Run.started(
-            "default", schedule.id(), T0.plusSeconds(5), T0.plusSeconds(5), Engine.newTraceId());
+    Run orphan = Run.started("default", schedule.id(), T0.plusSeconds(5), T0.plusSeconds(5));
     insertRunning(orphan, T0.plusSeconds(40));
 
     h.moveTo(T0.plusSeconds(41));

@@ -296,6 +296,35 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void attemptsAtOneInstantListHighestFirstAcrossPages() {
+    Schedule schedule = aSchedule().createdAt(T0).build();
+    schedules.insert(schedule);
+    List<UUID> ids = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Run run =
+          Run.queued(
+              "default",
+              schedule.id(),
+              Run.runKey(schedule.id(), T0),
+              attempt,
+              RunOrigin.SCHEDULE,
+              T0,
+              T0,
+              T0);
+      runs.insertQueued(run);
+      ids.add(0, run.id());
+    }
+    List<UUID> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Run> page = runs.listBySchedule("default", schedule.id(), cursor, 1);
+      page.items().forEach(r -> seen.add(r.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(seen).containsExactlyElementsOf(ids);
+  }
+
+  @Test
   void deletingAScheduleDeletesItsRuns() {
     Schedule schedule = aSchedule().createdAt(T0).build();
     schedules.insert(schedule);
@@ -332,7 +361,7 @@ abstract class StoreContractTest {
   }
 
   private static Run runningRun(UUID scheduleId, Instant scheduledAt, Instant now) {
-    return Run.started("default", scheduleId, scheduledAt, now, "0af7651916cd43dd8448eb211c80319c");
+    return Run.started("default", scheduleId, scheduledAt, now);
   }
 
   private static Run queuedRun(UUID scheduleId, Instant scheduledAt) {
@@ -344,7 +373,6 @@ abstract class StoreContractTest {
         RunOrigin.MANUAL,
         scheduledAt,
         scheduledAt,
-        scheduledAt,
-        "0af7651916cd43dd8448eb211c80319c");
+        scheduledAt);
   }
 }

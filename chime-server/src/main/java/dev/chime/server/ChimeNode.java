@@ -114,10 +114,6 @@ public final class ChimeNode implements AutoCloseable {
     return engine;
   }
 
-  public ChimeConfig config() {
-    return config;
-  }
-
   @Override
   public synchronized void close() {
     if (closed) {

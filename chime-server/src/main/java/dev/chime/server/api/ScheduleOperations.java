@@ -3,7 +3,6 @@ package dev.chime.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.NotFoundException;
-import dev.chime.engine.Engine;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.schedule.PolicyJson;
@@ -120,17 +119,7 @@ final class ScheduleOperations {
   /** Queues a run for now; the regular rhythm of the schedule is not moved. */
   Run runNow(String tenantId, UUID id) {
     Instant now = now();
-    Run run =
-        Run.queued(
-            tenantId,
-            id,
-            Run.runKey(id, now),
-            1,
-            RunOrigin.MANUAL,
-            now,
-            now,
-            now,
-            Engine.newTraceId());
+    Run run = Run.queued(tenantId, id, Run.runKey(id, now), 1, RunOrigin.MANUAL, now, now, now);
     if (!runs.insertQueued(run)) {
       throw notFound(id);
     }
