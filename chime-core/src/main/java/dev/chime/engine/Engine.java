@@ -1,17 +1,16 @@
 package dev.chime.engine;
 
-import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
-import dev.chime.run.RunOutcome;
-import dev.chime.run.RunStatus;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.TargetJson;
 import dev.chime.store.EngineStore;
+import dev.chime.store.EngineStore.Active;
 import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
+import dev.chime.store.EngineStore.Lease;
 import dev.chime.store.ResultStore.Completion;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,17 +20,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,47 +32,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's scheduler. One loop thread claims due work in batches ({@code lookahead} ahead), holds
- * it in memory and, at each instant, marks the due fires started in one transaction and hands them
- * to virtual threads that call the targets. Results go to the database in batches through the
- * {@link CompletionWriter}. All decisions read the injected {@link Clock}; waiting is capped at
- * {@code poll} of real time, so a test that moves a fake clock calls {@link #wake()}.
+ * A node's scheduler. One loop claims due work in batches ({@code lookahead} ahead) and holds it in
+ * memory; {@code prestart} before each instant it marks the fires started in the database, many to
+ * a transaction, and at the instant it sends them without waiting on the database. Work whose
+ * schedule has a run in flight is decided at its instant instead, with the latest counts. Results
+ * go to the database in batches through the {@link CompletionWriter}. All decisions read the
+ * injected {@link Clock}; waiting is capped at {@code poll} of real time, so a test that moves a
+ * fake clock calls {@link #wake()}, or drives a {@link #manual} engine with {@link #tick()}.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
-  private static final int START_CHUNK = 200;
+  private static final int START_CHUNK = 500;
+
+  /** A loop turn this much later than the one before means the node was not running meanwhile. */
+  static final Duration PAUSE = Duration.ofSeconds(5);
+
+  /** Calls started but not yet answered beyond which the engine starts nothing more. */
+  private static final int MAX_PENDING_CALLS = 20_000;
 
   private final EngineStore store;
-  private final Dispatcher dispatcher;
   private final Clock clock;
   private final EngineSettings settings;
+  private final boolean manual;
+  private final Flights flights = new Flights();
   private final CompletionWriter writer;
-  private final ExecutorService calls;
-  private final PriorityQueue<Held> held = new PriorityQueue<>();
-  private final Set<UUID> heldIds = new HashSet<>();
+  private final Sender sender;
+  private final FirePlanner planner;
+  private final HeldWork held = new HeldWork();
+  private final PriorityQueue<Held> atInstant = new PriorityQueue<>();
+  private final PriorityQueue<FirePlanner.Call> armed =
+      new PriorityQueue<>((a, b) -> a.sendAt().compareTo(b.sendAt()));
+  private final Set<UUID> disarmed = new HashSet<>();
+  private final Map<UUID, ClaimedSchedule> armedClaims = new HashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong firedTotal = new AtomicLong();
   private final AtomicLong loopTurns = new AtomicLong();
-  private final Map<UUID, Future<?>> running = new ConcurrentHashMap<>();
-  private final FirePlanner planner;
-  private long nextExpiryNanos = System.nanoTime();
   private final Thread loop;
   private boolean woken;
   private volatile boolean stopping;
   private volatile long lastLoopNanos = System.nanoTime();
+  private volatile Optional<String> loopProblem = Optional.empty();
   private boolean closed;
 
+  private boolean claimNow = true;
+  private boolean takeBackOwn = true;
+  private long nextClaimNanos;
+  private long nextRenewNanos;
+  private long nextExpiryNanos;
+  private Instant awakeSince;
+  private Instant lastTick;
+
   public Engine(EngineStore store, Dispatcher dispatcher, Clock clock, EngineSettings settings) {
+    this(store, dispatcher, clock, settings, false);
+  }
+
+  private Engine(
+      EngineStore store,
+      Dispatcher dispatcher,
+      Clock clock,
+      EngineSettings settings,
+      boolean manual) {
     this.store = store;
-    this.dispatcher = dispatcher;
     this.clock = clock;
     this.settings = settings;
-    this.writer = new CompletionWriter(store.results(), settings.batchSize(), settings.nodeId());
+    this.manual = manual;
+    this.writer =
+        new CompletionWriter(
+            store.results(),
+            settings.batchSize(),
+            settings.resultLinger(),
+            settings.nodeId(),
+            this::written,
+            store::ping);
+    this.sender = new Sender(dispatcher, clock, flights, writer, settings.tenantMaxRunning());
     this.planner = new FirePlanner(settings);
-    this.calls =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
     this.loop =
         Thread.ofPlatform()
             .name("chime-engine-" + settings.nodeId())
@@ -88,14 +114,30 @@ public final class Engine implements AutoCloseable {
             .unstarted(this::runLoop);
   }
 
+  /**
+   * An engine without a loop thread, driven by {@link #tick()}: each call claims, marks started,
+   * sends what is due and closes what expired, at the clock's time. Calls and result writes still
+   * run on their own threads; {@link #isQuiet()} tells when they are done.
+   */
+  public static Engine manual(
+      EngineStore store, Dispatcher dispatcher, Clock clock, EngineSettings settings) {
+    return new Engine(store, dispatcher, clock, settings, true);
+  }
+
   public void start() {
+    awakeSince = clock.instant();
+    lastTick = awakeSince;
     writer.start();
-    loop.start();
+    closeOrphans();
+    if (!manual) {
+      loop.start();
+    }
     log.info(
-        "engine {} started: poll {} ms, lookahead {} ms, batch {}",
+        "engine {} started: poll {} ms, lookahead {} ms, prestart {} ms, batch {}",
         settings.nodeId(),
         settings.poll().toMillis(),
         settings.lookahead().toMillis(),
+        settings.prestart().toMillis(),
         settings.batchSize());
   }
 
@@ -104,6 +146,7 @@ public final class Engine implements AutoCloseable {
     lock.lock();
     try {
       woken = true;
+      claimNow = true;
       wakeUp.signalAll();
     } finally {
       lock.unlock();
@@ -112,13 +155,29 @@ public final class Engine implements AutoCloseable {
 
   /** Whether the loop has gone round recently; a stalled or dead loop makes the node unready. */
   public boolean isAlive() {
+    return problem().isEmpty();
+  }
+
+  /** Why this engine is not working, if it is not: a stalled loop, or results not being written. */
+  public Optional<String> problem() {
+    if (stopping) {
+      return Optional.of("the engine is stopping");
+    }
     long stalledNanos = Math.max(settings.poll().toNanos() * 10, Duration.ofSeconds(10).toNanos());
-    return loop.isAlive() && !stopping && System.nanoTime() - lastLoopNanos < stalledNanos;
+    long since = System.nanoTime() - lastLoopNanos;
+    if (!manual && (!loop.isAlive() || since > stalledNanos)) {
+      return Optional.of(
+          "the engine loop has not gone round for " + Duration.ofNanos(since).toMillis() + " ms");
+    }
+    if (loopProblem.isPresent()) {
+      return loopProblem;
+    }
+    return writer.problem();
   }
 
   /** Fires sent since start. */
   public long firedTotal() {
-    return firedTotal.get();
+    return sender.sent();
   }
 
   /** How many times the loop has gone round; lets a test know the engine saw a clock move. */
@@ -126,215 +185,360 @@ public final class Engine implements AutoCloseable {
     return loopTurns.get();
   }
 
+  /** Whether no call is under way and every result is written: a test's point to look. */
+  public boolean isQuiet() {
+    return flights.liveCount() == 0 && flights.endedCount() == 0 && writer.pending() == 0;
+  }
+
+  /** Work claimed and not yet started, started and waiting for its instant: for tests. */
+  public int heldCount() {
+    return held.size() + atInstant.size();
+  }
+
+  /** Runs marked started that wait for their instant. */
+  public int armedCount() {
+    return flights.armedCount();
+  }
+
   private void runLoop() {
-    boolean claimNow = true;
-    long nextClaimNanos = 0;
+    int failures = 0;
     while (!stopping) {
       lastLoopNanos = System.nanoTime();
-      loopTurns.incrementAndGet();
       try {
-        if (claimNow || System.nanoTime() - nextClaimNanos >= 0) {
-          claimNow = claim(clock.instant());
-          nextClaimNanos = System.nanoTime() + settings.poll().toNanos();
-        }
-        fireDue(clock.instant());
-        expireOverdue(clock.instant());
-        if (!claimNow) {
-          claimNow = awaitNext(nextClaimNanos);
-        }
-      } catch (RuntimeException e) {
-        log.error("engine loop failed; trying again in {} ms", settings.poll().toMillis(), e);
-        awaitNext(System.nanoTime() + settings.poll().toNanos());
+        long waitNanos = turn();
+        failures = 0;
+        loopProblem = Optional.empty();
+        awaitNext(waitNanos);
+      } catch (Throwable e) {
+        failures++;
+        loopProblem = Optional.of("the engine loop fails: " + e);
+        log.error(
+            "engine loop failed ({} time(s) in a row); trying again in {} ms",
+            failures,
+            settings.poll().toMillis(),
+            e);
         claimNow = true;
+        awaitNext(settings.poll().toNanos());
+        if (e instanceof VirtualMachineError fatal && failures > 10) {
+          throw fatal;
+        }
       }
     }
   }
 
+  /**
+   * One turn, for a {@link #manual} engine: claims what is due, marks started what is due within
+   * the prestart, sends what is due now, closes runs past their deadline.
+   */
+  public void tick() {
+    if (!manual) {
+      throw new IllegalStateException("tick() drives a manual engine; this one has its own loop");
+    }
+    claimNow = true;
+    nextExpiryNanos = 0;
+    turn();
+  }
+
+  /** One turn of the loop; returns how long it may wait before the next one. */
+  private long turn() {
+    loopTurns.incrementAndGet();
+    Instant now = clock.instant();
+    if (lastTick != null && Duration.between(lastTick, now).compareTo(PAUSE) > 0) {
+      awakeSince = now;
+      log.info(
+          "engine {} did not run for {} s; instants missed meanwhile catch up by policy",
+          settings.nodeId(),
+          Duration.between(lastTick, now).toSeconds());
+    }
+    lastTick = now;
+    boolean claimed = false;
+    if (claimNow || System.nanoTime() - nextClaimNanos >= 0) {
+      claimNow = false;
+      claimed = claim(now);
+      nextClaimNanos = System.nanoTime() + settings.poll().toNanos();
+    }
+    if (System.nanoTime() - nextRenewNanos >= 0) {
+      renew(now);
+      nextRenewNanos = System.nanoTime() + settings.lease().toNanos() / 3;
+    }
+    boolean more = startDue(clock.instant());
+    sendArmed(clock.instant());
+    if (System.nanoTime() - nextExpiryNanos >= 0) {
+      nextExpiryNanos = System.nanoTime() + settings.poll().toNanos();
+      expireOverdue(clock.instant());
+    }
+    if (claimed) {
+      claimNow = true;
+    }
+    return claimed || more ? 0 : nanosToNextEvent();
+  }
+
   /** Claims what is due within the lookahead; true when a batch was full and more may wait. */
   private boolean claim(Instant now) {
-    int room = settings.batchSize() * 4 - held.size();
+    int room = maxHeld() - held.size();
     if (room <= 0) {
       return false;
     }
     int limit = Math.min(room, settings.batchSize());
     Instant dueBy = now.plus(settings.lookahead());
     Instant leaseUntil = dueBy.plus(settings.lease());
+    boolean takeBack = takeBackOwn;
     List<ClaimedSchedule> schedules =
-        store.claimSchedules(settings.nodeId(), dueBy, now, leaseUntil, limit);
+        store.claimSchedules(settings.nodeId(), dueBy, now, leaseUntil, limit, takeBack);
     for (ClaimedSchedule claimed : schedules) {
-      if (heldIds.add(claimed.id())) {
-        held.add(
-            new ScheduledFire(
-                claimed,
-                ScheduleJson.storedTrigger(claimed.triggerJson()),
-                TargetJson.stored(claimed.targetJson()),
-                PolicyJson.fromStored(claimed.policyJson())));
-      }
+      held.offer(
+          new ScheduledFire(
+              claimed,
+              ScheduleJson.storedTrigger(claimed.triggerJson()),
+              TargetJson.stored(claimed.targetJson()),
+              PolicyJson.fromStored(claimed.policyJson())),
+          leaseUntil);
     }
-    List<ClaimedRun> runs = store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit);
+    List<ClaimedRun> runs =
+        store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit, takeBack);
     for (ClaimedRun claimed : runs) {
-      if (heldIds.add(claimed.ref().runId())) {
-        held.add(new QueuedRun(claimed, TargetJson.stored(claimed.targetJson())));
-      }
+      held.offer(new QueuedRun(claimed, TargetJson.stored(claimed.targetJson())), leaseUntil);
     }
-    return schedules.size() == limit || runs.size() == limit;
+    boolean full = schedules.size() == limit || runs.size() == limit;
+    if (!full) {
+      takeBackOwn = false;
+    }
+    return full;
+  }
+
+  private int maxHeld() {
+    return Math.max(settings.batchSize() * 4, 20_000);
+  }
+
+  /** Renews the leases of held work that runs out within two thirds of the lease. */
+  private void renew(Instant now) {
+    Instant until = now.plus(settings.lookahead()).plus(settings.lease());
+    List<Held> ending =
+        held.leasesEndingBefore(now.plus(settings.lease().multipliedBy(2).dividedBy(3)));
+    if (ending.isEmpty()) {
+      return;
+    }
+    List<Lease> schedules = new ArrayList<>();
+    List<Lease> runs = new ArrayList<>();
+    for (Held item : ending) {
+      (item instanceof ScheduledFire ? schedules : runs).add(new Lease(item.id(), item.epoch()));
+    }
+    Set<UUID> lost = store.renew(settings.nodeId(), schedules, runs, until);
+    for (UUID id : lost) {
+      held.drop(id);
+    }
+    List<UUID> renewed = ending.stream().map(Held::id).filter(id -> !lost.contains(id)).toList();
+    held.renewed(renewed, until);
+    if (!lost.isEmpty()) {
+      log.info("{} held claim(s) were changed or taken over; dropped", lost.size());
+    }
   }
 
   /**
-   * Starts what is due, in chunks: the first calls go out after one short transaction rather than
-   * after the whole backlog of a busy instant is written.
+   * Marks started, in chunks, the work due within the prestart, and sends what is due now. Returns
+   * true when it stopped early with more to do.
    */
-  private void fireDue(Instant now) {
-    while (!held.isEmpty() && !held.peek().fireAt().isAfter(now)) {
-      List<Held> due = new ArrayList<>();
-      while (due.size() < START_CHUNK && !held.isEmpty() && !held.peek().fireAt().isAfter(now)) {
-        due.add(held.poll());
+  private boolean startDue(Instant now) {
+    if (stopping) {
+      return false;
+    }
+    Instant horizon = now.plus(settings.prestart());
+    int chunks = 0;
+    while (true) {
+      if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
+        return false; // the targets are the limit: start more once calls end
       }
-      startAndDispatch(due, now);
+      List<Held> chunk = new ArrayList<>();
+      while (chunk.size() < START_CHUNK
+          && !atInstant.isEmpty()
+          && !atInstant.peek().fireAt().isAfter(now)) {
+        chunk.add(atInstant.poll());
+      }
+      while (chunk.size() < START_CHUNK
+          && held.peek() != null
+          && !held.peek().fireAt().isAfter(horizon)) {
+        chunk.add(held.poll());
+      }
+      if (chunk.isEmpty()) {
+        return false;
+      }
+      start(chunk, now);
+      if (++chunks >= 8) {
+        return true; // let the loop send and claim between long runs of starts
+      }
+      now = clock.instant();
+      horizon = now.plus(settings.prestart());
+      sendArmed(now);
     }
   }
 
-  private void startAndDispatch(List<Held> due, Instant now) {
+  private void start(List<Held> chunk, Instant now) {
     FirePlanner.Plan plan;
     EngineStore.StartResult result;
     try {
       Set<UUID> scheduleIds = new HashSet<>();
       Set<String> tenants = new HashSet<>();
-      for (Held item : due) {
-        switch (item) {
-          case ScheduledFire fire -> {
-            scheduleIds.add(fire.claim().id());
-            tenants.add(fire.claim().tenantId());
-          }
-          case QueuedRun queued -> {
-            scheduleIds.add(queued.claim().ref().scheduleId());
-            tenants.add(queued.claim().ref().tenantId());
-          }
-        }
+      for (Held item : chunk) {
+        scheduleIds.add(item.scheduleId());
+        tenants.add(item.tenantId());
       }
       EngineStore.Activity activity = store.activity(scheduleIds, tenants);
-      plan =
-          planner.plan(due, new HashMap<>(activity.bySchedule()), activity.runningByTenant(), now);
+      Map<UUID, Active> active = new HashMap<>();
+      for (UUID id : scheduleIds) {
+        active.put(
+            id,
+            new Active(
+                flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
+                activity.queued().getOrDefault(id, 0)));
+      }
+      Map<String, Integer> tenantRunning = new HashMap<>();
+      for (String tenant : tenants) {
+        tenantRunning.put(
+            tenant, flights.inFlightOfTenant(tenant, activity.byTenant().getOrDefault(tenant, 0)));
+      }
+      plan = planner.plan(chunk, active, tenantRunning, now, awakeSince);
       result =
           store.start(
               settings.nodeId(), plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
     } catch (RuntimeException e) {
-      // Still leased to this node: hold them again and retry on the next round.
-      held.addAll(due);
+      // still leased to this node: hold them again and retry on the next round
+      chunk.forEach(held::putBack);
       throw e;
     }
-    for (Held item : due) {
-      heldIds.remove(item.id());
-    }
+    Set<UUID> waiting = new HashSet<>();
     for (Held back : plan.heldBack()) {
-      heldIds.add(back.id());
-      held.add(back);
+      held.putBack(back);
+      waiting.add(back.id());
+    }
+    for (Held later : plan.atInstant()) {
+      atInstant.add(later);
+      waiting.add(later.id());
+    }
+    Map<UUID, ClaimedSchedule> claims = new HashMap<>();
+    for (Held item : chunk) {
+      if (!waiting.contains(item.id())) {
+        held.done(item.id());
+      }
+      if (item instanceof ScheduledFire fire) {
+        claims.put(fire.id(), fire.claim());
+      }
     }
     for (UUID cancelled : result.cancelled()) {
-      Future<?> call = running.get(cancelled);
+      Future<?> call = flights.future(cancelled);
       if (call != null) {
         call.cancel(true);
       }
+      if (flights.disarm(cancelled)) {
+        disarmed.add(cancelled);
+      }
     }
-    plan.calls()
-        .forEach(
-            (runId, call) -> {
-              if (result.started().contains(runId)) {
-                dispatch(call);
-              } else {
-                log.debug("run {} not started: its lease was lost", runId);
-              }
-            });
+    int lost = 0;
+    for (FirePlanner.Call call : plan.calls().values()) {
+      if (!result.started().contains(call.ref().runId())) {
+        lost++;
+        continue;
+      }
+      if (call.sendAt().isAfter(now)) {
+        flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
+        armed.add(call);
+        if (call.newRun()) {
+          armedClaims.put(call.ref().runId(), claims.get(call.ref().scheduleId()));
+        }
+      } else {
+        sender.send(call);
+      }
+    }
+    if (lost > 0) {
+      // their schedules changed since the claim: claim them again at once, with the change
+      log.debug("{} fire(s) not started: their lease was lost", lost);
+      claimNow = true;
+    }
   }
 
-  private void dispatch(FirePlanner.Call call) {
-    DispatchRequest request = call.request();
-    inFlight.incrementAndGet();
-    firedTotal.incrementAndGet();
-    long startedNanos = System.nanoTime();
-    Instant startedAt = clock.instant();
-    Runnable work =
-        () -> {
-          RunOutcome outcome;
-          try {
-            outcome = dispatcher.call(request);
-          } catch (InterruptedException e) {
-            outcome =
-                RunOutcome.failure(
-                    RunStatus.FAILED,
-                    OptionalInt.empty(),
-                    "shutdown",
-                    "Chime stopped the call before the target answered",
-                    null,
-                    Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
-          } catch (RuntimeException e) {
-            log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
-            outcome =
-                RunOutcome.failure(
-                    RunStatus.FAILED,
-                    OptionalInt.empty(),
-                    "internal_error",
-                    "Chime could not make the call: " + e,
-                    null,
-                    0);
-          }
-          writer.submit(
-              new Completion(
-                  call.ref(), outcome, clock.instant(), startedAt.plus(call.asyncTimeout())));
-        };
-    // done() runs once whether the call ends or is cancelled (cancel_running) before it starts
-    FutureTask<Void> task =
-        new FutureTask<>(work, null) {
-          @Override
-          protected void done() {
-            running.remove(request.runId());
-            inFlight.decrementAndGet();
-          }
-        };
-    running.put(request.runId(), task);
-    calls.execute(task);
+  /** Sends the armed calls whose instant has come. */
+  private void sendArmed(Instant now) {
+    while (!armed.isEmpty() && !armed.peek().sendAt().isAfter(now)) {
+      FirePlanner.Call call = armed.poll();
+      armedClaims.remove(call.ref().runId());
+      if (disarmed.remove(call.ref().runId())) {
+        continue;
+      }
+      sender.send(call);
+    }
   }
 
   /** Closes runs whose deadline passed (their node died, or an async target never reported). */
   private void expireOverdue(Instant now) {
-    if (System.nanoTime() - nextExpiryNanos < 0) {
-      return;
-    }
-    nextExpiryNanos = System.nanoTime() + settings.poll().toNanos();
-    int closed = store.results().expireOverdue(now, settings.batchSize());
+    int closed = store.results().expireOverdue(now, settings.batchSize(), flights.alive());
     if (closed > 0) {
       log.info("closed {} run(s) past their deadline as timeout", closed);
     }
   }
 
-  /** Waits until the next held instant, the next claim, or a wake; true if woken. */
-  private boolean awaitNext(long nextClaimNanos) {
+  /** A node started again under the same id closes what its previous life left running. */
+  private void closeOrphans() {
+    try {
+      int closed = store.results().closeOrphans(settings.nodeId(), clock.instant(), 10_000);
+      if (closed > 0) {
+        log.warn(
+            "closed {} run(s) this node ({}) left running when it last stopped; retried by policy",
+            closed,
+            settings.nodeId());
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not close runs left from this node's last start: {}", e.getMessage());
+    }
+  }
+
+  private void written(List<Completion> completions) {
+    for (Completion completion : completions) {
+      flights.written(completion.run().runId());
+    }
+  }
+
+  /** How long until something is due: a claim, a prestart, an armed call, an expiry. */
+  private long nanosToNextEvent() {
+    long wait = settings.poll().toNanos();
+    Instant now = clock.instant();
+    Held next = held.peek();
+    if (next != null) {
+      wait =
+          Math.min(wait, Duration.between(now, next.fireAt().minus(settings.prestart())).toNanos());
+    }
+    if (!atInstant.isEmpty()) {
+      wait = Math.min(wait, Duration.between(now, atInstant.peek().fireAt()).toNanos());
+    }
+    if (!armed.isEmpty()) {
+      wait = Math.min(wait, Duration.between(now, armed.peek().sendAt()).toNanos());
+    }
+    if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
+      wait = Math.min(wait, Duration.ofMillis(10).toNanos());
+    }
+    wait = Math.min(wait, nextClaimNanos - System.nanoTime());
+    return Math.max(0, wait);
+  }
+
+  private void awaitNext(long waitNanos) {
     lock.lock();
     try {
-      long waitNanos = nextClaimNanos - System.nanoTime();
-      if (!held.isEmpty()) {
-        long untilFire = Duration.between(clock.instant(), held.peek().fireAt()).toNanos();
-        waitNanos = Math.min(waitNanos, untilFire);
+      long left = Math.min(waitNanos, settings.poll().toNanos());
+      while (!woken && !stopping && left > 0) {
+        left = wakeUp.awaitNanos(left);
       }
-      waitNanos = Math.min(waitNanos, settings.poll().toNanos());
-      while (!woken && !stopping && waitNanos > 0) {
-        waitNanos = wakeUp.awaitNanos(waitNanos);
-      }
-      boolean wasWoken = woken;
       woken = false;
-      return wasWoken;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping = true;
-      return false;
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Stops in order: no more claims, leases on unstarted work given back, in-flight calls allowed up
-   * to the grace period (then interrupted and recorded as failed), results written. Idempotent.
+   * Stops in order: no more claims; runs marked started but not yet sent are given back (their
+   * schedules return to those instants), as are leases on work not started; calls in flight may
+   * finish within the grace period (then are interrupted and recorded as failed); results are
+   * written. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -344,32 +548,65 @@ public final class Engine implements AutoCloseable {
     closed = true;
     stopping = true;
     wake();
-    try {
-      loop.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (loop.isAlive()) {
+      try {
+        loop.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    giveBackArmed();
     try {
       int released = store.releaseLeases(settings.nodeId());
       log.info("engine {} stopping: released {} unstarted claim(s)", settings.nodeId(), released);
     } catch (RuntimeException e) {
       log.warn("could not release leases; they run out on their own: {}", e.getMessage());
     }
-    calls.shutdown();
-    try {
-      if (!calls.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn(
-            "{} call(s) still running after the {} ms grace period; interrupting them",
-            inFlight.get(),
-            settings.shutdownGrace().toMillis());
-        calls.shutdownNow();
-        calls.awaitTermination(2, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      calls.shutdownNow();
-    }
+    sender.stop(settings.shutdownGrace());
     writer.stop(10_000);
-    log.info("engine {} stopped after {} fire(s)", settings.nodeId(), firedTotal.get());
+    log.info("engine {} stopped after {} fire(s)", settings.nodeId(), sender.sent());
+  }
+
+  private void giveBackArmed() {
+    List<EngineStore.Unstart> unstarts = new ArrayList<>();
+    while (!armed.isEmpty()) {
+      FirePlanner.Call call = armed.poll();
+      UUID runId = call.ref().runId();
+      if (disarmed.remove(runId)) {
+        continue;
+      }
+      flights.disarm(runId);
+      ClaimedSchedule claim = armedClaims.remove(runId);
+      if (call.newRun() && claim != null) {
+        unstarts.add(
+            new EngineStore.Unstart(
+                runId,
+                claim.id(),
+                true,
+                claim.nextFireAt(),
+                claim.lastFireAt(),
+                ScheduleJson.storedTrigger(claim.triggerJson()).next(claim.nextFireAt())));
+      } else if (!call.newRun()) {
+        unstarts.add(
+            new EngineStore.Unstart(
+                runId,
+                call.ref().scheduleId(),
+                false,
+                call.ref().scheduledAt(),
+                Optional.empty(),
+                Optional.empty()));
+      }
+    }
+    try {
+      int taken = store.unstart(settings.nodeId(), unstarts);
+      if (taken > 0) {
+        log.info("gave back {} fire(s) marked started but not yet due", taken);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not give back {} fire(s) marked started; they are retried after their deadline: {}",
+          unstarts.size(),
+          e.getMessage());
+    }
   }
 }

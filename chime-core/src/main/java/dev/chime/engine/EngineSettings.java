@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param callbackBase the base URL targets call back on ({@code <base>/api/v1/runs/<id>/complete})
  * @param catchupPerSecond how many late fires (catching up after downtime) may go out per second
  * @param tenantMaxRunning how many runs one tenant may have in flight at once
+ * @param prestart how long before its instant a fire is marked started in the database, so that
+ *     nothing waits on the database at the instant; an edit closer to the instant than this applies
+ *     from the following fire
+ * @param resultLinger how long the result writer waits for a batch to fill
  */
 public record EngineSettings(
     String nodeId,
@@ -26,7 +30,34 @@ public record EngineSettings(
     Duration shutdownGrace,
     URI callbackBase,
     double catchupPerSecond,
-    int tenantMaxRunning) {
+    int tenantMaxRunning,
+    Duration prestart,
+    Duration resultLinger) {
+  /** The defaults for the settings that came later: prestart 500 ms, result linger 20 ms. */
+  public EngineSettings(
+      String nodeId,
+      Duration poll,
+      Duration lookahead,
+      Duration lease,
+      int batchSize,
+      Duration shutdownGrace,
+      URI callbackBase,
+      double catchupPerSecond,
+      int tenantMaxRunning) {
+    this(
+        nodeId,
+        poll,
+        lookahead,
+        lease,
+        batchSize,
+        shutdownGrace,
+        callbackBase,
+        catchupPerSecond,
+        tenantMaxRunning,
+        Duration.ofMillis(500),
+        Duration.ofMillis(20));
+  }
+
   public EngineSettings {
     Objects.requireNonNull(nodeId, "nodeId");
     positive("poll", poll);
@@ -41,6 +72,15 @@ public record EngineSettings(
     if (tenantMaxRunning < 1) {
       throw new IllegalArgumentException(
           "tenantMaxRunning must be at least 1, got " + tenantMaxRunning);
+    }
+    Objects.requireNonNull(prestart, "prestart");
+    Objects.requireNonNull(resultLinger, "resultLinger");
+    if (prestart.isNegative() || prestart.compareTo(lookahead) > 0) {
+      throw new IllegalArgumentException(
+          "prestart must be between 0 and the lookahead (" + lookahead + "), got " + prestart);
+    }
+    if (resultLinger.isNegative()) {
+      throw new IllegalArgumentException("resultLinger must not be negative, got " + resultLinger);
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);

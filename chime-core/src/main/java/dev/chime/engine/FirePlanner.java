@@ -46,8 +46,11 @@ final class FirePlanner {
    */
   static final Duration CATCHUP_RECHECK = Duration.ofMillis(50);
 
-  /** How many missed instants are counted for the message of a skipped summary run. */
-  private static final int MAX_COUNTED = 100_000;
+  /** How many missed instants are counted for the message of a skipped summary run, at most. */
+  private static final int MAX_COUNTED = 10_000;
+
+  /** How long counting them may take on the engine thread, at most. */
+  private static final long MAX_COUNTING_NANOS = 2_000_000;
 
   private final EngineSettings settings;
   private final CatchupLimiter limiter;
@@ -57,34 +60,71 @@ final class FirePlanner {
     this.limiter = new CatchupLimiter(settings.catchupPerSecond());
   }
 
-  /** A call to make once the plan is written, and what to record when it ends. */
-  record Call(DispatchRequest request, RunRef ref, Duration asyncTimeout) {}
+  /**
+   * A call to make once the plan is written, at {@code sendAt}, and what to record when it ends.
+   */
+  record Call(
+      DispatchRequest request, RunRef ref, Duration asyncTimeout, Instant sendAt, boolean newRun) {}
 
-  /** What one chunk of due work does. */
+  /**
+   * What one chunk of work does. {@code heldBack} waits (catch-up rate, tenant cap); {@code
+   * atInstant} is work whose schedule has a run in flight, to be decided at its instant rather than
+   * ahead of it.
+   */
   record Plan(
       List<ScheduleStart> scheduleStarts,
       List<RunStart> runStarts,
       List<RunDeferral> deferrals,
       List<Held> heldBack,
+      List<Held> atInstant,
       Map<UUID, Call> calls) {}
 
+  /**
+   * Plans {@code work} at {@code now}: work due now, and work due a little later that can be marked
+   * started ahead of its instant because nothing of its schedule is in flight. {@code active}
+   * counts each schedule's runs in flight and queued (updated as the plan starts more), {@code
+   * tenantRunning} each tenant's calls in flight. Instants before {@code awakeSince} fell due while
+   * no node ran them (downtime, a pause): only they go through the catch-up window and rate.
+   */
   Plan plan(
-      List<Held> due, Map<UUID, Active> active, Map<String, Integer> tenantRunning, Instant now) {
-    List<ScheduleStart> scheduleStarts = new ArrayList<>();
-    List<RunStart> runStarts = new ArrayList<>();
-    List<RunDeferral> deferrals = new ArrayList<>();
-    List<Held> heldBack = new ArrayList<>();
-    Map<UUID, Call> calls = new HashMap<>();
-    Map<String, Integer> running = new HashMap<>(tenantRunning);
-    for (Held item : due) {
+      List<Held> work,
+      Map<UUID, Active> active,
+      Map<String, Integer> tenantRunning,
+      Instant now,
+      Instant awakeSince) {
+    Plan plan =
+        new Plan(
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new HashMap<>());
+    for (Held item : work) {
+      if (item.fireAt().isAfter(now) && busy(item, active)) {
+        plan.atInstant().add(item);
+        continue;
+      }
       switch (item) {
-        case ScheduledFire fire ->
-            planFire(fire, active, running, now, scheduleStarts, heldBack, calls);
-        case QueuedRun queued ->
-            planQueued(queued, active, running, now, runStarts, deferrals, heldBack, calls);
+        case ScheduledFire fire -> planFire(fire, active, tenantRunning, now, awakeSince, plan);
+        case QueuedRun queued -> planQueued(queued, active, tenantRunning, now, plan);
       }
     }
-    return new Plan(scheduleStarts, runStarts, deferrals, heldBack, calls);
+    return plan;
+  }
+
+  /** Whether the work's schedule has a run in flight that its overlap policy must weigh. */
+  private static boolean busy(Held item, Map<UUID, Active> active) {
+    RunPolicy policy =
+        switch (item) {
+          case ScheduledFire fire -> fire.policy();
+          case QueuedRun queued -> queued.claim().ref().policy();
+        };
+    if (item instanceof QueuedRun queued && queued.claim().ref().origin() == RunOrigin.MANUAL) {
+      return false;
+    }
+    return policy.overlap() != OverlapPolicy.ALLOW
+        && active.getOrDefault(item.scheduleId(), Active.NONE).running() > 0;
   }
 
   private void planFire(
@@ -92,9 +132,10 @@ final class FirePlanner {
       Map<UUID, Active> active,
       Map<String, Integer> running,
       Instant now,
-      List<ScheduleStart> starts,
-      List<Held> heldBack,
-      Map<UUID, Call> calls) {
+      Instant awakeSince,
+      Plan plan) {
+    List<ScheduleStart> starts = plan.scheduleStarts();
+    List<Held> heldBack = plan.heldBack();
     ClaimedSchedule claim = fire.claim();
     RunPolicy policy = fire.policy();
     Trigger trigger = fire.trigger();
@@ -103,7 +144,8 @@ final class FirePlanner {
 
     Duration window =
         policy.catchupWindow().compareTo(ON_TIME) > 0 ? policy.catchupWindow() : ON_TIME;
-    if (Duration.between(instant, now).compareTo(window) > 0) {
+    boolean missedWhileDown = instant.isBefore(awakeSince);
+    if (missedWhileDown && Duration.between(instant, now).compareTo(window) > 0) {
       // Missed by more than the catch-up window: record it (and the ones after it that are also
       // too old) as one skipped run, and go on from the first instant inside the window.
       Instant windowStart = now.minus(window);
@@ -123,7 +165,9 @@ final class FirePlanner {
       }
       instant = firstInWindow.get();
     }
-    boolean catchingUp = Duration.between(instant, now).compareTo(ON_TIME) > 0;
+    // a node's own lag is never throttled: only instants that fell due while no node ran them
+    boolean catchingUp =
+        instant.isBefore(awakeSince) && Duration.between(instant, now).compareTo(ON_TIME) > 0;
     if (catchingUp && !limiter.tryAcquire(now)) {
       heldBack.add(fire.notBefore(limiter.nextFree(now)));
       return;
@@ -150,6 +194,7 @@ final class FirePlanner {
                 instant,
                 now,
                 now));
+        active.put(claim.id(), new Active(current.running(), current.queued() + 1));
       } else {
         recorded.add(
             Run.skipped(
@@ -174,10 +219,11 @@ final class FirePlanner {
       heldBack.add(fire.notBefore(now.plus(RECHECK)));
       return;
     }
-    running.merge(claim.tenantId(), 1, Integer::sum);
-    Run run = Run.started(claim.tenantId(), claim.id(), instant, now);
+    Instant startAt = later(now, fire.fireAt());
+    active.put(claim.id(), new Active(current.running() + 1, current.queued()));
+    Run run = Run.started(claim.tenantId(), claim.id(), instant, startAt);
     String token = CallbackTokens.newToken();
-    Instant deadline = now.plus(fire.target().timeout()).plus(settings.lease());
+    Instant deadline = startAt.plus(fire.target().timeout()).plus(settings.lease());
     starts.add(
         new ScheduleStart(
             claim.id(),
@@ -197,7 +243,14 @@ final class FirePlanner {
             RunOrigin.SCHEDULE,
             instant,
             policy);
-    calls.put(run.id(), call(ref, run.traceId(), fire.target(), claim.payloadJson(), token));
+    plan.calls()
+        .put(
+            run.id(),
+            call(ref, run.traceId(), fire.target(), claim.payloadJson(), token, startAt, true));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private void planQueued(
@@ -205,10 +258,10 @@ final class FirePlanner {
       Map<UUID, Active> active,
       Map<String, Integer> running,
       Instant now,
-      List<RunStart> starts,
-      List<RunDeferral> deferrals,
-      List<Held> heldBack,
-      Map<UUID, Call> calls) {
+      Plan plan) {
+    List<RunStart> starts = plan.runStarts();
+    List<RunDeferral> deferrals = plan.deferrals();
+    List<Held> heldBack = plan.heldBack();
     ClaimedRun claim = queued.claim();
     RunRef ref = claim.ref();
     RunPolicy policy = ref.policy();
@@ -224,15 +277,27 @@ final class FirePlanner {
       heldBack.add(queued.notBefore(now.plus(RECHECK)));
       return;
     }
-    running.merge(ref.tenantId(), 1, Integer::sum);
+    Instant startAt = later(now, queued.fireAt());
     String token = CallbackTokens.newToken();
-    Instant deadline = now.plus(queued.target().timeout()).plus(settings.lease());
-    starts.add(new RunStart(ref.runId(), claim.leaseEpoch(), deadline, CallbackTokens.hash(token)));
-    calls.put(ref.runId(), call(ref, claim.traceId(), queued.target(), claim.payloadJson(), token));
+    Instant deadline = startAt.plus(queued.target().timeout()).plus(settings.lease());
+    starts.add(
+        new RunStart(
+            ref.runId(), claim.leaseEpoch(), startAt, deadline, CallbackTokens.hash(token)));
+    plan.calls()
+        .put(
+            ref.runId(),
+            call(
+                ref, claim.traceId(), queued.target(), claim.payloadJson(), token, startAt, false));
   }
 
   private Call call(
-      RunRef ref, String traceId, HttpTarget target, String payloadJson, String token) {
+      RunRef ref,
+      String traceId,
+      HttpTarget target,
+      String payloadJson,
+      String token,
+      Instant sendAt,
+      boolean newRun) {
     return new Call(
         new DispatchRequest(
             ref.runId(),
@@ -246,7 +311,9 @@ final class FirePlanner {
             settings.callbackUrl(ref.runId()),
             token),
         ref,
-        target.asyncTimeout());
+        target.asyncTimeout(),
+        sendAt,
+        newRun);
   }
 
   /** The skipped summary of instants missed by more than the window. */
@@ -254,16 +321,22 @@ final class FirePlanner {
       ClaimedSchedule claim, Trigger trigger, Instant first, Instant windowStart, Instant now) {
     int count = 0;
     Instant last = first;
+    long started = System.nanoTime();
+    boolean cut = false;
     for (Optional<Instant> at = Optional.of(first);
-        at.isPresent() && at.get().isBefore(windowStart) && count < MAX_COUNTED;
+        at.isPresent() && at.get().isBefore(windowStart);
         at = trigger.next(at.get())) {
+      if (count >= MAX_COUNTED || System.nanoTime() - started > MAX_COUNTING_NANOS) {
+        cut = true;
+        break;
+      }
       count++;
       last = at.get();
     }
     String message =
         (count == 1
                 ? "the fire at " + first + " was missed"
-                : (count >= MAX_COUNTED ? "at least " : "")
+                : (cut ? "at least " : "")
                     + count
                     + " fires from "
                     + first

@@ -19,6 +19,15 @@ sealed interface Held extends Comparable<Held> {
   /** The claimed row's id, schedule or run. */
   UUID id();
 
+  /** The lease epoch the claim returned: a newer claim of the same row replaces this one. */
+  long epoch();
+
+  /** The schedule the work belongs to. */
+  UUID scheduleId();
+
+  /** The tenant the work belongs to. */
+  String tenantId();
+
   HttpTarget target();
 
   Held notBefore(Instant instant);
@@ -42,6 +51,21 @@ sealed interface Held extends Comparable<Held> {
     }
 
     @Override
+    public long epoch() {
+      return claim.leaseEpoch();
+    }
+
+    @Override
+    public UUID scheduleId() {
+      return claim.id();
+    }
+
+    @Override
+    public String tenantId() {
+      return claim.tenantId();
+    }
+
+    @Override
     public Held notBefore(Instant instant) {
       return new ScheduledFire(claim, trigger, target, policy, instant);
     }
@@ -56,6 +80,21 @@ sealed interface Held extends Comparable<Held> {
     @Override
     public UUID id() {
       return claim.ref().runId();
+    }
+
+    @Override
+    public long epoch() {
+      return claim.leaseEpoch();
+    }
+
+    @Override
+    public UUID scheduleId() {
+      return claim.ref().scheduleId();
+    }
+
+    @Override
+    public String tenantId() {
+      return claim.ref().tenantId();
     }
 
     @Override

@@ -22,7 +22,8 @@ public enum RunStatus {
   private static final Map<RunStatus, Set<RunStatus>> ALLOWED =
       Map.of(
           QUEUED, EnumSet.of(RUNNING, CANCELLED, SKIPPED),
-          RUNNING, EnumSet.of(SUCCESS, FAILED, TIMEOUT, CANCELLED),
+          // back to QUEUED: marked running ahead of its instant, then given back unsent at a stop
+          RUNNING, EnumSet.of(SUCCESS, FAILED, TIMEOUT, CANCELLED, QUEUED),
           SUCCESS, EnumSet.noneOf(RunStatus.class),
           FAILED, EnumSet.noneOf(RunStatus.class),
           TIMEOUT, EnumSet.noneOf(RunStatus.class),

@@ -5,6 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -92,8 +95,32 @@ public final class Database implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
-  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  /**
+   * How often a transaction chosen as a deadlock victim, or failing serialization, is run again.
+   */
+  static final int MAX_TRIES = 5;
+
+  /**
+   * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. A
+   * transaction the database aborted to break a deadlock or a serialization conflict is run again
+   * (up to {@link #MAX_TRIES} times, after a short random pause), so {@code work} must not leave
+   * effects outside the transaction before it returns.
+   */
   public <T> T inTransaction(TxWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return once(work);
+      } catch (SQLException e) {
+        if (attempt >= MAX_TRIES || !dialect.isTransient(e)) {
+          throw translate(e);
+        }
+        log.debug("transaction aborted by the database ({}); running it again", e.getMessage());
+        pause(attempt);
+      }
+    }
+  }
+
+  private <T> T once(TxWork<T> work) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -106,9 +133,13 @@ public final class Database implements AutoCloseable {
       } finally {
         connection.setAutoCommit(true);
       }
-    } catch (SQLException e) {
-      throw translate(e);
     }
+  }
+
+  private static void pause(int attempt) {
+    long maxMillis = 5L << attempt;
+    LockSupport.parkNanos(
+        TimeUnit.MILLISECONDS.toNanos(1 + ThreadLocalRandom.current().nextLong(maxMillis)));
   }
 
   /** Turns a SQL failure into Chime's exception; SQLException never leaves this package. */

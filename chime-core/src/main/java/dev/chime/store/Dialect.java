@@ -106,6 +106,22 @@ public enum Dialect {
     return "LOWER(" + column + ") LIKE ? ESCAPE '!'";
   }
 
+  /**
+   * Whether the database aborted the transaction to break a deadlock or a serialization conflict,
+   * so running it again may succeed: SQL state 40001 or 40P01, MariaDB's error 1213, H2's 40001.
+   */
+  boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if ("40001".equals(state) || "40P01".equals(state) || sql.getErrorCode() == 1213) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   boolean isUniqueViolation(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {

@@ -1,6 +1,7 @@
 package dev.chime.store;
 
 import dev.chime.run.Run;
+import dev.chime.run.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +35,11 @@ public final class EngineStore {
     this.results = new ResultStore(db);
   }
 
+  /** Whether the database answers now. */
+  public boolean ping() {
+    return db.ping();
+  }
+
   /** Where the results of the calls this store's claims started are written. */
   public ResultStore results() {
     return results;
@@ -48,6 +54,7 @@ public final class EngineStore {
       String payloadJson,
       String policyJson,
       Instant nextFireAt,
+      Optional<Instant> lastFireAt,
       long leaseEpoch) {}
 
   /** A queued run (run-now, retry, an instant waiting behind another) this node now holds. */
@@ -80,9 +87,9 @@ public final class EngineStore {
     }
   }
 
-  /** A claimed queued run that starts now. */
+  /** A claimed queued run that starts at {@code startAt} (now, or its instant if that is later). */
   public record RunStart(
-      UUID runId, long leaseEpoch, Instant deadlineAt, String callbackTokenHash) {}
+      UUID runId, long leaseEpoch, Instant startAt, Instant deadlineAt, String callbackTokenHash) {}
 
   /** A claimed queued run that must wait longer (its schedule is at its concurrency limit). */
   public record RunDeferral(UUID runId, long leaseEpoch, Instant dueAt) {}
@@ -95,9 +102,12 @@ public final class EngineStore {
     public static final Active NONE = new Active(0, 0);
   }
 
+  /** A lease this node holds on a row, by the epoch its claim returned. */
+  public record Lease(UUID id, long epoch) {}
+
   private static final String SCHEDULE_CLAIM_COLUMNS =
       "id, tenant_id, trigger_json, target_json, payload_json, policy_json, next_fire_at,"
-          + " lease_epoch";
+          + " last_fire_at, lease_epoch";
 
   /**
    * Claims up to {@code limit} enabled schedules due by {@code dueBy} whose lease is free or ran
@@ -105,10 +115,13 @@ public final class EngineStore {
    * leaseUntil}. Rows another node is claiming at the same moment are passed over.
    */
   public List<ClaimedSchedule> claimSchedules(
-      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit) {
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, boolean takeBack) {
+    // takeBack: a node started again under the same id takes its old leases back at once
     String due =
         "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
-            + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_fire_at LIMIT ?"
+            + " AND (lease_until IS NULL OR lease_until < ?"
+            + (takeBack ? " OR lease_owner = ?" : "")
+            + ") ORDER BY next_fire_at LIMIT ?"
             + dialect.forUpdateSkipLocked();
     return db.inTransaction(
         connection -> {
@@ -120,11 +133,15 @@ public final class EngineStore {
                         + due
                         + ") RETURNING "
                         + SCHEDULE_CLAIM_COLUMNS)) {
-              claim.setString(1, owner);
-              dialect.setInstant(claim, 2, leaseUntil);
-              dialect.setInstant(claim, 3, dueBy);
-              dialect.setInstant(claim, 4, now);
-              claim.setInt(5, limit);
+              int i = 1;
+              claim.setString(i++, owner);
+              dialect.setInstant(claim, i++, leaseUntil);
+              dialect.setInstant(claim, i++, dueBy);
+              dialect.setInstant(claim, i++, now);
+              if (takeBack) {
+                claim.setString(i++, owner);
+              }
+              claim.setInt(i, limit);
               return readClaimedSchedules(claim, 0);
             }
           }
@@ -132,9 +149,13 @@ public final class EngineStore {
           try (PreparedStatement select =
               connection.prepareStatement(
                   due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " "))) {
-            dialect.setInstant(select, 1, dueBy);
-            dialect.setInstant(select, 2, now);
-            select.setInt(3, limit);
+            int i = 1;
+            dialect.setInstant(select, i++, dueBy);
+            dialect.setInstant(select, i++, now);
+            if (takeBack) {
+              select.setString(i++, owner);
+            }
+            select.setInt(i, limit);
             selected = readClaimedSchedules(select, 1);
           }
           lease(
@@ -161,6 +182,7 @@ public final class EngineStore {
                 rows.getString("payload_json"),
                 rows.getString("policy_json"),
                 dialect.getInstant(rows, "next_fire_at").orElseThrow(),
+                dialect.getInstant(rows, "last_fire_at"),
                 rows.getLong("lease_epoch") + epochBump));
       }
     }
@@ -191,7 +213,7 @@ public final class EngineStore {
 
   /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
   public List<ClaimedRun> claimRuns(
-      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit) {
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, boolean takeBack) {
     return db.inTransaction(
         connection -> {
           List<ClaimedRun> selected = new ArrayList<>();
@@ -204,12 +226,17 @@ public final class EngineStore {
                       + " WHERE r.status = 'queued' AND r.due_at <= ?"
                       // a disabled schedule's own runs wait; runs asked for by hand still go
                       + " AND (s.enabled = TRUE OR r.origin = 'manual')"
-                      + " AND (r.lease_until IS NULL OR r.lease_until < ?)"
-                      + " ORDER BY r.due_at LIMIT ?"
+                      + " AND (r.lease_until IS NULL OR r.lease_until < ?"
+                      + (takeBack ? " OR r.lease_owner = ?" : "")
+                      + ") ORDER BY r.due_at LIMIT ?"
                       + dialect.forUpdateSkipLocked("r"))) {
-            dialect.setInstant(select, 1, dueBy);
-            dialect.setInstant(select, 2, now);
-            select.setInt(3, limit);
+            int i = 1;
+            dialect.setInstant(select, i++, dueBy);
+            dialect.setInstant(select, i++, now);
+            if (takeBack) {
+              select.setString(i++, owner);
+            }
+            select.setInt(i, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 selected.add(
@@ -233,39 +260,45 @@ public final class EngineStore {
         });
   }
 
-  /** Runs in flight now: per schedule, running and queued; per tenant, running. */
-  public record Activity(Map<UUID, Active> bySchedule, Map<String, Integer> runningByTenant) {}
+  /**
+   * Runs in flight now: per schedule, the ids of its running runs and how many are queued; per
+   * tenant, how many are running.
+   */
+  public record Activity(
+      Map<UUID, Set<UUID>> running, Map<UUID, Integer> queued, Map<String, Integer> byTenant) {}
 
   /**
    * What the overlap policies and the tenant cap need for a chunk of due work, read in one
-   * transaction: how many runs each schedule has running and queued, and each tenant running.
+   * transaction: which runs each schedule has running and how many queued, and how many runs each
+   * tenant has running.
    */
   public Activity activity(Collection<UUID> scheduleIds, Collection<String> tenantIds) {
     if (scheduleIds.isEmpty()) {
-      return new Activity(Map.of(), Map.of());
+      return new Activity(Map.of(), Map.of(), Map.of());
     }
     return db.inTransaction(
         connection -> {
-          Map<UUID, Active> bySchedule = new HashMap<>();
-          try (PreparedStatement count =
+          Map<UUID, Set<UUID>> running = new HashMap<>();
+          Map<UUID, Integer> queued = new HashMap<>();
+          try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT schedule_id, status, COUNT(*) AS n FROM runs WHERE schedule_id IN ("
-                      + placeholders(scheduleIds.size())
-                      + ") AND status IN ('running', 'queued') GROUP BY schedule_id, status")) {
+                  "SELECT schedule_id, id, status FROM runs WHERE schedule_id IN ("
+                      + Statements.placeholders(scheduleIds.size())
+                      + ") AND status IN ('running', 'queued')")) {
             int i = 1;
             for (UUID id : scheduleIds) {
-              count.setString(i++, id.toString());
+              select.setString(i++, id.toString());
             }
-            try (ResultSet rows = count.executeQuery()) {
+            try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                UUID id = UUID.fromString(rows.getString("schedule_id"));
-                int n = rows.getInt("n");
-                Active now = bySchedule.getOrDefault(id, Active.NONE);
-                bySchedule.put(
-                    id,
-                    rows.getString("status").equals("running")
-                        ? new Active(n, now.queued())
-                        : new Active(now.running(), n));
+                UUID schedule = UUID.fromString(rows.getString("schedule_id"));
+                if (rows.getString("status").equals("running")) {
+                  running
+                      .computeIfAbsent(schedule, k -> new HashSet<>())
+                      .add(UUID.fromString(rows.getString("id")));
+                } else {
+                  queued.merge(schedule, 1, Integer::sum);
+                }
               }
             }
           }
@@ -274,7 +307,7 @@ public final class EngineStore {
               connection.prepareStatement(
                   "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
                       + " AND tenant_id IN ("
-                      + placeholders(tenantIds.size())
+                      + Statements.placeholders(tenantIds.size())
                       + ") GROUP BY tenant_id")) {
             int i = 1;
             for (String id : tenantIds) {
@@ -286,15 +319,65 @@ public final class EngineStore {
               }
             }
           }
-          return new Activity(bySchedule, byTenant);
+          return new Activity(running, queued, byTenant);
         });
+  }
+
+  /**
+   * Extends the leases this node holds on claimed schedules and queued runs to {@code leaseUntil},
+   * each fenced by the epoch it was claimed with. Returns the ids whose lease is no longer this
+   * node's (the row was changed, deleted or taken over): their held copies must be dropped.
+   */
+  public Set<UUID> renew(
+      String owner, List<Lease> schedules, List<Lease> queuedRuns, Instant leaseUntil) {
+    return db.inTransaction(
+        connection -> {
+          Set<UUID> lost = new HashSet<>();
+          renew(connection, "schedules", owner, schedules, leaseUntil, lost);
+          renew(connection, "runs", owner, queuedRuns, leaseUntil, lost);
+          return lost;
+        });
+  }
+
+  private void renew(
+      Connection connection,
+      String table,
+      String owner,
+      List<Lease> leases,
+      Instant leaseUntil,
+      Set<UUID> lost)
+      throws SQLException {
+    if (leases.isEmpty()) {
+      return;
+    }
+    List<Lease> ordered = Statements.inIdOrder(leases, lease -> lease.id());
+    try (PreparedStatement renew =
+        connection.prepareStatement(
+            "UPDATE "
+                + table
+                + " SET lease_until = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?")) {
+      for (Lease lease : ordered) {
+        dialect.setInstant(renew, 1, leaseUntil);
+        renew.setString(2, lease.id().toString());
+        renew.setString(3, owner);
+        renew.setLong(4, lease.epoch());
+        renew.addBatch();
+      }
+      int[] counts = renew.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (!Statements.changed(counts[i])) {
+          lost.add(ordered.get(i).id());
+        }
+      }
+    }
   }
 
   /**
    * Starts fires, all in one transaction. Each scheduled fire moves its schedule on and writes its
    * runs; each queued run becomes running or waits longer. A fire whose lease was lost (the
    * schedule was changed, disabled, deleted or taken over) writes nothing and is left out of the
-   * result: it must not be sent.
+   * result: it must not be sent. Rows are locked in one order (schedules by id, then runs by id). A
+   * run marked running here stays this node's ({@code lease_owner}) until its result is written.
    */
   public StartResult start(
       String owner,
@@ -307,67 +390,120 @@ public final class EngineStore {
           Set<UUID> started = new HashSet<>();
           Set<UUID> cancelled = new HashSet<>();
           List<ScheduleStart> kept = advance(connection, owner, scheduleStarts);
+          Set<String> taken = existingKeys(connection, kept);
           List<RunStore.NewRun> inserts = new ArrayList<>();
           for (ScheduleStart start : kept) {
             if (start.cancelRunning()) {
               cancelled.addAll(cancelRunning(connection, start.scheduleId(), now));
             }
-            start.recorded().forEach(run -> inserts.add(RunStore.NewRun.of(run)));
-            start
-                .start()
-                .ifPresent(
-                    s -> {
-                      inserts.add(
-                          new RunStore.NewRun(
-                              s.run(),
-                              Optional.of(s.deadlineAt()),
-                              Optional.of(s.callbackTokenHash())));
-                      started.add(s.run().id());
-                    });
+            for (Run run : start.recorded()) {
+              if (taken.add(run.runKey() + "#" + run.attempt())) {
+                inserts.add(RunStore.NewRun.of(run));
+              }
+            }
+            if (start.start().isPresent()) {
+              StartedRun s = start.start().get();
+              // an instant already recorded (a rare race with an edit) is not sent twice
+              if (taken.add(s.run().runKey() + "#" + s.run().attempt())) {
+                inserts.add(
+                    new RunStore.NewRun(
+                        s.run(),
+                        Optional.of(s.deadlineAt()),
+                        Optional.of(s.callbackTokenHash()),
+                        Optional.of(owner)));
+                started.add(s.run().id());
+              }
+            }
           }
           RunStore.insert(connection, dialect, inserts);
-          if (!runStarts.isEmpty()) {
-            try (PreparedStatement begin =
-                connection.prepareStatement(
-                    "UPDATE runs SET status = 'running', started_at = ?, deadline_at = ?,"
-                        + " callback_token_hash = ?, lease_owner = NULL, lease_until = NULL"
-                        + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
-                        + " AND lease_epoch = ?")) {
-              for (RunStart start : runStarts) {
-                dialect.setInstant(begin, 1, now);
-                dialect.setInstant(begin, 2, start.deadlineAt());
-                begin.setString(3, start.callbackTokenHash());
-                begin.setString(4, start.runId().toString());
-                begin.setString(5, owner);
-                begin.setLong(6, start.leaseEpoch());
-                begin.addBatch();
-              }
-              int[] counts = begin.executeBatch();
-              for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0 || counts[i] == PreparedStatement.SUCCESS_NO_INFO) {
-                  started.add(runStarts.get(i).runId());
-                }
-              }
-            }
-          }
-          if (!deferrals.isEmpty()) {
-            try (PreparedStatement defer =
-                connection.prepareStatement(
-                    "UPDATE runs SET due_at = ?, lease_owner = NULL, lease_until = NULL"
-                        + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
-                        + " AND lease_epoch = ?")) {
-              for (RunDeferral deferral : deferrals) {
-                dialect.setInstant(defer, 1, deferral.dueAt());
-                defer.setString(2, deferral.runId().toString());
-                defer.setString(3, owner);
-                defer.setLong(4, deferral.leaseEpoch());
-                defer.addBatch();
-              }
-              defer.executeBatch();
-            }
-          }
+          started.addAll(beginQueued(connection, owner, runStarts));
+          defer(connection, owner, deferrals);
           return new StartResult(started, cancelled);
         });
+  }
+
+  private Set<UUID> beginQueued(Connection connection, String owner, List<RunStart> runStarts)
+      throws SQLException {
+    Set<UUID> started = new HashSet<>();
+    if (runStarts.isEmpty()) {
+      return started;
+    }
+    RunStatus.QUEUED.checkMove(RunStatus.RUNNING);
+    List<RunStart> ordered = Statements.inIdOrder(runStarts, start -> start.runId());
+    try (PreparedStatement begin =
+        connection.prepareStatement(
+            "UPDATE runs SET status = 'running', started_at = ?, deadline_at = ?,"
+                + " callback_token_hash = ?, lease_until = NULL"
+                + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
+                + " AND lease_epoch = ?")) {
+      for (RunStart start : ordered) {
+        dialect.setInstant(begin, 1, start.startAt());
+        dialect.setInstant(begin, 2, start.deadlineAt());
+        begin.setString(3, start.callbackTokenHash());
+        begin.setString(4, start.runId().toString());
+        begin.setString(5, owner);
+        begin.setLong(6, start.leaseEpoch());
+        begin.addBatch();
+      }
+      int[] counts = begin.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (Statements.changed(counts[i])) {
+          started.add(ordered.get(i).runId());
+        }
+      }
+    }
+    return started;
+  }
+
+  private void defer(Connection connection, String owner, List<RunDeferral> deferrals)
+      throws SQLException {
+    if (deferrals.isEmpty()) {
+      return;
+    }
+    List<RunDeferral> ordered = Statements.inIdOrder(deferrals, deferral -> deferral.runId());
+    try (PreparedStatement defer =
+        connection.prepareStatement(
+            "UPDATE runs SET due_at = ?, lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND status = 'queued' AND lease_owner = ?"
+                + " AND lease_epoch = ?")) {
+      for (RunDeferral deferral : ordered) {
+        dialect.setInstant(defer, 1, deferral.dueAt());
+        defer.setString(2, deferral.runId().toString());
+        defer.setString(3, owner);
+        defer.setLong(4, deferral.leaseEpoch());
+        defer.addBatch();
+      }
+      defer.executeBatch();
+    }
+  }
+
+  /** The run keys (with attempt, as {@code key#attempt}) of the kept starts already on record. */
+  private Set<String> existingKeys(Connection connection, List<ScheduleStart> kept)
+      throws SQLException {
+    Set<String> keys = new HashSet<>();
+    List<String> wanted = new ArrayList<>();
+    for (ScheduleStart start : kept) {
+      start.start().ifPresent(s -> wanted.add(s.run().runKey()));
+      start.recorded().forEach(run -> wanted.add(run.runKey()));
+    }
+    for (int from = 0; from < wanted.size(); from += 500) {
+      List<String> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT run_key, attempt FROM runs WHERE run_key IN ("
+                  + Statements.placeholders(part.size())
+                  + ")")) {
+        for (int i = 0; i < part.size(); i++) {
+          select.setString(i + 1, part.get(i));
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));
+          }
+        }
+      }
+    }
+    return keys;
   }
 
   /** Moves each schedule to its next fire, fenced by its lease; returns those that moved. */
@@ -376,13 +512,14 @@ public final class EngineStore {
     if (starts.isEmpty()) {
       return List.of();
     }
+    List<ScheduleStart> ordered = Statements.inIdOrder(starts, start -> start.scheduleId());
     List<ScheduleStart> kept = new ArrayList<>();
     try (PreparedStatement advance =
         connection.prepareStatement(
             "UPDATE schedules SET next_fire_at = ?, last_fire_at = ?, lease_owner = NULL,"
                 + " lease_until = NULL WHERE id = ? AND lease_owner = ?"
                 + " AND lease_epoch = ? AND enabled = TRUE")) {
-      for (ScheduleStart start : starts) {
+      for (ScheduleStart start : ordered) {
         dialect.setInstant(advance, 1, start.nextFireAt().orElse(null));
         dialect.setInstant(advance, 2, start.lastFireAt());
         advance.setString(3, start.scheduleId().toString());
@@ -392,8 +529,8 @@ public final class EngineStore {
       }
       int[] counts = advance.executeBatch();
       for (int i = 0; i < counts.length; i++) {
-        if (counts[i] > 0 || counts[i] == PreparedStatement.SUCCESS_NO_INFO) {
-          kept.add(starts.get(i));
+        if (Statements.changed(counts[i])) {
+          kept.add(ordered.get(i));
         }
       }
     }
@@ -402,10 +539,12 @@ public final class EngineStore {
 
   private List<UUID> cancelRunning(Connection connection, UUID scheduleId, Instant now)
       throws SQLException {
+    RunStatus.RUNNING.checkMove(RunStatus.CANCELLED);
     List<UUID> ids = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id FROM runs WHERE schedule_id = ? AND status = 'running' FOR UPDATE")) {
+            "SELECT id FROM runs WHERE schedule_id = ? AND status = 'running' ORDER BY id"
+                + " FOR UPDATE")) {
       select.setString(1, scheduleId.toString());
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -417,7 +556,8 @@ public final class EngineStore {
         connection.prepareStatement(
             "UPDATE runs SET status = 'cancelled', finished_at = ?, error_code = 'overlap',"
                 + " error_message = 'cancelled by a newer fire (overlap_policy cancel_running)',"
-                + " callback_token_hash = NULL WHERE id = ? AND status = 'running'")) {
+                + " callback_token_hash = NULL, lease_owner = NULL"
+                + " WHERE id = ? AND status = 'running'")) {
       for (UUID id : ids) {
         dialect.setInstant(cancel, 1, now);
         cancel.setString(2, id.toString());
@@ -426,6 +566,81 @@ public final class EngineStore {
       cancel.executeBatch();
     }
     return ids;
+  }
+
+  /**
+   * A run marked running ahead of its instant that a stopping node will not send after all: a
+   * scheduled fire puts its schedule back on {@code instant} (if nothing moved it since), a queued
+   * run goes back to the queue.
+   */
+  public record Unstart(
+      UUID runId,
+      UUID scheduleId,
+      boolean scheduledFire,
+      Instant instant,
+      Optional<Instant> previousLastFireAt,
+      Optional<Instant> advancedTo) {}
+
+  /**
+   * Takes back runs marked running ahead of their instant that {@code owner} has not sent, so
+   * another node (or this one, started again) sends them on time. Returns how many were taken back.
+   */
+  public int unstart(String owner, List<Unstart> runs) {
+    if (runs.isEmpty()) {
+      return 0;
+    }
+    return db.inTransaction(
+        connection -> {
+          List<Unstart> fires = runs.stream().filter(Unstart::scheduledFire).toList();
+          List<Unstart> queued = runs.stream().filter(u -> !u.scheduledFire()).toList();
+          Finisher.lockSchedules(
+              connection, dialect, runs.stream().map(Unstart::scheduleId).toList());
+          int taken = 0;
+          for (Unstart fire : fires) {
+            try (PreparedStatement back =
+                connection.prepareStatement(
+                    "UPDATE schedules SET next_fire_at = ?, last_fire_at = ? WHERE id = ?"
+                        + " AND enabled = TRUE AND "
+                        + (fire.advancedTo().isPresent()
+                            ? "next_fire_at = ?"
+                            : "next_fire_at IS NULL"))) {
+              dialect.setInstant(back, 1, fire.instant());
+              dialect.setInstant(back, 2, fire.previousLastFireAt().orElse(null));
+              back.setString(3, fire.scheduleId().toString());
+              if (fire.advancedTo().isPresent()) {
+                dialect.setInstant(back, 4, fire.advancedTo().get());
+              }
+              if (back.executeUpdate() == 0) {
+                continue; // changed meanwhile: the change decides what fires next
+              }
+            }
+            try (PreparedStatement drop =
+                connection.prepareStatement(
+                    "DELETE FROM runs WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+              drop.setString(1, fire.runId().toString());
+              drop.setString(2, owner);
+              taken += drop.executeUpdate();
+            }
+          }
+          if (!queued.isEmpty()) {
+            RunStatus.RUNNING.checkMove(RunStatus.QUEUED);
+            try (PreparedStatement back =
+                connection.prepareStatement(
+                    "UPDATE runs SET status = 'queued', started_at = NULL, deadline_at = NULL,"
+                        + " callback_token_hash = NULL, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE id = ? AND status = 'running' AND lease_owner = ?")) {
+              for (Unstart run : queued) {
+                back.setString(1, run.runId().toString());
+                back.setString(2, owner);
+                back.addBatch();
+              }
+              for (int count : back.executeBatch()) {
+                taken += Statements.changed(count) ? 1 : 0;
+              }
+            }
+          }
+          return taken;
+        });
   }
 
   /** Gives back every lease {@code owner} holds on work it has not started. */
@@ -449,9 +664,5 @@ public final class EngineStore {
           }
           return released;
         });
-  }
-
-  private static String placeholders(int count) {
-    return String.join(",", java.util.Collections.nCopies(count, "?"));
   }
 }

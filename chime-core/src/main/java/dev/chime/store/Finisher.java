@@ -13,7 +13,11 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -53,8 +57,15 @@ final class Finisher {
     RETRY_QUEUED
   }
 
-  /** A run to close with its outcome at {@code now}. */
-  record Closing(RunRef run, RunOutcome outcome, Instant now) {}
+  /**
+   * A run to close with its outcome at {@code now}; {@code startedAt}, when known, is when its call
+   * really went out (a run is marked running a little before its instant).
+   */
+  record Closing(RunRef run, RunOutcome outcome, Instant now, Optional<Instant> startedAt) {
+    Closing(RunRef run, RunOutcome outcome, Instant now) {
+      this(run, outcome, now, Optional.empty());
+    }
+  }
 
   /**
    * Closes {@code run} with a final {@code outcome} at {@code now}. A run that is no longer running
@@ -70,15 +81,22 @@ final class Finisher {
    * schedules' streaks. Returns what happened to each, in order.
    */
   List<Result> finishAll(Connection connection, List<Closing> closings) throws SQLException {
-    List<Result> results = new ArrayList<>(closings.size());
+    if (closings.isEmpty()) {
+      return List.of();
+    }
+    lockSchedules(connection, dialect, closings.stream().map(c -> c.run().scheduleId()).toList());
+    // one lock order everywhere: schedules by id, then runs by id
+    List<Closing> ordered = Statements.inIdOrder(closings, c -> c.run().runId());
+    Map<Closing, Result> byClosing = new IdentityHashMap<>();
     List<Closing> closed = new ArrayList<>();
     try (PreparedStatement finish =
         connection.prepareStatement(
             "UPDATE runs SET status = ?, finished_at = ?, duration_ms = ?,"
                 + " http_status = COALESCE(?, http_status), error_code = ?, error_message = ?,"
                 + " response_excerpt = COALESCE(?, response_excerpt), result_json = ?,"
-                + " callback_token_hash = NULL WHERE id = ? AND status = 'running'")) {
-      for (Closing closing : closings) {
+                + " started_at = COALESCE(?, started_at), callback_token_hash = NULL,"
+                + " lease_owner = NULL WHERE id = ? AND status = 'running'")) {
+      for (Closing closing : ordered) {
         RunOutcome outcome = closing.outcome();
         RunStatus.RUNNING.checkMove(outcome.status());
         finish.setString(1, outcome.status().wireName());
@@ -93,15 +111,16 @@ final class Finisher {
         finish.setString(6, outcome.errorMessage().map(Finisher::clip).orElse(null));
         finish.setString(7, outcome.responseExcerpt().orElse(null));
         finish.setString(8, outcome.resultJson().orElse(null));
-        finish.setString(9, closing.run().runId().toString());
+        dialect.setInstant(finish, 9, closing.startedAt().orElse(null));
+        finish.setString(10, closing.run().runId().toString());
         finish.addBatch();
       }
       int[] counts = finish.executeBatch();
       for (int i = 0; i < counts.length; i++) {
-        boolean done = counts[i] > 0 || counts[i] == PreparedStatement.SUCCESS_NO_INFO;
-        results.add(done ? Result.CLOSED : Result.NOT_RUNNING);
+        boolean done = Statements.changed(counts[i]);
+        byClosing.put(ordered.get(i), done ? Result.CLOSED : Result.NOT_RUNNING);
         if (done) {
-          closed.add(closings.get(i));
+          closed.add(ordered.get(i));
         }
       }
     }
@@ -130,14 +149,71 @@ final class Finisher {
                     closing.now().plus(wait),
                     closing.now())));
         retried.add(closing);
-        results.set(closings.indexOf(closing), Result.RETRY_QUEUED);
+        byClosing.put(closing, Result.RETRY_QUEUED);
       } else {
         finals.add(closing);
       }
     }
     RunStore.insert(connection, dialect, retries);
     updateSchedules(connection, retried, finals);
+    List<Result> results = new ArrayList<>(closings.size());
+    for (Closing closing : closings) {
+      results.add(byClosing.get(closing));
+    }
     return results;
+  }
+
+  /**
+   * Locks the given schedules' rows in id order: every transaction that changes both a schedule and
+   * its runs takes the schedule first, so two of them never wait on each other in a circle.
+   */
+  static void lockSchedules(Connection connection, Dialect dialect, Collection<UUID> ids)
+      throws SQLException {
+    List<String> sorted = ids.stream().map(UUID::toString).distinct().sorted().toList();
+    for (int from = 0; from < sorted.size(); from += 500) {
+      List<String> part = sorted.subList(from, Math.min(sorted.size(), from + 500));
+      try (PreparedStatement lock =
+          connection.prepareStatement(
+              "SELECT id FROM schedules WHERE id IN ("
+                  + Statements.placeholders(part.size())
+                  + ") ORDER BY id FOR UPDATE")) {
+        for (int i = 0; i < part.size(); i++) {
+          lock.setString(i + 1, part.get(i));
+        }
+        try (ResultSet rows = lock.executeQuery()) {
+          while (rows.next()) {
+            // reading the rows takes the locks
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Cancels the runs the given schedules queued themselves (retries, an instant waiting behind
+   * another) when they are switched off: a disabled schedule sends nothing more. Runs asked for by
+   * hand stay.
+   */
+  static void cancelQueued(
+      Connection connection, Dialect dialect, Collection<UUID> scheduleIds, Instant now, String why)
+      throws SQLException {
+    if (scheduleIds.isEmpty()) {
+      return;
+    }
+    RunStatus.QUEUED.checkMove(RunStatus.CANCELLED);
+    try (PreparedStatement cancel =
+        connection.prepareStatement(
+            "UPDATE runs SET status = 'cancelled', finished_at = ?, error_code = 'cancelled',"
+                + " error_message = ?, lease_owner = NULL, lease_until = NULL"
+                + " WHERE schedule_id = ? AND status = 'queued' AND origin = 'schedule'")) {
+      for (UUID id : scheduleIds) {
+        dialect.setInstant(cancel, 1, now);
+        cancel.setString(2, clip(why));
+        cancel.setString(3, id.toString());
+        cancel.addBatch();
+      }
+      cancel.executeBatch();
+    }
   }
 
   /**
@@ -155,7 +231,10 @@ final class Finisher {
                 "UPDATE schedules SET consecutive_failures = CASE WHEN ? THEN 0"
                     + " ELSE consecutive_failures + 1 END, last_status = ?,"
                     + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
-                    + " THEN FALSE ELSE enabled END WHERE id = ?");
+                    + " THEN FALSE ELSE enabled END WHERE id = ?"
+                    // a success after a success changes nothing: leave the row unwritten
+                    + " AND NOT (? AND consecutive_failures = 0 AND last_status = 'success'"
+                    + " AND trigger_type <> 'once')");
         PreparedStatement disable =
             connection.prepareStatement(
                 "UPDATE schedules SET enabled = FALSE, next_fire_at = NULL, disabled_reason = ?,"
@@ -167,7 +246,7 @@ final class Finisher {
         lastStatus.setString(2, closing.run().scheduleId().toString());
         lastStatus.addBatch();
       }
-      int disables = 0;
+      List<UUID> disabling = new ArrayList<>();
       for (Closing closing : finals) {
         RunOutcome outcome = closing.outcome();
         RunRef run = closing.run();
@@ -176,6 +255,7 @@ final class Finisher {
         streak.setString(2, outcome.status().wireName());
         streak.setBoolean(3, success);
         streak.setString(4, run.scheduleId().toString());
+        streak.setBoolean(5, success);
         streak.addBatch();
         if (success) {
           continue;
@@ -194,7 +274,7 @@ final class Finisher {
           disable.setString(3, run.scheduleId().toString());
           disable.setInt(4, limit);
           disable.addBatch();
-          disables++;
+          disabling.add(run.scheduleId());
         }
       }
       if (!retried.isEmpty()) {
@@ -203,8 +283,20 @@ final class Finisher {
       if (!finals.isEmpty()) {
         streak.executeBatch();
       }
-      if (disables > 0) {
-        disable.executeBatch();
+      if (!disabling.isEmpty()) {
+        int[] counts = disable.executeBatch();
+        List<UUID> disabled = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+          if (Statements.changed(counts[i])) {
+            disabled.add(disabling.get(i));
+          }
+        }
+        cancelQueued(
+            connection,
+            dialect,
+            disabled,
+            finals.get(0).now(),
+            "the schedule was disabled after too many failed runs in a row");
       }
     }
   }

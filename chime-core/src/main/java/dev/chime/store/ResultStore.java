@@ -2,11 +2,18 @@ package dev.chime.store;
 
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The ends of runs the engine started: results of calls, written in batches, and runs left running
@@ -24,9 +31,16 @@ public final class ResultStore {
     this.finisher = new Finisher(dialect);
   }
 
-  /** A finished or accepted call. An accepted one keeps running until {@code asyncDeadline}. */
+  /**
+   * A finished or accepted call, with when it really went out. An accepted one keeps running until
+   * {@code asyncDeadline}.
+   */
   public record Completion(
-      RunRef run, RunOutcome outcome, Instant finishedAt, Instant asyncDeadline) {}
+      RunRef run,
+      RunOutcome outcome,
+      Instant startedAt,
+      Instant finishedAt,
+      Instant asyncDeadline) {}
 
   /**
    * Writes finished calls, all in one transaction, applying each schedule's policies (retries,
@@ -39,77 +53,147 @@ public final class ResultStore {
     }
     db.inTransaction(
         connection -> {
+          Finisher.lockSchedules(
+              connection, dialect, completions.stream().map(c -> c.run().scheduleId()).toList());
           List<Finisher.Closing> closings = new ArrayList<>();
-          try (PreparedStatement accepted =
-              connection.prepareStatement(
-                  "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
-                      + " deadline_at = ? WHERE id = ? AND status = 'running'")) {
-            boolean anyAccepted = false;
-            for (Completion completion : completions) {
-              RunOutcome outcome = completion.outcome();
-              if (outcome.isAccepted()) {
-                accepted.setLong(1, outcome.durationMs());
-                accepted.setString(2, outcome.responseExcerpt().orElse(null));
-                dialect.setInstant(accepted, 3, completion.asyncDeadline());
-                accepted.setString(4, completion.run().runId().toString());
-                accepted.addBatch();
-                anyAccepted = true;
-              } else {
-                closings.add(
-                    new Finisher.Closing(completion.run(), outcome, completion.finishedAt()));
-              }
-            }
-            if (anyAccepted) {
-              accepted.executeBatch();
+          List<Completion> accepted = new ArrayList<>();
+          for (Completion completion : completions) {
+            if (completion.outcome().isAccepted()) {
+              accepted.add(completion);
+            } else {
+              closings.add(
+                  new Finisher.Closing(
+                      completion.run(),
+                      completion.outcome(),
+                      completion.finishedAt(),
+                      Optional.of(completion.startedAt())));
             }
           }
-          if (!closings.isEmpty()) {
-            finisher.finishAll(connection, closings);
-          }
+          finisher.finishAll(connection, closings);
+          markAccepted(connection, accepted);
           return null;
         });
   }
 
+  private void markAccepted(Connection connection, List<Completion> accepted) throws SQLException {
+    if (accepted.isEmpty()) {
+      return;
+    }
+    List<Completion> ordered = Statements.inIdOrder(accepted, c -> c.run().runId());
+    // the call is over: the run is no node's any more, it waits for its callback or deadline
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
+                + " started_at = ?, deadline_at = ?, lease_owner = NULL"
+                + " WHERE id = ? AND status = 'running'")) {
+      for (Completion completion : ordered) {
+        RunOutcome outcome = completion.outcome();
+        update.setLong(1, outcome.durationMs());
+        update.setString(2, outcome.responseExcerpt().orElse(null));
+        dialect.setInstant(update, 3, completion.startedAt());
+        dialect.setInstant(update, 4, completion.asyncDeadline());
+        update.setString(5, completion.run().runId().toString());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
   /**
    * Closes, as {@code timeout}, running runs whose deadline passed before {@code now}: their node
-   * died mid-call, or an async target never reported. Each is retried by its policy. Returns how
-   * many were closed.
+   * died mid-call, or an async target never reported. Runs in {@code alive} (calls this node is
+   * still making) are left alone. Each is retried by its policy. Returns how many were closed.
    */
-  public int expireOverdue(Instant now, int limit) {
+  public int expireOverdue(Instant now, int limit, Set<UUID> alive) {
+    return closeRunning(
+        "r.status = 'running' AND r.deadline_at < ? ORDER BY r.deadline_at",
+        List.of(now),
+        limit,
+        alive,
+        now,
+        RunStatus.TIMEOUT,
+        "deadline",
+        "no result by the run's deadline: the node running it stopped, or an async target never"
+            + " reported back");
+  }
+
+  /**
+   * Closes the runs a node left running when it stopped without finishing them (it was killed):
+   * called by a node started again under the same id, which knows none of them is still alive. Each
+   * ends {@code failed} ({@code node_restarted}) and is retried by its policy at once.
+   */
+  public int closeOrphans(String owner, Instant now, int limit) {
+    return closeRunning(
+        "r.status = 'running' AND r.lease_owner = ? ORDER BY r.id",
+        List.of(owner),
+        limit,
+        Set.of(),
+        now,
+        RunStatus.FAILED,
+        "node_restarted",
+        "the node running this call (" + owner + ") stopped before it recorded a result");
+  }
+
+  private int closeRunning(
+      String where,
+      List<Object> params,
+      int limit,
+      Set<UUID> alive,
+      Instant now,
+      RunStatus status,
+      String code,
+      String message) {
     return db.inTransaction(
         connection -> {
-          List<RunRef> overdue = new ArrayList<>();
+          List<Overdue> candidates = new ArrayList<>();
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT "
                       + Finisher.CLOSING_COLUMNS
-                      + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
-                      + " WHERE r.status = 'running' AND r.deadline_at < ?"
-                      + " ORDER BY r.deadline_at LIMIT ?"
-                      + dialect.forUpdateSkipLocked("r"))) {
-            dialect.setInstant(select, 1, now);
-            select.setInt(2, limit);
+                      + ", r.started_at FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+                      + " WHERE "
+                      + where
+                      + " LIMIT ?")) {
+            int i = 1;
+            for (Object param : params) {
+              if (param instanceof Instant instant) {
+                dialect.setInstant(select, i++, instant);
+              } else {
+                select.setString(i++, param.toString());
+              }
+            }
+            select.setInt(i, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
-                overdue.add(finisher.readRunRef(rows));
+                RunRef ref = finisher.readRunRef(rows);
+                if (!alive.contains(ref.runId())) {
+                  candidates.add(new Overdue(ref, dialect.getInstant(rows, "started_at")));
+                }
               }
             }
           }
-          if (!overdue.isEmpty()) {
-            RunOutcome deadline =
-                RunOutcome.failure(
-                    RunStatus.TIMEOUT,
-                    java.util.OptionalInt.empty(),
-                    "deadline",
-                    "no result by the run's deadline: the node running it stopped, or an async"
-                        + " target never reported back",
-                    null,
-                    0);
-            finisher.finishAll(
-                connection,
-                overdue.stream().map(run -> new Finisher.Closing(run, deadline, now)).toList());
+          if (candidates.isEmpty()) {
+            return 0;
           }
-          return overdue.size();
+          // schedules first, then the runs (Finisher re-checks each is still running)
+          List<Finisher.Closing> closings = new ArrayList<>();
+          for (Overdue overdue : candidates) {
+            long durationMs =
+                overdue
+                    .startedAt()
+                    .map(s -> Math.max(0, Duration.between(s, now).toMillis()))
+                    .orElse(0L);
+            closings.add(
+                new Finisher.Closing(
+                    overdue.run(),
+                    RunOutcome.failure(
+                        status, OptionalInt.empty(), code, message, null, durationMs),
+                    now));
+          }
+          List<Finisher.Result> results = finisher.finishAll(connection, closings);
+          return (int) results.stream().filter(r -> r != Finisher.Result.NOT_RUNNING).count();
         });
   }
+
+  private record Overdue(RunRef run, Optional<Instant> startedAt) {}
 }

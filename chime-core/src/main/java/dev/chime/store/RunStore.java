@@ -53,6 +53,18 @@ public final class RunStore {
       UUID runId, String tokenHash, RunOutcome outcome, Instant now) {
     return db.inTransaction(
         connection -> {
+          // one lock order everywhere: the schedule's row before its run's
+          try (PreparedStatement owner =
+              connection.prepareStatement("SELECT schedule_id FROM runs WHERE id = ?")) {
+            owner.setString(1, runId.toString());
+            try (ResultSet rows = owner.executeQuery()) {
+              if (!rows.next()) {
+                return CallbackResult.NOT_FOUND;
+              }
+              Finisher.lockSchedules(
+                  connection, dialect, List.of(UUID.fromString(rows.getString(1))));
+            }
+          }
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT "
@@ -273,9 +285,17 @@ public final class RunStore {
   }
 
   /** A run to insert, with what only the engine knows: its deadline and callback token. */
-  record NewRun(Run run, Optional<Instant> deadlineAt, Optional<String> callbackTokenHash) {
+  /**
+   * A run row to insert; a running one carries its deadline, the hash of its callback token and the
+   * node whose call it is ({@code owner}, kept until the call ends).
+   */
+  record NewRun(
+      Run run,
+      Optional<Instant> deadlineAt,
+      Optional<String> callbackTokenHash,
+      Optional<String> owner) {
     static NewRun of(Run run) {
-      return new NewRun(run, Optional.empty(), Optional.empty());
+      return new NewRun(run, Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
@@ -288,8 +308,8 @@ public final class RunStore {
         connection.prepareStatement(
             "INSERT INTO runs ("
                 + COLUMNS
-                + ", deadline_at, callback_token_hash, lease_epoch)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+                + ", deadline_at, callback_token_hash, lease_owner, lease_epoch)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
       for (NewRun row : rows) {
         Run run = row.run();
         statement.setString(1, run.id().toString());
@@ -313,6 +333,7 @@ public final class RunStore {
         dialect.setInstant(statement, 19, run.createdAt());
         dialect.setInstant(statement, 20, row.deadlineAt().orElse(null));
         statement.setString(21, row.callbackTokenHash().orElse(null));
+        statement.setString(22, row.owner().orElse(null));
         statement.addBatch();
       }
       statement.executeBatch();

@@ -118,29 +118,13 @@ public final class ScheduleStore {
               statement.executeUpdate();
             }
             if (current.get().spec().enabled() && !updated.spec().enabled()) {
-              cancelQueued(connection, id, now);
+              Finisher.cancelQueued(
+                  connection, dialect, List.of(id), now, "the schedule was disabled");
             }
             return Optional.of(updated);
           });
     } catch (StoreException e) {
       throw duplicateNameOr(e, attemptedName[0]);
-    }
-  }
-
-  /**
-   * Cancels the runs a schedule queued itself (retries, an instant waiting behind another) when it
-   * is switched off: a disabled schedule sends nothing more. Runs asked for by hand stay.
-   */
-  private void cancelQueued(Connection connection, UUID id, Instant now) throws SQLException {
-    try (PreparedStatement cancel =
-        connection.prepareStatement(
-            "UPDATE runs SET status = 'cancelled', finished_at = ?, error_code = 'cancelled',"
-                + " error_message = 'the schedule was disabled', lease_owner = NULL,"
-                + " lease_until = NULL WHERE schedule_id = ? AND status = 'queued'"
-                + " AND origin = 'schedule'")) {
-      dialect.setInstant(cancel, 1, now);
-      cancel.setString(2, id.toString());
-      cancel.executeUpdate();
     }
   }
 

@@ -19,7 +19,7 @@ class RunStatusTest {
     "RUNNING, FAILED, true",
     "RUNNING, TIMEOUT, true",
     "RUNNING, CANCELLED, true",
-    "RUNNING, QUEUED, false",
+    "RUNNING, QUEUED, true",
     "SUCCESS, FAILED, false",
     "FAILED, RUNNING, false",
     "SKIPPED, RUNNING, false",

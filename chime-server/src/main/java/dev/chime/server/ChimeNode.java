@@ -72,7 +72,9 @@ public final class ChimeNode implements AutoCloseable {
                 config.shutdownGrace(),
                 URI.create(config.publicUrl()),
                 config.catchupPerSecond(),
-                config.tenantMaxRunning()));
+                config.tenantMaxRunning(),
+                config.prestart(),
+                config.resultLinger()));
     this.janitor =
         new Janitor(
             new RetentionStore(db),

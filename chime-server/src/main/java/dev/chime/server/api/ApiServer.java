@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The HTTP face of a node: the REST API under {@code /api/v1}, health, and the OpenAPI document.
@@ -58,13 +59,15 @@ public final class ApiServer {
         "/health/ready",
         ctx -> {
           boolean database = db.ping();
-          boolean loop = engine.isAlive();
+          Optional<String> problem = engine.problem();
+          boolean ready = database && problem.isEmpty();
           ObjectNode body = JsonNodeFactory.instance.objectNode();
-          body.put("status", database && loop ? "ready" : "not_ready");
+          body.put("status", ready ? "ready" : "not_ready");
           ObjectNode checks = body.putObject("checks");
           checks.put("database", database ? "up" : "down");
-          checks.put("engine", loop ? "up" : "stalled");
-          ctx.status(database && loop ? 200 : 503).json(body);
+          checks.put("engine", problem.isEmpty() ? "up" : "stalled");
+          problem.ifPresent(reason -> body.put("reason", reason));
+          ctx.status(ready ? 200 : 503).json(body);
         });
   }
 

@@ -173,7 +173,12 @@ final class ScheduleOperations {
         current.spec().enabled()
             && current.spec().trigger().equals(spec.trigger())
             && current.nextFireAt().isPresent();
-    return sameRhythm ? current.nextFireAt() : spec.trigger().first(now);
+    if (sameRhythm) {
+      return current.nextFireAt();
+    }
+    // an instant already started (a fire is marked started just before it) is not fired again
+    Instant from = current.lastFireAt().filter(now::isBefore).orElse(now);
+    return spec.trigger().first(from);
   }
 
   /** RFC 7396: objects merge field by field, null deletes, anything else replaces. */

@@ -32,7 +32,9 @@ public record ChimeConfig(
     int catchupPerSecond,
     int tenantMaxRunning,
     Duration retentionMaxAge,
-    int retentionMaxRunsPerSchedule) {
+    int retentionMaxRunsPerSchedule,
+    Duration prestart,
+    Duration resultLinger) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -68,6 +70,8 @@ public record ChimeConfig(
     values.put("tenant.max.running", Integer.toString(tenantMaxRunning));
     values.put("retention.max.age.days", Long.toString(retentionMaxAge.toDays()));
     values.put("retention.max.runs.per.schedule", Integer.toString(retentionMaxRunsPerSchedule));
+    values.put("engine.prestart.ms", Long.toString(prestart.toMillis()));
+    values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     return values;
   }
 }

@@ -47,6 +47,13 @@ public final class ConfigLoader {
           new Setting("engine.lookahead.ms", "2000", "how far ahead it claims due work"),
           new Setting("engine.lease.ms", "30000", "how long a claim lasts beyond the lookahead"),
           new Setting("engine.batch.size", "500", "most schedules one claim takes"),
+          new Setting(
+              "engine.prestart.ms",
+              "500",
+              "how long before its instant a fire is marked started; closer edits apply from the"
+                  + " next fire"),
+          new Setting(
+              "engine.result.linger.ms", "20", "how long run results wait to share a write"),
           new Setting("shutdown.grace.s", "30", "how long in-flight calls may finish on stop"),
           new Setting("schedule.min.interval.s", "10", "shortest interval trigger allowed"),
           new Setting("payload.max.bytes", "65536", "largest payload a schedule may carry"),
@@ -177,7 +184,17 @@ public final class ConfigLoader {
             reader.integer("engine.catchup.per.second", 1, 100_000),
             reader.integer("tenant.max.running", 1, 1_000_000),
             Duration.ofDays(reader.integer("retention.max.age.days", 1, 36_500)),
-            reader.integer("retention.max.runs.per.schedule", 1, 10_000_000));
+            reader.integer("retention.max.runs.per.schedule", 1, 10_000_000),
+            Duration.ofMillis(reader.integer("engine.prestart.ms", 0, 60_000)),
+            Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)));
+    if (config.prestart().compareTo(config.lookahead()) > 0) {
+      problems.add(
+          "engine.prestart.ms ("
+              + config.prestart().toMillis()
+              + ") must not be longer than engine.lookahead.ms ("
+              + config.lookahead().toMillis()
+              + ")");
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(
           "Chime's configuration has "

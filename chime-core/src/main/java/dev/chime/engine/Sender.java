@@ -1,0 +1,143 @@
+package dev.chime.engine;
+
+import dev.chime.dispatch.DispatchRequest;
+import dev.chime.dispatch.Dispatcher;
+import dev.chime.run.RunOutcome;
+import dev.chime.run.RunStatus;
+import dev.chime.store.ResultStore.Completion;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the calls the engine started, each on its own virtual thread, and hands their ends to the
+ * result writer. A tenant has at most {@code tenantMaxRunning} calls under way on this node; calls
+ * beyond wait their turn in the order they were sent, so a burst goes out as fast as the targets
+ * answer, oldest first.
+ */
+final class Sender {
+  private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+  private final Dispatcher dispatcher;
+  private final Clock clock;
+  private final Flights flights;
+  private final CompletionWriter writer;
+  private final int tenantMaxRunning;
+  private final ExecutorService calls =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
+  private final ConcurrentHashMap<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+
+  Sender(
+      Dispatcher dispatcher,
+      Clock clock,
+      Flights flights,
+      CompletionWriter writer,
+      int tenantMaxRunning) {
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.flights = flights;
+    this.writer = writer;
+    this.tenantMaxRunning = tenantMaxRunning;
+  }
+
+  /** Calls sent since start. */
+  long sent() {
+    return sent.get();
+  }
+
+  void send(FirePlanner.Call call) {
+    DispatchRequest request = call.request();
+    Semaphore tenant =
+        permits.computeIfAbsent(call.ref().tenantId(), t -> new Semaphore(tenantMaxRunning, true));
+    sent.incrementAndGet();
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              RunOutcome outcome;
+              Instant startedAt = clock.instant();
+              long startedNanos = System.nanoTime();
+              try {
+                tenant.acquire();
+                try {
+                  startedAt = clock.instant();
+                  startedNanos = System.nanoTime();
+                  outcome = dispatcher.call(request);
+                } finally {
+                  tenant.release();
+                }
+              } catch (InterruptedException e) {
+                outcome =
+                    RunOutcome.failure(
+                        RunStatus.FAILED,
+                        OptionalInt.empty(),
+                        "shutdown",
+                        "Chime stopped the call before the target answered",
+                        null,
+                        millisSince(startedNanos));
+              } catch (RuntimeException e) {
+                log.error("dispatch of run {} failed unexpectedly", request.runId(), e);
+                outcome =
+                    RunOutcome.failure(
+                        RunStatus.FAILED,
+                        OptionalInt.empty(),
+                        "internal_error",
+                        "Chime could not make the call: " + e,
+                        null,
+                        millisSince(startedNanos));
+              }
+              flights.ended(request.runId());
+              writer.submit(
+                  new Completion(
+                      call.ref(),
+                      outcome,
+                      startedAt,
+                      clock.instant(),
+                      startedAt.plus(call.asyncTimeout())));
+            },
+            null) {
+          @Override
+          protected void done() {
+            if (isCancelled()) {
+              // cancelled (cancel_running) before it ended: its run was closed in the database
+              flights.ended(request.runId());
+              flights.written(request.runId());
+            }
+          }
+        };
+    flights.launched(request.runId(), call.ref().scheduleId(), call.ref().tenantId(), task);
+    calls.execute(task);
+  }
+
+  /** Lets calls under way finish for up to {@code grace}, then interrupts them. */
+  void stop(Duration grace) {
+    calls.shutdown();
+    try {
+      if (!calls.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{} call(s) still running after the {} ms grace period; interrupting them",
+            flights.liveCount(),
+            grace.toMillis());
+        calls.shutdownNow();
+        calls.awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      calls.shutdownNow();
+    }
+  }
+
+  private static long millisSince(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+  }
+}
