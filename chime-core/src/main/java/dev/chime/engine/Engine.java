@@ -75,7 +75,10 @@ public final class Engine implements AutoCloseable {
   private boolean closed;
 
   private boolean claimNow = true;
-  private boolean takeBackOwn = true;
+
+  /** Leases of this node's id that run out before this were taken before it started. */
+  private Instant ownBefore;
+
   private long nextClaimNanos;
   private long nextRenewNanos;
   private long nextExpiryNanos;
@@ -104,7 +107,14 @@ public final class Engine implements AutoCloseable {
             settings.nodeId(),
             this::written,
             store::ping);
-    this.sender = new Sender(dispatcher, clock, flights, writer, settings.tenantMaxRunning());
+    this.sender =
+        new Sender(
+            dispatcher,
+            clock,
+            flights,
+            writer,
+            settings.tenantMaxRunning(),
+            settings.callsPerHost());
     this.planner = new FirePlanner(settings);
     this.loop =
         Thread.ofPlatform()
@@ -127,6 +137,7 @@ public final class Engine implements AutoCloseable {
   public void start() {
     awakeSince = clock.instant();
     lastTick = awakeSince;
+    ownBefore = awakeSince.plus(settings.lookahead()).plus(settings.lease());
     writer.start();
     closeOrphans();
     if (!manual) {
@@ -236,7 +247,12 @@ public final class Engine implements AutoCloseable {
     }
     claimNow = true;
     nextExpiryNanos = 0;
-    turn();
+    // a full turn: claims until nothing more is due, starts and sends all that is due
+    for (int i = 0; i < 1_000 && turn() == 0 && (claimNow || held.peek() != null); i++) {
+      if (!claimNow && held.peek().fireAt().isAfter(clock.instant().plus(settings.prestart()))) {
+        break;
+      }
+    }
   }
 
   /** One turn of the loop; returns how long it may wait before the next one. */
@@ -282,9 +298,8 @@ public final class Engine implements AutoCloseable {
     int limit = Math.min(room, settings.batchSize());
     Instant dueBy = now.plus(settings.lookahead());
     Instant leaseUntil = dueBy.plus(settings.lease());
-    boolean takeBack = takeBackOwn;
     List<ClaimedSchedule> schedules =
-        store.claimSchedules(settings.nodeId(), dueBy, now, leaseUntil, limit, takeBack);
+        store.claimSchedules(settings.nodeId(), dueBy, now, leaseUntil, limit, ownBefore);
     for (ClaimedSchedule claimed : schedules) {
       held.offer(
           new ScheduledFire(
@@ -295,15 +310,11 @@ public final class Engine implements AutoCloseable {
           leaseUntil);
     }
     List<ClaimedRun> runs =
-        store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit, takeBack);
+        store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit, ownBefore);
     for (ClaimedRun claimed : runs) {
       held.offer(new QueuedRun(claimed, TargetJson.stored(claimed.targetJson())), leaseUntil);
     }
-    boolean full = schedules.size() == limit || runs.size() == limit;
-    if (!full) {
-      takeBackOwn = false;
-    }
-    return full;
+    return schedules.size() == limit || runs.size() == limit;
   }
 
   private int maxHeld() {

@@ -20,6 +20,8 @@ import java.util.Objects;
  *     nothing waits on the database at the instant; an edit closer to the instant than this applies
  *     from the following fire
  * @param resultLinger how long the result writer waits for a batch to fill
+ * @param callsPerHost how many calls to one target host (scheme, host and port) a node makes at
+ *     once; more wait their turn
  */
 public record EngineSettings(
     String nodeId,
@@ -32,8 +34,12 @@ public record EngineSettings(
     double catchupPerSecond,
     int tenantMaxRunning,
     Duration prestart,
-    Duration resultLinger) {
-  /** The defaults for the settings that came later: prestart 500 ms, result linger 20 ms. */
+    Duration resultLinger,
+    int callsPerHost) {
+  /**
+   * The defaults for the settings that came later: prestart 500 ms, result linger 20 ms, 64 calls
+   * per host.
+   */
   public EngineSettings(
       String nodeId,
       Duration poll,
@@ -55,7 +61,8 @@ public record EngineSettings(
         catchupPerSecond,
         tenantMaxRunning,
         Duration.ofMillis(500),
-        Duration.ofMillis(20));
+        Duration.ofMillis(20),
+        64);
   }
 
   public EngineSettings {
@@ -81,6 +88,9 @@ public record EngineSettings(
     }
     if (resultLinger.isNegative()) {
       throw new IllegalArgumentException("resultLinger must not be negative, got " + resultLinger);
+    }
+    if (callsPerHost < 1) {
+      throw new IllegalArgumentException("callsPerHost must be at least 1, got " + callsPerHost);
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);

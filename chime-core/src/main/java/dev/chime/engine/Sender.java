@@ -5,6 +5,7 @@ import dev.chime.dispatch.Dispatcher;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.store.ResultStore.Completion;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the calls the engine started, each on its own virtual thread, and hands their ends to the
- * result writer. A tenant has at most {@code tenantMaxRunning} calls under way on this node; calls
- * beyond wait their turn in the order they were sent, so a burst goes out as fast as the targets
- * answer, oldest first.
+ * result writer. A tenant has at most {@code tenantMaxRunning} calls under way on this node, and a
+ * target host at most {@code perHost}; calls beyond wait their turn in the order they were sent, so
+ * a burst goes out as fast as the targets answer, oldest first, without opening thousands of
+ * connections to one host at once.
  */
 final class Sender {
   private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -33,9 +35,11 @@ final class Sender {
   private final Flights flights;
   private final CompletionWriter writer;
   private final int tenantMaxRunning;
+  private final int perHost;
   private final ExecutorService calls =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
   private final ConcurrentHashMap<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Semaphore> hosts = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
 
   Sender(
@@ -43,8 +47,10 @@ final class Sender {
       Clock clock,
       Flights flights,
       CompletionWriter writer,
-      int tenantMaxRunning) {
+      int tenantMaxRunning,
+      int perHost) {
     this.dispatcher = dispatcher;
+    this.perHost = perHost;
     this.clock = clock;
     this.flights = flights;
     this.writer = writer;
@@ -60,6 +66,10 @@ final class Sender {
     DispatchRequest request = call.request();
     Semaphore tenant =
         permits.computeIfAbsent(call.ref().tenantId(), t -> new Semaphore(tenantMaxRunning, true));
+    URI url = request.target().url();
+    Semaphore host =
+        hosts.computeIfAbsent(
+            url.getScheme() + "://" + url.getAuthority(), h -> new Semaphore(perHost, true));
     sent.incrementAndGet();
     FutureTask<Void> task =
         new FutureTask<>(
@@ -70,9 +80,14 @@ final class Sender {
               try {
                 tenant.acquire();
                 try {
-                  startedAt = clock.instant();
-                  startedNanos = System.nanoTime();
-                  outcome = dispatcher.call(request);
+                  host.acquire();
+                  try {
+                    startedAt = clock.instant();
+                    startedNanos = System.nanoTime();
+                    outcome = dispatcher.call(request);
+                  } finally {
+                    host.release();
+                  }
                 } finally {
                   tenant.release();
                 }

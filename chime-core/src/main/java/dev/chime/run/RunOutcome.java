@@ -27,6 +27,7 @@ public record RunOutcome(
           "io_error",
           "shutdown",
           "deadline",
+          "node_restarted",
           "reported_failure");
 
   public RunOutcome {

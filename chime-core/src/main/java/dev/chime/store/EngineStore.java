@@ -115,12 +115,13 @@ public final class EngineStore {
    * leaseUntil}. Rows another node is claiming at the same moment are passed over.
    */
   public List<ClaimedSchedule> claimSchedules(
-      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, boolean takeBack) {
-    // takeBack: a node started again under the same id takes its old leases back at once
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
+    // ownBefore: a node started again under the same id takes back at once the leases it took
+    // before it started (they run out before ownBefore); those it took since, it holds
     String due =
         "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
             + " AND (lease_until IS NULL OR lease_until < ?"
-            + (takeBack ? " OR lease_owner = ?" : "")
+            + " OR (lease_owner = ? AND lease_until < ?)"
             + ") ORDER BY next_fire_at LIMIT ?"
             + dialect.forUpdateSkipLocked();
     return db.inTransaction(
@@ -138,9 +139,8 @@ public final class EngineStore {
               dialect.setInstant(claim, i++, leaseUntil);
               dialect.setInstant(claim, i++, dueBy);
               dialect.setInstant(claim, i++, now);
-              if (takeBack) {
-                claim.setString(i++, owner);
-              }
+              claim.setString(i++, owner);
+              dialect.setInstant(claim, i++, ownBefore);
               claim.setInt(i, limit);
               return readClaimedSchedules(claim, 0);
             }
@@ -152,9 +152,8 @@ public final class EngineStore {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
             dialect.setInstant(select, i++, now);
-            if (takeBack) {
-              select.setString(i++, owner);
-            }
+            select.setString(i++, owner);
+            dialect.setInstant(select, i++, ownBefore);
             select.setInt(i, limit);
             selected = readClaimedSchedules(select, 1);
           }
@@ -213,7 +212,7 @@ public final class EngineStore {
 
   /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
   public List<ClaimedRun> claimRuns(
-      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, boolean takeBack) {
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
     return db.inTransaction(
         connection -> {
           List<ClaimedRun> selected = new ArrayList<>();
@@ -227,15 +226,14 @@ public final class EngineStore {
                       // a disabled schedule's own runs wait; runs asked for by hand still go
                       + " AND (s.enabled = TRUE OR r.origin = 'manual')"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?"
-                      + (takeBack ? " OR r.lease_owner = ?" : "")
+                      + " OR (r.lease_owner = ? AND r.lease_until < ?)"
                       + ") ORDER BY r.due_at LIMIT ?"
                       + dialect.forUpdateSkipLocked("r"))) {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
             dialect.setInstant(select, i++, now);
-            if (takeBack) {
-              select.setString(i++, owner);
-            }
+            select.setString(i++, owner);
+            dialect.setInstant(select, i++, ownBefore);
             select.setInt(i, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {

@@ -136,9 +136,9 @@ abstract class StoreContractTest {
     schedules.insert(later);
 
     List<ClaimedSchedule> first =
-        engine.claimSchedules("node-a", now.plusSeconds(2), now, now.plusSeconds(30), 100, false);
+        engine.claimSchedules("node-a", now.plusSeconds(2), now, now.plusSeconds(30), 100, now);
     List<ClaimedSchedule> second =
-        engine.claimSchedules("node-b", now.plusSeconds(2), now, now.plusSeconds(30), 100, false);
+        engine.claimSchedules("node-b", now.plusSeconds(2), now, now.plusSeconds(30), 100, now);
 
     assertThat(first).extracting(ClaimedSchedule::id).contains(due.id()).doesNotContain(later.id());
     assertThat(second).extracting(ClaimedSchedule::id).doesNotContain(due.id());
@@ -172,10 +172,10 @@ abstract class StoreContractTest {
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
     schedules.insert(due);
 
-    engine.claimSchedules("node-a", now, now, now.plusSeconds(5), 1000, false);
+    engine.claimSchedules("node-a", now, now, now.plusSeconds(5), 1000, now);
     Instant later = now.plusSeconds(6);
     List<ClaimedSchedule> taken =
-        engine.claimSchedules("node-b", later, later, later.plusSeconds(5), 1000, false);
+        engine.claimSchedules("node-b", later, later, later.plusSeconds(5), 1000, later);
 
     assertThat(taken).extracting(ClaimedSchedule::id).contains(due.id());
   }
@@ -186,7 +186,7 @@ abstract class StoreContractTest {
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
     schedules.insert(due);
     ClaimedSchedule claim =
-        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, false).stream()
+        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
             .filter(c -> c.id().equals(due.id()))
             .findFirst()
             .orElseThrow();
@@ -243,7 +243,7 @@ abstract class StoreContractTest {
             () -> {
               List<ClaimedSchedule> mine = new ArrayList<>();
               for (int round = 0; round < 10; round++) {
-                mine.addAll(engine.claimSchedules(owner, now, now, now.plusSeconds(30), 5, false));
+                mine.addAll(engine.claimSchedules(owner, now, now, now.plusSeconds(30), 5, now));
               }
               return mine;
             });
@@ -255,7 +255,7 @@ abstract class StoreContractTest {
       // SKIP LOCKED may pass over rows another claimer holds at that moment; whatever was
       // passed over is still there for the next claim, and nothing is ever claimed twice
       all.addAll(
-          engine.claimSchedules("node-last", now, now, now.plusSeconds(30), 1000, false).stream()
+          engine.claimSchedules("node-last", now, now, now.plusSeconds(30), 1000, now).stream()
               .map(ClaimedSchedule::id)
               .toList());
       assertThat(all).doesNotHaveDuplicates().containsAll(ours);

@@ -74,7 +74,8 @@ public final class ChimeNode implements AutoCloseable {
                 config.catchupPerSecond(),
                 config.tenantMaxRunning(),
                 config.prestart(),
-                config.resultLinger()));
+                config.resultLinger(),
+                config.callsPerHost()));
     this.janitor =
         new Janitor(
             new RetentionStore(db),

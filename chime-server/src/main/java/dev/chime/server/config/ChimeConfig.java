@@ -34,7 +34,8 @@ public record ChimeConfig(
     Duration retentionMaxAge,
     int retentionMaxRunsPerSchedule,
     Duration prestart,
-    Duration resultLinger) {
+    Duration resultLinger,
+    int callsPerHost) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -72,6 +73,7 @@ public record ChimeConfig(
     values.put("retention.max.runs.per.schedule", Integer.toString(retentionMaxRunsPerSchedule));
     values.put("engine.prestart.ms", Long.toString(prestart.toMillis()));
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
+    values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     return values;
   }
 }

@@ -54,6 +54,8 @@ public final class ConfigLoader {
                   + " next fire"),
           new Setting(
               "engine.result.linger.ms", "20", "how long run results wait to share a write"),
+          new Setting(
+              "engine.calls.per.host", "64", "calls one node makes to one target host at once"),
           new Setting("shutdown.grace.s", "30", "how long in-flight calls may finish on stop"),
           new Setting("schedule.min.interval.s", "10", "shortest interval trigger allowed"),
           new Setting("payload.max.bytes", "65536", "largest payload a schedule may carry"),
@@ -186,7 +188,8 @@ public final class ConfigLoader {
             Duration.ofDays(reader.integer("retention.max.age.days", 1, 36_500)),
             reader.integer("retention.max.runs.per.schedule", 1, 10_000_000),
             Duration.ofMillis(reader.integer("engine.prestart.ms", 0, 60_000)),
-            Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)));
+            Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
+            reader.integer("engine.calls.per.host", 1, 100_000));
     if (config.prestart().compareTo(config.lookahead()) > 0) {
       problems.add(
           "engine.prestart.ms ("
