@@ -189,13 +189,13 @@ final class CompletionWriter {
   /** One result the database refused: written without its free text, or given up. */
   private void writeAlone(Completion completion, RuntimeException refusal) {
     RunOutcome outcome = completion.outcome();
-    String reason = "Chime could not store this run's full result (" + refusal.getMessage() + ")";
+    String reason = "Chime could not store this run's full result (" + briefly(refusal) + ")";
     RunOutcome bare =
         new RunOutcome(
             outcome.status(),
             outcome.httpStatus(),
             outcome.errorCode(),
-            Optional.of(reason.length() > 1000 ? reason.substring(0, 1000) : reason),
+            Optional.of(reason),
             Optional.empty(),
             outcome.durationMs(),
             outcome.retryAfter(),
@@ -225,6 +225,14 @@ final class CompletionWriter {
           e.getMessage());
     }
     written.accept(List.of(completion));
+  }
+
+  /** The database's own words, without the statement a driver may quote before them. */
+  private static String briefly(RuntimeException e) {
+    String message = String.valueOf(e.getMessage());
+    int error = message.lastIndexOf("ERROR: ");
+    String brief = error >= 0 ? message.substring(error + 7) : message;
+    return brief.length() > 300 ? brief.substring(0, 300) + "..." : brief;
   }
 
   /** Writes what is queued, then stops; waits at most {@code timeoutMillis}. */

@@ -44,6 +44,9 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final int START_CHUNK = 500;
 
+  /** Held work beyond which fires are marked started as soon as they are claimed. */
+  private static final int BURST_HELD = 2 * START_CHUNK;
+
   /** A loop turn this much later than the one before means the node was not running meanwhile. */
   static final Duration PAUSE = Duration.ofSeconds(5);
 
@@ -353,7 +356,7 @@ public final class Engine implements AutoCloseable {
     if (stopping) {
       return false;
     }
-    Instant horizon = now.plus(settings.prestart());
+    Instant horizon = horizon(now);
     int chunks = 0;
     while (true) {
       if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
@@ -378,9 +381,18 @@ public final class Engine implements AutoCloseable {
         return true; // let the loop send and claim between long runs of starts
       }
       now = clock.instant();
-      horizon = now.plus(settings.prestart());
+      horizon = horizon(now);
       sendArmed(now);
     }
+  }
+
+  /**
+   * How far ahead work is marked started: the prestart, or, when more is held than a few chunks (a
+   * burst, or a node near its limit), the whole lookahead, so that the marking is done before the
+   * instant instead of making the burst late.
+   */
+  private Instant horizon(Instant now) {
+    return now.plus(held.size() > BURST_HELD ? settings.lookahead() : settings.prestart());
   }
 
   private void start(List<Held> chunk, Instant now) {
