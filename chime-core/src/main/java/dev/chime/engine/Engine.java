@@ -357,6 +357,14 @@ public final class Engine implements AutoCloseable {
       return false;
     }
     Instant horizon = horizon(now);
+    // a pass starts when the earliest held work is half a prestart away, and then takes all
+    // within the whole prestart: a steady trickle of fires shares a few transactions a second
+    Held head = held.peek();
+    boolean headDue = head != null && !head.fireAt().isAfter(now.plus(halfPrestart()));
+    boolean instantDue = !atInstant.isEmpty() && !atInstant.peek().fireAt().isAfter(now);
+    if (!headDue && !instantDue && held.size() <= BURST_HELD) {
+      return false;
+    }
     int chunks = 0;
     while (true) {
       if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
@@ -391,6 +399,10 @@ public final class Engine implements AutoCloseable {
    * burst, or a node near its limit), the whole lookahead, so that the marking is done before the
    * instant instead of making the burst late.
    */
+  private Duration halfPrestart() {
+    return settings.prestart().dividedBy(2);
+  }
+
   private Instant horizon(Instant now) {
     return now.plus(held.size() > BURST_HELD ? settings.lookahead() : settings.prestart());
   }
@@ -525,8 +537,7 @@ public final class Engine implements AutoCloseable {
     Instant now = clock.instant();
     Held next = held.peek();
     if (next != null) {
-      wait =
-          Math.min(wait, Duration.between(now, next.fireAt().minus(settings.prestart())).toNanos());
+      wait = Math.min(wait, Duration.between(now, next.fireAt().minus(halfPrestart())).toNanos());
     }
     if (!atInstant.isEmpty()) {
       wait = Math.min(wait, Duration.between(now, atInstant.peek().fireAt()).toNanos());

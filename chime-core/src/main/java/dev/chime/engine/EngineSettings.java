@@ -37,7 +37,7 @@ public record EngineSettings(
     Duration resultLinger,
     int callsPerHost) {
   /**
-   * The defaults for the settings that came later: prestart 500 ms, result linger 20 ms, 64 calls
+   * The defaults for the settings that came later: prestart 500 ms, result linger 50 ms, 64 calls
    * per host.
    */
   public EngineSettings(
@@ -61,7 +61,7 @@ public record EngineSettings(
         catchupPerSecond,
         tenantMaxRunning,
         Duration.ofMillis(500),
-        Duration.ofMillis(20),
+        Duration.ofMillis(50),
         64);
   }
 

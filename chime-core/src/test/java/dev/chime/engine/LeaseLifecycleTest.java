@@ -108,7 +108,7 @@ class LeaseLifecycleTest {
   void aStopGivesBackFiresMarkedStartedButNotYetDue() {
     Schedule schedule =
         m.insert(aSchedule().every(60).nextFireAt(T0.plusSeconds(1)).target(m.target.url("/back")));
-    m.at(T0.plusMillis(700)); // within the prestart: marked started in the database
+    m.at(T0.plusMillis(800)); // within the prestart: marked started in the database
     assertThat(m.engine.armedCount()).isEqualTo(1);
     assertThat(m.runs(schedule)).extracting(Run::status).containsExactly(RunStatus.RUNNING);
 
@@ -126,7 +126,7 @@ class LeaseLifecycleTest {
   void aRunLeftStartedByAKilledNodeIsClosedWhenItStartsAgainAndRetried() {
     Schedule schedule =
         m.insert(aSchedule().every(60).nextFireAt(T0.plusSeconds(1)).target(m.target.url("/kill")));
-    m.at(T0.plusMillis(700)); // marked started; the process dies before the instant
+    m.at(T0.plusMillis(800)); // marked started; the process dies before the instant
 
     m.restart(ManualEngine.settings("node-1"));
 

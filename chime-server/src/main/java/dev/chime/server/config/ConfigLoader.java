@@ -53,7 +53,7 @@ public final class ConfigLoader {
               "how long before its instant a fire is marked started; closer edits apply from the"
                   + " next fire"),
           new Setting(
-              "engine.result.linger.ms", "20", "how long run results wait to share a write"),
+              "engine.result.linger.ms", "50", "how long run results wait to share a write"),
           new Setting(
               "engine.calls.per.host", "64", "calls one node makes to one target host at once"),
           new Setting("shutdown.grace.s", "30", "how long in-flight calls may finish on stop"),
