@@ -34,10 +34,4 @@ record Arrival(
       return Optional.empty();
     }
   }
-
-  /** The schedule id part of the key Chime sends, {@code <schedule-id>@<instant>}. */
-  Optional<String> scheduleId() {
-    int at = idempotencyKey.indexOf('@');
-    return at > 0 ? Optional.of(idempotencyKey.substring(0, at)) : Optional.empty();
-  }
 }

@@ -119,6 +119,33 @@ final class BenchDatabase implements AutoCloseable {
         });
   }
 
+  /**
+   * The runs scheduled in {@code [from, to)} that did not succeed, counted by {@code status
+   * error_code}, each with one of their error messages.
+   */
+  Map<String, String> runFailures(Instant from, Instant to) {
+    return db.inTransaction(
+        connection -> {
+          Map<String, String> failures = new TreeMap<>();
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT status, error_code, COUNT(*), MIN(error_message) FROM runs"
+                      + " WHERE scheduled_at >= ? AND scheduled_at < ?"
+                      + " AND status NOT IN ('success', 'queued', 'running')"
+                      + " GROUP BY status, error_code")) {
+            bindRange(statement, from, to);
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                failures.put(
+                    rows.getString(1) + " " + rows.getString(2),
+                    rows.getLong(3) + " (e.g. " + rows.getString(4) + ")");
+              }
+            }
+          }
+          return failures;
+        });
+  }
+
   /** The status of each run row scheduled in {@code [from, to)}, by run id. */
   Map<String, String> runStatuses(Instant from, Instant to) {
     return db.inTransaction(

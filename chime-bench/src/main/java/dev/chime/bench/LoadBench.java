@@ -9,6 +9,7 @@ import dev.chime.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,6 +84,7 @@ public final class LoadBench {
             .plus(options.window())
             .plus(options.drain());
     LoadReport.Measurement measurement;
+    double loadBefore = loadAverage();
     try (TargetProcess target =
             TargetProcess.start(options.targetDelay(), options.targetFailPercent(), lifetime);
         BenchDatabase db = BenchDatabase.open(config)) {
@@ -131,6 +133,8 @@ public final class LoadBench {
                 run.commitsBefore(),
                 run.commitsAfter(),
                 run.runs(),
+                loadBefore,
+                loadAverage(),
                 notes);
       }
     }
@@ -216,6 +220,11 @@ public final class LoadBench {
           }
         });
     return env;
+  }
+
+  /** The machine's one-minute load average: the bench shares its cores with whatever else runs. */
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private void sleepUntil(Instant instant) throws InterruptedException {

@@ -32,6 +32,8 @@ final class LoadReport {
       OptionalLong commitsBefore,
       OptionalLong commitsAfter,
       RunCheck runs,
+      double loadAverageBefore,
+      double loadAverageAfter,
       List<String> notes) {}
 
   private LoadReport() {}
@@ -56,6 +58,10 @@ final class LoadReport {
     root.put("target_delay_ms", options.targetDelay().toMillis());
     root.put("target_fail_percent", options.targetFailPercent());
     node(root.putObject("node"), m.config());
+    ObjectNode machine = root.putObject("machine");
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("load_average_before", round(m.loadAverageBefore()));
+    machine.put("load_average_after", round(m.loadAverageAfter()));
 
     ObjectNode registration = root.putObject("registration");
     registration.put("ms", m.registerMillis());
@@ -136,7 +142,7 @@ final class LoadReport {
     node.put("measured", true);
     node.put("delta", delta);
     node.put("fires", fires);
-    node.put("per_fire", fires == 0 ? 0 : round(delta / (double) fires));
+    node.put("per_fire", fires == 0 ? 0 : Math.round(delta * 1000.0 / fires) / 1000.0);
     node.put("scope", "pg_stat_database.xact_commit: every session of the database counts");
   }
 
@@ -144,6 +150,8 @@ final class LoadReport {
     node.put("rows", runs.rows());
     ObjectNode byStatus = node.putObject("by_status");
     runs.byStatus().forEach(byStatus::put);
+    ObjectNode failures = node.putObject("failures");
+    runs.failures().forEach(failures::put);
     node.put("settled", runs.settled());
     node.put("waited_ms", runs.waitedMillis());
     node.put("received_runs", runs.receivedRuns());

@@ -11,6 +11,7 @@ import java.util.Set;
  */
 record RunCheck(
     Map<String, Long> byStatus,
+    Map<String, String> failures,
     long rows,
     boolean settled,
     long waitedMillis,
@@ -75,6 +76,7 @@ record RunCheck(
     }
     return new RunCheck(
         db.runStatusCounts(from, to),
+        db.runFailures(from, to),
         statuses.size(),
         settling.settled(),
         settling.waitedMillis(),
