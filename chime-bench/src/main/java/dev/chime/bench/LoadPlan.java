@@ -47,11 +47,11 @@ final class LoadPlan {
 
   /**
    * A plan made at {@code now} whose first fire leaves time to register the schedules: 3 s, plus
-   * one second for every 4,000 schedules (a batch insert's pace on a slow database).
+   * one second for every 2,500 schedules (a batch insert's pace on PostgreSQL, busy machine).
    */
   static LoadPlan create(LoadOptions options, Instant now) {
     Instant earliest =
-        now.plus(Duration.ofSeconds(3 + options.schedules() / 4_000))
+        now.plus(Duration.ofSeconds(3 + options.schedules() / 2_500))
             .truncatedTo(ChronoUnit.SECONDS);
     Instant first =
         switch (options.mode()) {

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Run alone to measure it: {@code java -cp chime-bench.jar dev.chime.bench.LoadTarget}.
  */
 public final class LoadTarget {
+  private static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
   private final Clock clock;
   private final Duration delay;
   private final int failPercent;
@@ -40,6 +42,12 @@ public final class LoadTarget {
   }
 
   public static void main(String[] args) throws IOException {
+    // The JDK server closes keep-alive connections beyond 200 idle ones (read at its first use):
+    // a burst opens up to CHIME_TENANT_MAX_RUNNING connections at once, and closing them makes
+    // resets and slow reconnects that would be counted against Chime.
+    if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+      System.setProperty(MAX_IDLE_CONNECTIONS, "20000");
+    }
     long delayMs = 0;
     int failPercent = 0;
     long maxSeconds = 3_600;
