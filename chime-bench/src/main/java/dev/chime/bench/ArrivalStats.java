@@ -25,6 +25,7 @@ record ArrivalStats(
     Lateness lateness,
     long repeatedAttempts,
     long keysUnderManyRuns,
+    long attemptsUnderManyRuns,
     long gaps,
     List<String> gapExamples,
     Set<String> receivedRunIds,
@@ -61,7 +62,7 @@ record ArrivalStats(
   static ArrivalStats of(
       Set<String> expectedKeys, List<Arrival> arrivals, Instant windowStart, Instant windowEnd) {
     Map<String, Integer> byAttempt = new HashMap<>();
-    Map<String, Set<String>> runsByKey = new HashMap<>();
+    Map<String, Map<String, Integer>> runsByKey = new HashMap<>();
     Set<String> receivedRunIds = new HashSet<>();
     List<Long> lateness = new ArrayList<>();
     long calls = 0;
@@ -86,7 +87,7 @@ record ArrivalStats(
       first = Math.min(first, received);
       last = Math.max(last, received);
       byAttempt.merge(key + "#" + arrival.attempt(), 1, Integer::sum);
-      runsByKey.computeIfAbsent(key, k -> new HashSet<>()).add(arrival.runId());
+      runsByKey.computeIfAbsent(key, k -> new HashMap<>()).put(arrival.runId(), arrival.attempt());
       receivedRunIds.add(arrival.runId());
       if (arrival.attempt() == 1) {
         arrival.scheduledInstant().ifPresent(at -> lateness.add(received - at.toEpochMilli()));
@@ -94,6 +95,11 @@ record ArrivalStats(
     }
     long repeated = byAttempt.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
     long manyRuns = runsByKey.values().stream().filter(runs -> runs.size() > 1).count();
+    // each retry is a run of its own: only two runs for one attempt are a duplicate start
+    long attemptManyRuns =
+        runsByKey.values().stream()
+            .filter(runs -> new HashSet<>(runs.values()).size() < runs.size())
+            .count();
     List<String> gapExamples = new ArrayList<>();
     long gaps = 0;
     for (String key : expectedKeys) {
@@ -113,6 +119,7 @@ record ArrivalStats(
         Lateness.of(lateness.stream().mapToLong(Long::longValue).toArray()),
         repeated,
         manyRuns,
+        attemptManyRuns,
         gaps,
         gapExamples,
         receivedRunIds,

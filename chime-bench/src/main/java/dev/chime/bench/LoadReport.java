@@ -2,6 +2,7 @@ package dev.chime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.server.config.ChimeConfig;
 import java.io.PrintStream;
@@ -92,6 +93,7 @@ final class LoadReport {
     ObjectNode duplicates = root.putObject("duplicates");
     duplicates.put("same_key_and_attempt", a.repeatedAttempts());
     duplicates.put("key_under_several_run_ids", a.keysUnderManyRuns());
+    duplicates.put("attempt_under_several_run_ids", a.attemptsUnderManyRuns());
 
     ObjectNode gaps = root.putObject("gaps");
     gaps.put("count", a.gaps());
@@ -102,7 +104,13 @@ final class LoadReport {
     }
     commits(root.putObject("db_commits"), m, a);
     runs(root.putObject("runs"), m.runs());
-    m.notes().forEach(root.putArray("notes")::add);
+    ArrayNode notes = root.putArray("notes");
+    m.notes().forEach(notes::add);
+    if (a.keysUnderManyRuns() > 0) {
+      notes.add(
+          "each retry is a run of its own: key_under_several_run_ids counts retried fires,"
+              + " attempt_under_several_run_ids the attempts started twice");
+    }
     return root;
   }
 

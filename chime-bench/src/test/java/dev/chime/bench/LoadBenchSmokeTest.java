@@ -36,6 +36,7 @@ class LoadBenchSmokeTest {
     assertThat(result.at("/delivery/received").asLong()).isPositive();
     assertThat(result.at("/duplicates/same_key_and_attempt").asLong()).isZero();
     assertThat(result.at("/duplicates/key_under_several_run_ids").asLong()).isZero();
+    assertThat(result.at("/duplicates/attempt_under_several_run_ids").asLong()).isZero();
     assertThat(result.at("/lateness_ms").has("p99_9")).isTrue();
     assertThat(lines).contains("LoadBench result");
   }
