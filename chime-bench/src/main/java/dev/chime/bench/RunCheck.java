@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Whether the node wrote down what it did: the run rows of the window's fires by status, and
- * whether every call the target received has its run row finished as {@code success}.
+ * whether every call the target received has a finished run row, and how many as {@code success}.
  */
 record RunCheck(
     Map<String, Long> byStatus,
