@@ -62,6 +62,10 @@ public final class Engine implements AutoCloseable {
   private final Sender sender;
   private final FirePlanner planner;
   private final HeldWork held = new HeldWork();
+
+  /** Claimed work held back (catch-up rate, tenant cap) until its time: renewed, not prestarted. */
+  private final HeldWork waiting = new HeldWork();
+
   private final PriorityQueue<Held> atInstant = new PriorityQueue<>();
   private final PriorityQueue<FirePlanner.Call> armed =
       new PriorityQueue<>((a, b) -> a.sendAt().compareTo(b.sendAt()));
@@ -206,7 +210,7 @@ public final class Engine implements AutoCloseable {
 
   /** Work claimed and not yet started, started and waiting for its instant: for tests. */
   public int heldCount() {
-    return held.size() + atInstant.size();
+    return held.size() + waiting.size() + atInstant.size();
   }
 
   /** Runs marked started that wait for their instant. */
@@ -273,7 +277,9 @@ public final class Engine implements AutoCloseable {
     boolean claimed = false;
     if (claimNow || System.nanoTime() - nextClaimNanos >= 0) {
       claimNow = false;
+      long t0 = System.nanoTime();
       claimed = claim(now);
+      log.debug("claimed in {} ms; {} held", (System.nanoTime() - t0) / 1_000_000, held.size());
       nextClaimNanos = System.nanoTime() + settings.poll().toNanos();
     }
     if (System.nanoTime() - nextRenewNanos >= 0) {
@@ -294,7 +300,7 @@ public final class Engine implements AutoCloseable {
 
   /** Claims what is due within the lookahead; true when a batch was full and more may wait. */
   private boolean claim(Instant now) {
-    int room = maxHeld() - held.size();
+    int room = maxHeld() - held.size() - waiting.size();
     if (room <= 0) {
       return false;
     }
@@ -340,9 +346,11 @@ public final class Engine implements AutoCloseable {
     Set<UUID> lost = store.renew(settings.nodeId(), schedules, runs, until);
     for (UUID id : lost) {
       held.drop(id);
+      waiting.drop(id);
     }
     List<UUID> renewed = ending.stream().map(Held::id).filter(id -> !lost.contains(id)).toList();
     held.renewed(renewed, until);
+    waiting.renewed(renewed, until);
     if (!lost.isEmpty()) {
       log.info("{} held claim(s) were changed or taken over; dropped", lost.size());
     }
@@ -361,7 +369,9 @@ public final class Engine implements AutoCloseable {
     // within the whole prestart: a steady trickle of fires shares a few transactions a second
     Held head = held.peek();
     boolean headDue = head != null && !head.fireAt().isAfter(now.plus(halfPrestart()));
-    boolean instantDue = !atInstant.isEmpty() && !atInstant.peek().fireAt().isAfter(now);
+    boolean instantDue =
+        (!atInstant.isEmpty() && !atInstant.peek().fireAt().isAfter(now))
+            || (waiting.peek() != null && !waiting.peek().fireAt().isAfter(now));
     if (!headDue && !instantDue && held.size() <= BURST_HELD) {
       return false;
     }
@@ -377,6 +387,11 @@ public final class Engine implements AutoCloseable {
         chunk.add(atInstant.poll());
       }
       while (chunk.size() < START_CHUNK
+          && waiting.peek() != null
+          && !waiting.peek().fireAt().isAfter(now)) {
+        chunk.add(waiting.poll());
+      }
+      while (chunk.size() < START_CHUNK
           && held.peek() != null
           && !held.peek().fireAt().isAfter(horizon)) {
         chunk.add(held.poll());
@@ -384,7 +399,15 @@ public final class Engine implements AutoCloseable {
       if (chunk.isEmpty()) {
         return false;
       }
+      long t0 = System.nanoTime();
       start(chunk, now);
+      if (System.getProperty("chime.trace") != null)
+        log.info(
+            "TRACE start {} in {} ms, armed {} live {}",
+            chunk.size(),
+            (System.nanoTime() - t0) / 1_000_000,
+            flights.armedCount(),
+            flights.liveCount());
       if (++chunks >= 8) {
         return true; // let the loop send and claim between long runs of starts
       }
@@ -429,7 +452,7 @@ public final class Engine implements AutoCloseable {
       Map<String, Integer> tenantRunning = new HashMap<>();
       for (String tenant : tenants) {
         tenantRunning.put(
-            tenant, flights.inFlightOfTenant(tenant, activity.byTenant().getOrDefault(tenant, 0)));
+            tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
       }
       plan = planner.plan(chunk, active, tenantRunning, now, awakeSince);
       result =
@@ -440,19 +463,22 @@ public final class Engine implements AutoCloseable {
       chunk.forEach(held::putBack);
       throw e;
     }
-    Set<UUID> waiting = new HashSet<>();
+    Set<UUID> kept = new HashSet<>();
     for (Held back : plan.heldBack()) {
-      held.putBack(back);
-      waiting.add(back.id());
+      Instant leased = held.leaseOf(back.id());
+      waiting.offer(
+          back, leased.isBefore(waiting.leaseOf(back.id())) ? leased : waiting.leaseOf(back.id()));
+      kept.add(back.id());
     }
     for (Held later : plan.atInstant()) {
       atInstant.add(later);
-      waiting.add(later.id());
+      kept.add(later.id());
     }
     Map<UUID, ClaimedSchedule> claims = new HashMap<>();
     for (Held item : chunk) {
-      if (!waiting.contains(item.id())) {
-        held.done(item.id());
+      held.done(item.id());
+      if (!kept.contains(item.id())) {
+        waiting.done(item.id());
       }
       if (item instanceof ScheduledFire fire) {
         claims.put(fire.id(), fire.claim());
@@ -541,6 +567,9 @@ public final class Engine implements AutoCloseable {
     }
     if (!atInstant.isEmpty()) {
       wait = Math.min(wait, Duration.between(now, atInstant.peek().fireAt()).toNanos());
+    }
+    if (waiting.peek() != null) {
+      wait = Math.min(wait, Duration.between(now, waiting.peek().fireAt()).toNanos());
     }
     if (!armed.isEmpty()) {
       wait = Math.min(wait, Duration.between(now, armed.peek().sendAt()).toNanos());

@@ -23,6 +23,7 @@ final class Flights {
   private final Map<UUID, Flight> ended = new HashMap<>();
   private final Map<String, Integer> armedByTenant = new HashMap<>();
   private final Map<String, Integer> endedByTenant = new HashMap<>();
+  private final Map<String, Integer> liveByTenant = new HashMap<>();
 
   synchronized void armed(UUID runId, UUID scheduleId, String tenantId) {
     armed.put(runId, new Flight(scheduleId, tenantId));
@@ -36,6 +37,7 @@ final class Flights {
       decrement(armedByTenant, tenantId);
     }
     live.put(runId, new Flight(scheduleId, tenantId));
+    liveByTenant.merge(tenantId, 1, Integer::sum);
     futures.put(runId, future);
   }
 
@@ -54,6 +56,7 @@ final class Flights {
     futures.remove(runId);
     Flight flight = live.remove(runId);
     if (flight != null) {
+      decrement(liveByTenant, flight.tenantId());
       ended.put(runId, flight);
       endedByTenant.merge(flight.tenantId(), 1, Integer::sum);
     }
@@ -94,14 +97,16 @@ final class Flights {
   }
 
   /**
-   * Of the runs the database counts as running for {@code tenantId}, about how many are calls in
-   * flight: armed runs have not gone out yet and ended ones are over.
+   * Of the runs the database counts as running for {@code tenantId}, about how many are not this
+   * node's: running on other nodes, or accepted (202) and waiting for their callback. This node's
+   * own calls are bounded where they are sent.
    */
-  synchronized int inFlightOfTenant(String tenantId, int runningInDatabase) {
+  synchronized int runningElsewhere(String tenantId, int runningInDatabase) {
     return Math.max(
         0,
         runningInDatabase
             - armedByTenant.getOrDefault(tenantId, 0)
+            - liveByTenant.getOrDefault(tenantId, 0)
             - endedByTenant.getOrDefault(tenantId, 0));
   }
 

@@ -58,6 +58,11 @@ final class HeldWork {
     return item;
   }
 
+  /** Until when the lease on {@code id} runs, as far as this node knows. */
+  Instant leaseOf(UUID id) {
+    return leaseUntil.getOrDefault(id, Instant.MAX);
+  }
+
   /** Forgets the lease of work that was started or given up. */
   void done(UUID id) {
     if (!current.containsKey(id)) {
