@@ -29,8 +29,17 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
     HEADERS
   }
 
+  /** The most bytes past the excerpt read, and dropped, to keep a connection. */
+  static final int DRAIN_MAX = 64 * 1024;
+
   private final byte[] excerpt;
-  private final CompletableFuture<Void> bodyRead = new CompletableFuture<>();
+
+  /** Completes once the excerpt is full or the body ended, whichever comes first. */
+  private final CompletableFuture<Void> excerptRead = new CompletableFuture<>();
+
+  /** Completes once the body ended, or was cut. */
+  private final CompletableFuture<Void> bodyEnded = new CompletableFuture<>();
+
   private volatile Stage stage = Stage.CONNECTING;
   private volatile boolean sendsBody;
   private volatile int status;
@@ -107,9 +116,22 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
     return stage == Stage.HEADERS ? OptionalInt.of(status) : OptionalInt.empty();
   }
 
-  /** Waits until the excerpt is read: the body ended, or was cut at the excerpt's size. */
-  void awaitBody(long nanos) throws InterruptedException, ExecutionException, TimeoutException {
-    bodyRead.get(nanos, TimeUnit.NANOSECONDS);
+  /** Waits until the excerpt is read: it is full, or the body ended before it was. */
+  void awaitExcerpt(long nanos) throws InterruptedException, ExecutionException, TimeoutException {
+    excerptRead.get(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits at most {@code nanos} for the rest of the body past the excerpt; false if it has not
+   * ended by then, or failed (its connection is then not kept, and the excerpt is all that counts).
+   */
+  boolean awaitEnd(long nanos) throws InterruptedException {
+    try {
+      bodyEnded.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
   }
 
   /** What was read of the body so far; empty when nothing was. */
@@ -137,7 +159,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
     if (toCancel != null) {
       toCancel.cancel();
     }
-    bodyRead.cancel(false);
+    excerptRead.cancel(false);
+    bodyEnded.cancel(false);
   }
 
   private synchronized void reach(Stage next) {
@@ -146,11 +169,11 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
     }
   }
 
-  /** Keeps the first bytes of the body and stops at the first byte past them. */
+  /** Keeps the first bytes of the body, drops a little more, and cuts the rest. */
   private final class Reader implements HttpResponse.BodySubscriber<CallProgress> {
     @Override
     public CompletionStage<CallProgress> getBody() {
-      // the response is handed over at once; the call waits for the body on bodyRead
+      // the response is handed over at once; the call waits for the body on excerptRead
       return CompletableFuture.completedStage(CallProgress.this);
     }
 
@@ -163,14 +186,19 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
       }
       if (refused) {
         s.cancel();
-      } else {
-        s.request(1);
+        return;
       }
+      if (excerpt.length == 0) {
+        excerptRead.complete(null);
+      }
+      s.request(1);
     }
 
     @Override
     public void onNext(List<ByteBuffer> items) {
       Flow.Subscription s;
+      boolean full;
+      boolean tooLong;
       synchronized (CallProgress.this) {
         if (ended) {
           return;
@@ -185,17 +213,22 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
             cut = true;
           }
         }
-        ended = cut;
+        full = length == excerpt.length;
+        tooLong = bytesRead - length > DRAIN_MAX;
+        ended = tooLong;
         s = subscription;
       }
-      if (cut) {
+      if (tooLong) {
         // Cancelled here, on the thread that delivers the body and before it parses on: a body
-        // that ends just past the excerpt cannot have put its connection back in the pool yet,
+        // that ends just past the limit cannot have put its connection back in the pool yet,
         // and the client pools no connection that is closed.
         s.cancel();
-        bodyRead.complete(null);
+        bodyEnded.complete(null);
       } else {
         s.request(1);
+      }
+      if (full) {
+        excerptRead.complete(null);
       }
     }
 
@@ -207,7 +240,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
         }
         ended = true;
       }
-      bodyRead.completeExceptionally(e);
+      excerptRead.completeExceptionally(e);
+      bodyEnded.completeExceptionally(e);
     }
 
     @Override
@@ -215,7 +249,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
       synchronized (CallProgress.this) {
         ended = true;
       }
-      bodyRead.complete(null);
+      excerptRead.complete(null);
+      bodyEnded.complete(null);
     }
   }
 }

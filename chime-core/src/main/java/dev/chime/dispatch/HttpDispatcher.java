@@ -37,6 +37,9 @@ import javax.net.ssl.SSLException;
 public final class HttpDispatcher implements Dispatcher {
   private static final String USER_AGENT = "Chime/0.1";
 
+  /** How long the rest of a body past the excerpt may take to be dropped, as OkHttp allows. */
+  private static final Duration DRAIN_WAIT = Duration.ofMillis(100);
+
   private final HttpClient client;
   private final ExecutorService executor;
   private final int excerptBytes;
@@ -72,7 +75,9 @@ public final class HttpDispatcher implements Dispatcher {
     try {
       HttpResponse<CallProgress> response =
           exchange.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      progress.awaitBody(deadline - System.nanoTime());
+      progress.awaitExcerpt(deadline - System.nanoTime());
+      // a short wait for the rest of a body a little past the excerpt, to keep its connection
+      progress.awaitEnd(Math.min(DRAIN_WAIT.toNanos(), deadline - System.nanoTime()));
       return answered(request, response, progress, millisSince(started));
     } catch (TimeoutException e) {
       // stopped first, so that the message says where it stopped and the duration includes it
