@@ -3,7 +3,6 @@ package dev.chime.dispatch;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -11,14 +10,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,17 +29,26 @@ import javax.net.ssl.SSLException;
  * status, a timeout or a network error is a failed run with an error code: {@code http_status},
  * {@code timeout}, {@code connection_refused}, {@code unknown_host}, {@code tls_error}, {@code
  * io_error}.
+ *
+ * <p>A target's {@code timeout} bounds the whole call, from connecting to the last byte of the
+ * excerpt: past it the exchange is aborted and its connection closed. When {@link #call} returns,
+ * by an answer, a timeout or an interrupt, nothing of the call is left running.
  */
 public final class HttpDispatcher implements Dispatcher {
   private static final String USER_AGENT = "Chime/0.1";
+
+  /** How long the rest of a body past the excerpt may take to be dropped, as OkHttp allows. */
+  private static final Duration DRAIN_WAIT = Duration.ofMillis(100);
 
   private final HttpClient client;
   private final ExecutorService executor;
   private final int excerptBytes;
   private final Clock clock;
+  private final Duration connectTimeout;
 
   public HttpDispatcher(Duration connectTimeout, int excerptBytes, Clock clock) {
     this.clock = clock;
+    this.connectTimeout = connectTimeout;
     this.executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-http-", 0).factory());
     this.client =
@@ -52,58 +63,135 @@ public final class HttpDispatcher implements Dispatcher {
 
   @Override
   public RunOutcome call(DispatchRequest request) throws InterruptedException {
-    HttpRequest httpRequest = build(request);
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    CallProgress progress = new CallProgress(excerptBytes);
+    HttpRequest httpRequest = build(request, progress);
     long started = System.nanoTime();
+    long deadline = started + request.target().timeout().toNanos();
+    CompletableFuture<HttpResponse<CallProgress>> exchange =
+        client.sendAsync(httpRequest, progress);
     try {
-      HttpResponse<InputStream> response =
-          client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
-      String excerpt;
-      try (InputStream body = response.body()) {
-        excerpt = excerpt(body);
-      }
-      long elapsed = millisSince(started);
-      int status = response.statusCode();
-      if (status == 202) {
-        return RunOutcome.accepted(excerpt, elapsed);
-      }
-      if (status >= 200 && status < 300) {
-        return RunOutcome.success(status, excerpt, elapsed);
-      }
-      return RunOutcome.failure(
-              RunStatus.FAILED,
-              OptionalInt.of(status),
-              "http_status",
-              "target answered HTTP " + status + " to " + request.target().method(),
-              excerpt,
-              elapsed)
-          .withRetryAfter(
-              RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
-    } catch (HttpConnectTimeoutException e) {
-      return failure(RunStatus.TIMEOUT, "timeout", "connecting to the target timed out", started);
-    } catch (HttpTimeoutException e) {
+      HttpResponse<CallProgress> response =
+          exchange.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      progress.awaitExcerpt(deadline - System.nanoTime());
+      // a short wait for the rest of a body a little past the excerpt, to keep its connection
+      progress.awaitEnd(Math.min(DRAIN_WAIT.toNanos(), deadline - System.nanoTime()));
+      return answered(request, response, progress, millisSince(started));
+    } catch (TimeoutException e) {
+      // stopped first, so that the message says where it stopped and the duration includes it
+      stop(exchange, progress);
+      return timedOut(request, progress, started);
+    } catch (ExecutionException e) {
+      return failed(request, progress, e.getCause(), started);
+    } finally {
+      // Nothing of a call may outlive it: the engine starts the next attempt once it returns.
+      // A no-op for a call that ended; aborts one that did not (a timeout, an interrupt).
+      stop(exchange, progress);
+    }
+  }
+
+  private RunOutcome answered(
+      DispatchRequest request,
+      HttpResponse<CallProgress> response,
+      CallProgress progress,
+      long elapsed) {
+    String excerpt = progress.excerpt().orElse(null);
+    int status = response.statusCode();
+    if (status == 202) {
+      return RunOutcome.accepted(excerpt, elapsed);
+    }
+    if (status >= 200 && status < 300) {
+      return RunOutcome.success(status, excerpt, elapsed);
+    }
+    return RunOutcome.failure(
+            RunStatus.FAILED,
+            OptionalInt.of(status),
+            "http_status",
+            "target answered HTTP " + status + " to " + request.target().method(),
+            excerpt,
+            elapsed)
+        .withRetryAfter(
+            RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
+  }
+
+  private static void stop(
+      CompletableFuture<HttpResponse<CallProgress>> exchange, CallProgress progress) {
+    // JDK 16 and later abort the exchange and close its connection on cancel(true)
+    exchange.cancel(true);
+    progress.abandon();
+  }
+
+  private RunOutcome timedOut(DispatchRequest request, CallProgress progress, long started) {
+    long limit = request.target().timeout().toMillis();
+    String message =
+        switch (progress.stage()) {
+          case CONNECTING ->
+              progress.sendsBody()
+                  ? "no connection to "
+                      + request.target().url().getAuthority()
+                      + " within "
+                      + limit
+                      + " ms"
+                  : "no answer within " + limit + " ms (not connected, or no response headers)";
+          case SENDING_BODY -> "connected, request body still going out after " + limit + " ms";
+          case SENT -> "request sent, no response headers after " + limit + " ms";
+          case HEADERS ->
+              "HTTP "
+                  + progress.status().orElse(0)
+                  + " headers received, body still arriving after "
+                  + limit
+                  + " ms ("
+                  + progress.bytesRead()
+                  + " bytes read)";
+        };
+    return RunOutcome.failure(
+        RunStatus.TIMEOUT,
+        progress.status(),
+        "timeout",
+        message,
+        progress.excerpt().orElse(null),
+        millisSince(started));
+  }
+
+  private RunOutcome failed(
+      DispatchRequest request, CallProgress progress, Throwable error, long started) {
+    long elapsed = millisSince(started);
+    if (has(error, HttpConnectTimeoutException.class)) {
       return failure(
           RunStatus.TIMEOUT,
           "timeout",
-          "no answer within " + request.target().timeout().toMillis() + " ms",
-          started);
-    } catch (ConnectException e) {
+          "no connection to "
+              + request.target().url().getAuthority()
+              + " within the connect timeout of "
+              + connectTimeout.toMillis()
+              + " ms",
+          progress,
+          elapsed);
+    }
+    if (has(error, ConnectException.class)) {
       return failure(
           RunStatus.FAILED,
           "connection_refused",
           "could not connect to " + request.target().url().getAuthority() + " (connection refused)",
-          started);
-    } catch (SSLException e) {
-      return failure(RunStatus.FAILED, "tls_error", "TLS failed: " + describe(e), started);
-    } catch (IOException e) {
-      if (isUnknownHost(e)) {
-        return failure(
-            RunStatus.FAILED,
-            "unknown_host",
-            "the host " + request.target().url().getHost() + " cannot be resolved",
-            started);
-      }
-      return failure(RunStatus.FAILED, "io_error", describe(e), started);
+          progress,
+          elapsed);
     }
+    if (has(error, SSLException.class)) {
+      return failure(
+          RunStatus.FAILED, "tls_error", "TLS failed: " + describe(error), progress, elapsed);
+    }
+    if (has(error, UnknownHostException.class) || has(error, UnresolvedAddressException.class)) {
+      return failure(
+          RunStatus.FAILED,
+          "unknown_host",
+          "the host " + request.target().url().getHost() + " cannot be resolved",
+          progress,
+          elapsed);
+    }
+    String during = progress.stage() == CallProgress.Stage.HEADERS ? "reading the answer: " : "";
+    return failure(RunStatus.FAILED, "io_error", during + describe(error), progress, elapsed);
   }
 
   /**
@@ -125,16 +213,17 @@ public final class HttpDispatcher implements Dispatcher {
         });
   }
 
-  private HttpRequest build(DispatchRequest request) {
+  private static HttpRequest build(DispatchRequest request, CallProgress progress) {
     // A schedule without a payload (JSON null) sends no body, as GET and HEAD never do.
     boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
     HttpRequest.BodyPublisher body =
         withBody
-            ? HttpRequest.BodyPublishers.ofString(request.payloadJson(), StandardCharsets.UTF_8)
+            ? progress.watch(
+                HttpRequest.BodyPublishers.ofString(request.payloadJson(), StandardCharsets.UTF_8))
             : HttpRequest.BodyPublishers.noBody();
+    // No HttpRequest.timeout: it covers only the wait for headers; call() bounds the whole call.
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(request.target().url())
-            .timeout(request.target().timeout())
             .method(request.target().method(), body)
             .header("User-Agent", USER_AGENT);
     if (withBody) {
@@ -157,23 +246,15 @@ public final class HttpDispatcher implements Dispatcher {
     return String.format("%016x", request.runId().getLeastSignificantBits());
   }
 
-  private String excerpt(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(excerptBytes);
-    if (bytes.length == 0) {
-      return null;
-    }
-    // The rest of the body is left unread: closing the stream drops it.
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static RunOutcome failure(RunStatus status, String code, String message, long started) {
+  private static RunOutcome failure(
+      RunStatus status, String code, String message, CallProgress progress, long elapsed) {
     return RunOutcome.failure(
-        status, OptionalInt.empty(), code, message, null, millisSince(started));
+        status, progress.status(), code, message, progress.excerpt().orElse(null), elapsed);
   }
 
-  private static boolean isUnknownHost(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+  private static boolean has(Throwable error, Class<? extends Throwable> type) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
         return true;
       }
     }

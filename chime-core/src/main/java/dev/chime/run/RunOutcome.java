@@ -9,6 +9,9 @@ import java.util.Set;
 /**
  * How one call to a target ended, as the run records it. A call the target accepted for later (202)
  * keeps the run {@code RUNNING} until the target reports back or the deadline passes.
+ *
+ * <p>Its text is ready for every database: control characters that PostgreSQL refuses (NUL) or that
+ * no one can read, and lone surrogates, become U+FFFD, and each field is cut to its column.
  */
 public record RunOutcome(
     RunStatus status,
@@ -30,13 +33,29 @@ public record RunOutcome(
           "node_restarted",
           "reported_failure");
 
+  /** {@code runs.error_code} is a VARCHAR(64) on every database. */
+  public static final int ERROR_CODE_MAX = 64;
+
+  /** {@code runs.error_message} is a VARCHAR(2000) on every database. */
+  public static final int ERROR_MESSAGE_MAX = 2000;
+
+  /** {@code runs.response_excerpt} holds at most 1,000,000 characters on H2, the smallest. */
+  public static final int EXCERPT_MAX = 1_000_000;
+
   public RunOutcome {
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(httpStatus, "httpStatus");
     Objects.requireNonNull(retryAfter, "retryAfter");
     Objects.requireNonNull(resultJson, "resultJson");
     if (!status.isFinal() && status != RunStatus.RUNNING) {
       throw new IllegalArgumentException("an outcome is final or accepted, got " + status);
     }
+    errorCode = errorCode.map(text -> CleanText.clip(text, ERROR_CODE_MAX));
+    errorMessage = errorMessage.map(text -> CleanText.clip(text, ERROR_MESSAGE_MAX));
+    responseExcerpt = responseExcerpt.map(text -> CleanText.clip(text, EXCERPT_MAX));
+    // JSON that Jackson wrote: cleaning keeps it JSON (it escapes every control character in a
+    // string, so only lone surrogates can change), cutting would not; the API caps its length
+    resultJson = resultJson.map(CleanText::clean);
   }
 
   public RunOutcome(
