@@ -401,13 +401,12 @@ public final class Engine implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       start(chunk, now);
-      if (System.getProperty("chime.trace") != null)
-        log.info(
-            "TRACE start {} in {} ms, armed {} live {}",
-            chunk.size(),
-            (System.nanoTime() - t0) / 1_000_000,
-            flights.armedCount(),
-            flights.liveCount());
+      log.debug(
+          "started {} in {} ms; {} armed, {} calls under way",
+          chunk.size(),
+          (System.nanoTime() - t0) / 1_000_000,
+          flights.armedCount(),
+          flights.liveCount());
       if (++chunks >= 8) {
         return true; // let the loop send and claim between long runs of starts
       }

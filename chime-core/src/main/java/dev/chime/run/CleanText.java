@@ -5,7 +5,7 @@ package dev.chime.run;
  * UTF-16 surrogate cannot be encoded as UTF-8 at all. Each such character becomes U+FFFD, and text
  * longer than its column is cut to fit without splitting a surrogate pair.
  */
-final class CleanText {
+public final class CleanText {
   static final char REPLACEMENT = '\uFFFD';
 
   /** Marks text that was cut to fit its column. */
@@ -44,7 +44,7 @@ final class CleanText {
    * UTF-16 units never outnumber the characters PostgreSQL, MariaDB or H2 count, so the text fits a
    * {@code VARCHAR(max)} on each.
    */
-  static String clip(String text, int max) {
+  public static String clip(String text, int max) {
     String clean = clean(text);
     if (clean.length() <= max) {
       return clean;

@@ -1,5 +1,6 @@
 package dev.chime.store;
 
+import dev.chime.run.CleanText;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.run.RunOutcome;
@@ -264,12 +265,13 @@ final class Finisher {
           int limit = run.policy().autoDisableAfter().getAsInt();
           disable.setString(
               1,
-              clip(
+              CleanText.clip(
                   "disabled by Chime after "
                       + limit
                       + " failed run(s) in a row (auto_disable_after); the last ended "
                       + outcome.status().wireName()
-                      + outcome.errorMessage().map(m -> ": " + m).orElse("")));
+                      + outcome.errorMessage().map(m -> ": " + m).orElse(""),
+                  500));
           dialect.setInstant(disable, 2, closing.now());
           disable.setString(3, run.scheduleId().toString());
           disable.setInt(4, limit);
@@ -313,7 +315,8 @@ final class Finisher {
     }
   }
 
+  /** A message cut to fit the 2,000 characters of {@code error_message}. */
   static String clip(String message) {
-    return message.length() <= 2000 ? message : message.substring(0, 1997) + "...";
+    return CleanText.clip(message, 2000);
   }
 }

@@ -16,6 +16,7 @@ import dev.chime.store.ResultStore.Completion;
 import dev.chime.store.RunRef;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
+import dev.chime.testing.TargetServer;
 import dev.chime.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,39 @@ class ResultWriterTest {
         assertThat(run.status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(run.responseExcerpt()).contains("ok " + i);
       }
+    }
+  }
+
+  @Test
+  void aTargetAnsweringNulBytesHoldsBackNoResult() {
+    db.close();
+    try (ManualEngine m =
+        new ManualEngine(T0, TestDatabases.postgres(), ManualEngine.settings("node-1"))) {
+      m.target.answer(
+          call ->
+              call.path().equals("/nul")
+                  ? TargetServer.Answer.bytes(new byte[] {'o', 0, 'k', (byte) 0xFF})
+                  : TargetServer.Answer.ok());
+      Schedule bad =
+          m.insert(
+              aSchedule().every(60).nextFireAt(T0.plusSeconds(1)).target(m.target.url("/nul")));
+      List<Schedule> good = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        good.add(
+            m.insert(
+                aSchedule().every(60).nextFireAt(T0.plusSeconds(1)).target(m.target.url("/ok"))));
+      }
+      m.at(T0.plusSeconds(1));
+      m.quiet();
+
+      Run nul = m.runs(bad).get(0);
+      assertThat(nul.status()).isEqualTo(RunStatus.SUCCESS);
+      assertThat(nul.responseExcerpt()).contains("o\uFFFDk\uFFFD");
+      for (Schedule schedule : good) {
+        assertThat(m.runs(schedule)).extracting(Run::status).containsExactly(RunStatus.SUCCESS);
+      }
+    } finally {
+      db = Database.open(TestDatabases.h2());
     }
   }
 
