@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -67,10 +68,8 @@ public final class Engine implements AutoCloseable {
   private final HeldWork waiting = new HeldWork();
 
   private final PriorityQueue<Held> atInstant = new PriorityQueue<>();
-  private final PriorityQueue<FirePlanner.Call> armed =
-      new PriorityQueue<>((a, b) -> a.sendAt().compareTo(b.sendAt()));
-  private final Set<UUID> disarmed = new HashSet<>();
-  private final Map<UUID, ClaimedSchedule> armedClaims = new HashMap<>();
+  private final ArmedCalls armed;
+  private final Map<UUID, ClaimedSchedule> armedClaims = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
   private final AtomicLong loopTurns = new AtomicLong();
@@ -123,6 +122,16 @@ public final class Engine implements AutoCloseable {
             settings.tenantMaxRunning(),
             settings.callsPerHost());
     this.planner = new FirePlanner(settings);
+    this.armed =
+        new ArmedCalls(
+            clock,
+            settings.poll(),
+            call -> {
+              armedClaims.remove(call.ref().runId());
+              sender.send(call);
+            },
+            settings.nodeId(),
+            !manual);
     this.loop =
         Thread.ofPlatform()
             .name("chime-engine-" + settings.nodeId())
@@ -147,6 +156,7 @@ public final class Engine implements AutoCloseable {
     ownBefore = awakeSince.plus(settings.lookahead()).plus(settings.lease());
     writer.start();
     closeOrphans();
+    armed.start();
     if (!manual) {
       loop.start();
     }
@@ -205,7 +215,10 @@ public final class Engine implements AutoCloseable {
 
   /** Whether no call is under way and every result is written: a test's point to look. */
   public boolean isQuiet() {
-    return flights.liveCount() == 0 && flights.endedCount() == 0 && writer.pending() == 0;
+    return !armed.anyDue()
+        && flights.liveCount() == 0
+        && flights.endedCount() == 0
+        && writer.pending() == 0;
   }
 
   /** Work claimed and not yet started, started and waiting for its instant: for tests. */
@@ -287,7 +300,9 @@ public final class Engine implements AutoCloseable {
       nextRenewNanos = System.nanoTime() + settings.lease().toNanos() / 3;
     }
     boolean more = startDue(clock.instant());
-    sendArmed(clock.instant());
+    if (manual) {
+      armed.sendDue();
+    }
     if (System.nanoTime() - nextExpiryNanos >= 0) {
       nextExpiryNanos = System.nanoTime() + settings.poll().toNanos();
       expireOverdue(clock.instant());
@@ -412,7 +427,6 @@ public final class Engine implements AutoCloseable {
       }
       now = clock.instant();
       horizon = horizon(now);
-      sendArmed(now);
     }
   }
 
@@ -488,8 +502,9 @@ public final class Engine implements AutoCloseable {
       if (call != null) {
         call.cancel(true);
       }
-      if (flights.disarm(cancelled)) {
-        disarmed.add(cancelled);
+      if (armed.disarm(cancelled)) {
+        flights.disarm(cancelled);
+        armedClaims.remove(cancelled);
       }
     }
     int lost = 0;
@@ -500,10 +515,10 @@ public final class Engine implements AutoCloseable {
       }
       if (call.sendAt().isAfter(now)) {
         flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
-        armed.add(call);
         if (call.newRun()) {
           armedClaims.put(call.ref().runId(), claims.get(call.ref().scheduleId()));
         }
+        armed.arm(call);
       } else {
         sender.send(call);
       }
@@ -512,18 +527,6 @@ public final class Engine implements AutoCloseable {
       // their schedules changed since the claim: claim them again at once, with the change
       log.debug("{} fire(s) not started: their lease was lost", lost);
       claimNow = true;
-    }
-  }
-
-  /** Sends the armed calls whose instant has come. */
-  private void sendArmed(Instant now) {
-    while (!armed.isEmpty() && !armed.peek().sendAt().isAfter(now)) {
-      FirePlanner.Call call = armed.poll();
-      armedClaims.remove(call.ref().runId());
-      if (disarmed.remove(call.ref().runId())) {
-        continue;
-      }
-      sender.send(call);
     }
   }
 
@@ -569,9 +572,6 @@ public final class Engine implements AutoCloseable {
     }
     if (waiting.peek() != null) {
       wait = Math.min(wait, Duration.between(now, waiting.peek().fireAt()).toNanos());
-    }
-    if (!armed.isEmpty()) {
-      wait = Math.min(wait, Duration.between(now, armed.peek().sendAt()).toNanos());
     }
     if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
       wait = Math.min(wait, Duration.ofMillis(10).toNanos());
@@ -631,12 +631,8 @@ public final class Engine implements AutoCloseable {
 
   private void giveBackArmed() {
     List<EngineStore.Unstart> unstarts = new ArrayList<>();
-    while (!armed.isEmpty()) {
-      FirePlanner.Call call = armed.poll();
+    for (FirePlanner.Call call : armed.stop()) {
       UUID runId = call.ref().runId();
-      if (disarmed.remove(runId)) {
-        continue;
-      }
       flights.disarm(runId);
       ClaimedSchedule claim = armedClaims.remove(runId);
       if (call.newRun() && claim != null) {
