@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -78,15 +80,23 @@ final class Finisher {
   }
 
   /**
-   * Closes many runs with batched statements: the run updates, then the retries to queue, then the
-   * schedules' streaks. Returns what happened to each, in order.
+   * Closes many runs with batched statements, in one lock order: first the schedules' streaks (in
+   * schedule id order, each only if its run is still running), then the runs (in run id order),
+   * then the retries to queue and the schedules to switch off. Returns what happened to each, in
+   * order.
    */
   List<Result> finishAll(Connection connection, List<Closing> closings) throws SQLException {
     if (closings.isEmpty()) {
       return List.of();
     }
-    lockSchedules(connection, dialect, closings.stream().map(c -> c.run().scheduleId()).toList());
-    // one lock order everywhere: schedules by id, then runs by id
+    Set<Closing> retrying = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Closing closing : closings) {
+      RunRef run = closing.run();
+      if (closing.outcome().retryable() && run.attempt() < run.policy().retry().maxAttempts()) {
+        retrying.add(closing);
+      }
+    }
+    updateStreaks(connection, closings, retrying);
     List<Closing> ordered = Statements.inIdOrder(closings, c -> c.run().runId());
     Map<Closing, Result> byClosing = new IdentityHashMap<>();
     List<Closing> closed = new ArrayList<>();
@@ -126,11 +136,10 @@ final class Finisher {
       }
     }
     List<RunStore.NewRun> retries = new ArrayList<>();
-    List<Closing> retried = new ArrayList<>();
-    List<Closing> finals = new ArrayList<>();
+    List<Closing> failedFinals = new ArrayList<>();
     for (Closing closing : closed) {
       RunRef run = closing.run();
-      if (closing.outcome().retryable() && run.attempt() < run.policy().retry().maxAttempts()) {
+      if (retrying.contains(closing)) {
         // a user may have retried this instant by hand meanwhile: take the next free number
         int next = Math.max(run.attempt(), highestAttempt(connection, run.runKey())) + 1;
         Duration wait =
@@ -149,14 +158,13 @@ final class Finisher {
                     run.scheduledAt(),
                     closing.now().plus(wait),
                     closing.now())));
-        retried.add(closing);
         byClosing.put(closing, Result.RETRY_QUEUED);
-      } else {
-        finals.add(closing);
+      } else if (closing.outcome().status() != RunStatus.SUCCESS) {
+        failedFinals.add(closing);
       }
     }
     RunStore.insert(connection, dialect, retries);
-    updateSchedules(connection, retried, finals);
+    autoDisable(connection, failedFinals);
     List<Result> results = new ArrayList<>(closings.size());
     for (Closing closing : closings) {
       results.add(byClosing.get(closing));
@@ -218,88 +226,83 @@ final class Finisher {
   }
 
   /**
-   * Records on each schedule how its runs ended: a retried attempt sets {@code last_status}; the
-   * last attempt at an instant also moves the failure streak, retires a successful {@code once}
-   * schedule, and switches a schedule off after {@code auto_disable_after} failures in a row.
+   * Records on each schedule how its runs ended, if the run is still running: a retried attempt
+   * sets {@code last_status}; the last attempt at an instant also moves the failure streak and
+   * retires a successful {@code once} schedule. One statement for every kind, in schedule id order,
+   * so the rows are locked in one order; a success after a success writes nothing.
    */
-  private void updateSchedules(Connection connection, List<Closing> retried, List<Closing> finals)
+  private void updateStreaks(Connection connection, List<Closing> closings, Set<Closing> retrying)
       throws SQLException {
-    try (PreparedStatement lastStatus =
-            connection.prepareStatement("UPDATE schedules SET last_status = ? WHERE id = ?");
-        PreparedStatement streak =
-            connection.prepareStatement(
-                // one statement for both outcomes keeps the order of a batch's results
-                "UPDATE schedules SET consecutive_failures = CASE WHEN ? THEN 0"
-                    + " ELSE consecutive_failures + 1 END, last_status = ?,"
-                    + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
-                    + " THEN FALSE ELSE enabled END WHERE id = ?"
-                    // a success after a success changes nothing: leave the row unwritten
-                    + " AND NOT (? AND consecutive_failures = 0 AND last_status = 'success'"
-                    + " AND trigger_type <> 'once')");
-        PreparedStatement disable =
-            connection.prepareStatement(
-                "UPDATE schedules SET enabled = FALSE, next_fire_at = NULL, disabled_reason = ?,"
-                    + " updated_at = ?, lease_owner = NULL, lease_until = NULL,"
-                    + " lease_epoch = lease_epoch + 1"
-                    + " WHERE id = ? AND enabled = TRUE AND consecutive_failures >= ?")) {
-      for (Closing closing : retried) {
-        lastStatus.setString(1, closing.outcome().status().wireName());
-        lastStatus.setString(2, closing.run().scheduleId().toString());
-        lastStatus.addBatch();
-      }
-      List<UUID> disabling = new ArrayList<>();
-      for (Closing closing : finals) {
-        RunOutcome outcome = closing.outcome();
-        RunRef run = closing.run();
-        boolean success = outcome.status() == RunStatus.SUCCESS;
-        streak.setBoolean(1, success);
-        streak.setString(2, outcome.status().wireName());
-        streak.setBoolean(3, success);
-        streak.setString(4, run.scheduleId().toString());
-        streak.setBoolean(5, success);
+    try (PreparedStatement streak =
+        connection.prepareStatement(
+            "UPDATE schedules SET consecutive_failures = CASE WHEN ? THEN"
+                + " (CASE WHEN ? THEN 0 ELSE consecutive_failures + 1 END)"
+                + " ELSE consecutive_failures END, last_status = ?,"
+                + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
+                + " THEN FALSE ELSE enabled END"
+                + " WHERE id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running')"
+                + " AND NOT (? AND consecutive_failures = 0 AND last_status = 'success'"
+                + " AND trigger_type <> 'once')")) {
+      for (Closing closing : Statements.inIdOrder(closings, c -> c.run().scheduleId())) {
+        boolean last = !retrying.contains(closing);
+        boolean success = closing.outcome().status() == RunStatus.SUCCESS;
+        streak.setBoolean(1, last);
+        streak.setBoolean(2, success);
+        streak.setString(3, closing.outcome().status().wireName());
+        streak.setBoolean(4, last && success);
+        streak.setString(5, closing.run().scheduleId().toString());
+        streak.setString(6, closing.run().runId().toString());
+        streak.setBoolean(7, last && success);
         streak.addBatch();
-        if (success) {
-          continue;
+      }
+      streak.executeBatch();
+    }
+  }
+
+  /** Switches off the schedules whose failure streak reached their {@code auto_disable_after}. */
+  private void autoDisable(Connection connection, List<Closing> failedFinals) throws SQLException {
+    List<Closing> disabling =
+        failedFinals.stream().filter(c -> c.run().policy().autoDisableAfter().isPresent()).toList();
+    if (disabling.isEmpty()) {
+      return;
+    }
+    disabling = Statements.inIdOrder(disabling, c -> c.run().scheduleId());
+    try (PreparedStatement disable =
+        connection.prepareStatement(
+            "UPDATE schedules SET enabled = FALSE, next_fire_at = NULL, disabled_reason = ?,"
+                + " updated_at = ?, lease_owner = NULL, lease_until = NULL,"
+                + " lease_epoch = lease_epoch + 1"
+                + " WHERE id = ? AND enabled = TRUE AND consecutive_failures >= ?")) {
+      for (Closing closing : disabling) {
+        RunOutcome outcome = closing.outcome();
+        int limit = closing.run().policy().autoDisableAfter().getAsInt();
+        disable.setString(
+            1,
+            CleanText.clip(
+                "disabled by Chime after "
+                    + limit
+                    + " failed run(s) in a row (auto_disable_after); the last ended "
+                    + outcome.status().wireName()
+                    + outcome.errorMessage().map(m -> ": " + m).orElse(""),
+                500));
+        dialect.setInstant(disable, 2, closing.now());
+        disable.setString(3, closing.run().scheduleId().toString());
+        disable.setInt(4, limit);
+        disable.addBatch();
+      }
+      int[] counts = disable.executeBatch();
+      List<UUID> disabled = new ArrayList<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (Statements.changed(counts[i])) {
+          disabled.add(disabling.get(i).run().scheduleId());
         }
-        if (run.policy().autoDisableAfter().isPresent()) {
-          int limit = run.policy().autoDisableAfter().getAsInt();
-          disable.setString(
-              1,
-              CleanText.clip(
-                  "disabled by Chime after "
-                      + limit
-                      + " failed run(s) in a row (auto_disable_after); the last ended "
-                      + outcome.status().wireName()
-                      + outcome.errorMessage().map(m -> ": " + m).orElse(""),
-                  500));
-          dialect.setInstant(disable, 2, closing.now());
-          disable.setString(3, run.scheduleId().toString());
-          disable.setInt(4, limit);
-          disable.addBatch();
-          disabling.add(run.scheduleId());
-        }
       }
-      if (!retried.isEmpty()) {
-        lastStatus.executeBatch();
-      }
-      if (!finals.isEmpty()) {
-        streak.executeBatch();
-      }
-      if (!disabling.isEmpty()) {
-        int[] counts = disable.executeBatch();
-        List<UUID> disabled = new ArrayList<>();
-        for (int i = 0; i < counts.length; i++) {
-          if (Statements.changed(counts[i])) {
-            disabled.add(disabling.get(i));
-          }
-        }
-        cancelQueued(
-            connection,
-            dialect,
-            disabled,
-            finals.get(0).now(),
-            "the schedule was disabled after too many failed runs in a row");
-      }
+      cancelQueued(
+          connection,
+          dialect,
+          disabled,
+          disabling.get(0).now(),
+          "the schedule was disabled after too many failed runs in a row");
     }
   }
 

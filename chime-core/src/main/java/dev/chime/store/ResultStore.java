@@ -53,8 +53,6 @@ public final class ResultStore {
     }
     db.inTransaction(
         connection -> {
-          Finisher.lockSchedules(
-              connection, dialect, completions.stream().map(c -> c.run().scheduleId()).toList());
           List<Finisher.Closing> closings = new ArrayList<>();
           List<Completion> accepted = new ArrayList<>();
           for (Completion completion : completions) {
