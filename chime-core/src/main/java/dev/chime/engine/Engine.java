@@ -55,6 +55,7 @@ public final class Engine implements AutoCloseable {
   private static final int MAX_PENDING_CALLS = 20_000;
 
   private final EngineStore store;
+  private final Runnable startsDurable;
   private final Clock clock;
   private final EngineSettings settings;
   private final boolean manual;
@@ -92,7 +93,21 @@ public final class Engine implements AutoCloseable {
   private Instant lastTick;
 
   public Engine(EngineStore store, Dispatcher dispatcher, Clock clock, EngineSettings settings) {
-    this(store, dispatcher, clock, settings, false);
+    this(store, dispatcher, clock, settings, () -> {}, false);
+  }
+
+  /**
+   * An engine whose database needs a step after a commit before the commit survives a crash (the
+   * embedded H2 writes its file in the background): {@code startsDurable} runs after each start
+   * transaction, before any of its calls can go out.
+   */
+  public Engine(
+      EngineStore store,
+      Dispatcher dispatcher,
+      Clock clock,
+      EngineSettings settings,
+      Runnable startsDurable) {
+    this(store, dispatcher, clock, settings, startsDurable, false);
   }
 
   private Engine(
@@ -100,8 +115,10 @@ public final class Engine implements AutoCloseable {
       Dispatcher dispatcher,
       Clock clock,
       EngineSettings settings,
+      Runnable startsDurable,
       boolean manual) {
     this.store = store;
+    this.startsDurable = startsDurable;
     this.clock = clock;
     this.settings = settings;
     this.manual = manual;
@@ -147,7 +164,7 @@ public final class Engine implements AutoCloseable {
    */
   public static Engine manual(
       EngineStore store, Dispatcher dispatcher, Clock clock, EngineSettings settings) {
-    return new Engine(store, dispatcher, clock, settings, true);
+    return new Engine(store, dispatcher, clock, settings, () -> {}, true);
   }
 
   public void start() {
@@ -471,6 +488,10 @@ public final class Engine implements AutoCloseable {
       result =
           store.start(
               settings.nodeId(), plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
+      if (!result.started().isEmpty()) {
+        // no call goes out before its run is on record for good: else a crash could send it twice
+        startsDurable.run();
+      }
     } catch (RuntimeException e) {
       // still leased to this node: hold them again and retry on the next round
       chunk.forEach(held::putBack);
