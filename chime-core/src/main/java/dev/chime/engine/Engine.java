@@ -3,9 +3,7 @@ package dev.chime.engine;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
-import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.ScheduleJson;
-import dev.chime.schedule.TargetJson;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.Active;
 import dev.chime.store.EngineStore.ClaimedRun;
@@ -64,6 +62,7 @@ public final class Engine implements AutoCloseable {
   private final Sender sender;
   private final FirePlanner planner;
   private final HeldWork held = new HeldWork();
+  private final ParsedColumns parsed = new ParsedColumns();
 
   /** Claimed work held back (catch-up rate, tenant cap) until its time: renewed, not prestarted. */
   private final HeldWork waiting = new HeldWork();
@@ -345,15 +344,15 @@ public final class Engine implements AutoCloseable {
       held.offer(
           new ScheduledFire(
               claimed,
-              ScheduleJson.storedTrigger(claimed.triggerJson()),
-              TargetJson.stored(claimed.targetJson()),
-              PolicyJson.fromStored(claimed.policyJson())),
+              parsed.trigger(claimed.triggerJson()),
+              parsed.target(claimed.targetJson()),
+              parsed.policy(claimed.policyJson())),
           leaseUntil);
     }
     List<ClaimedRun> runs =
         store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit, ownBefore);
     for (ClaimedRun claimed : runs) {
-      held.offer(new QueuedRun(claimed, TargetJson.stored(claimed.targetJson())), leaseUntil);
+      held.offer(new QueuedRun(claimed, parsed.target(claimed.targetJson())), leaseUntil);
     }
     return schedules.size() == limit || runs.size() == limit;
   }
