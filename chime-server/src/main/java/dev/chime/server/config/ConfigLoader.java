@@ -126,10 +126,8 @@ public final class ConfigLoader {
           "jdbc:h2:file:"
               + dataDir.toAbsolutePath().normalize().resolve("chime")
               + ";DB_CLOSE_ON_EXIT=FALSE";
-    }
-    if (dbUrl.startsWith("jdbc:h2:")) {
-      dbUrl = H2Url.durable(dbUrl);
-    } else if (!dbUrl.startsWith("jdbc:postgresql:")
+    } else if (!dbUrl.startsWith("jdbc:h2:")
+        && !dbUrl.startsWith("jdbc:postgresql:")
         && !dbUrl.startsWith("jdbc:mariadb:")
         && !dbUrl.startsWith("jdbc:mysql:")) {
       problems.add(

@@ -22,10 +22,7 @@ class ConfigLoaderTest {
 
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
-    assertThat(config.dbUrl())
-        .startsWith("jdbc:h2:file:")
-        .contains("/data/chime")
-        .endsWith(";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+    assertThat(config.dbUrl()).startsWith("jdbc:h2:file:").contains("/data/chime");
     assertThat(config.dbUser()).isEqualTo("sa");
     assertThat(config.minInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.maxPayloadBytes()).isEqualTo(65536);
@@ -81,24 +78,6 @@ class ConfigLoaderTest {
         .hasMessageContaining("colour in " + file + " is not a Chime setting")
         .hasMessageContaining("CHIME_PROT is not a Chime setting")
         .hasMessageContaining("db.url (from CHIME_DB_URL) must start with jdbc:h2:");
-  }
-
-  @Test
-  void anH2DatabaseWritesEachCommitToItsFileUnlessTheUrlSaysOtherwise() {
-    assertThat(h2Url("jdbc:h2:file:/srv/chime/db"))
-        .isEqualTo("jdbc:h2:file:/srv/chime/db;WRITE_DELAY=0");
-    assertThat(h2Url("jdbc:h2:/srv/db;MODE=PostgreSQL;"))
-        .isEqualTo("jdbc:h2:/srv/db;MODE=PostgreSQL;WRITE_DELAY=0");
-    assertThat(h2Url("jdbc:h2:file:/srv/db;write_delay=500"))
-        .isEqualTo("jdbc:h2:file:/srv/db;write_delay=500");
-    assertThat(h2Url("jdbc:h2:mem:t;DB_CLOSE_DELAY=-1"))
-        .isEqualTo("jdbc:h2:mem:t;DB_CLOSE_DELAY=-1");
-    assertThat(
-            ConfigLoader.load(
-                    Optional.empty(),
-                    Map.of("CHIME_DB_URL", "jdbc:postgresql://db/chime", "CHIME_NODE_ID", "n1"))
-                .dbUrl())
-        .isEqualTo("jdbc:postgresql://db/chime");
   }
 
   @Test
@@ -182,11 +161,6 @@ class ConfigLoaderTest {
           .hasMessageContaining("give each node its own CHIME_DATA_DIR or its own CHIME_NODE_ID");
     }
     NodeIdFile.lock(file, id).close();
-  }
-
-  private static String h2Url(String url) {
-    return ConfigLoader.load(Optional.empty(), Map.of("CHIME_DB_URL", url, "CHIME_NODE_ID", "n1"))
-        .dbUrl();
   }
 
   @Test
