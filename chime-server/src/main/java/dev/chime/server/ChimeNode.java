@@ -8,6 +8,7 @@ import dev.chime.engine.RetentionSettings;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.config.ChimeConfig;
+import dev.chime.server.config.NodeIdFile;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
@@ -27,11 +28,15 @@ import org.slf4j.LoggerFactory;
  * One running Chime node: database, engine and HTTP server, started and stopped in order. {@link
  * #close()} stops taking requests, lets the engine finish in-flight calls within the grace period,
  * then closes the database.
+ *
+ * <p>A node whose id is kept in the data folder holds a lock on that file while it runs, so that
+ * two processes never run under one id from one folder.
  */
 public final class ChimeNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChimeNode.class);
 
   private final ChimeConfig config;
+  private final NodeIdFile.Lock nodeIdLock;
   private final Database db;
   private final HttpDispatcher dispatcher;
   private final Engine engine;
@@ -48,14 +53,23 @@ public final class ChimeNode implements AutoCloseable {
         throw new UncheckedIOException("cannot create the data folder " + config.dataDir(), e);
       }
     }
-    this.db =
-        Database.open(
-            new DatabaseSettings(
-                config.dbUrl(),
-                config.dbUser(),
-                config.dbPassword(),
-                config.dbPoolSize(),
-                Duration.ofSeconds(10)));
+    this.nodeIdLock =
+        config.nodeIdKept()
+            ? NodeIdFile.lock(config.nodeIdFile(), config.nodeId())
+            : NodeIdFile.Lock.NONE;
+    try {
+      this.db =
+          Database.open(
+              new DatabaseSettings(
+                  config.dbUrl(),
+                  config.dbUser(),
+                  config.dbPassword(),
+                  config.dbPoolSize(),
+                  Duration.ofSeconds(10)));
+    } catch (RuntimeException e) {
+      nodeIdLock.close();
+      throw e;
+    }
     this.dispatcher =
         new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
     this.engine =
@@ -133,6 +147,7 @@ public final class ChimeNode implements AutoCloseable {
     engine.close();
     dispatcher.close();
     db.close();
+    nodeIdLock.close();
     log.info("Chime node {} stopped", config.nodeId());
   }
 }

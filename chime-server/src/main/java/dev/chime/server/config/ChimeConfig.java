@@ -9,6 +9,9 @@ import java.util.Objects;
 /**
  * Every setting of a Chime node, validated once at start. Built by {@link ConfigLoader} from
  * defaults, an optional properties file and {@code CHIME_*} environment variables.
+ *
+ * <p>{@code nodeIdKept} tells whether {@code nodeId} was generated once and kept in {@link
+ * #nodeIdFile()} (then the node locks that file while it runs) or was set by {@code node.id}.
  */
 public record ChimeConfig(
     String host,
@@ -19,6 +22,7 @@ public record ChimeConfig(
     String dbPassword,
     int dbPoolSize,
     String nodeId,
+    boolean nodeIdKept,
     Duration poll,
     Duration lookahead,
     Duration lease,
@@ -46,6 +50,11 @@ public record ChimeConfig(
     Objects.requireNonNull(publicUrl, "publicUrl");
   }
 
+  /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
+  public Path nodeIdFile() {
+    return dataDir.resolve(NodeIdFile.NAME);
+  }
+
   /** The settings as they are logged at start: the password masked. */
   public Map<String, String> describe() {
     Map<String, String> values = new LinkedHashMap<>();
@@ -56,7 +65,11 @@ public record ChimeConfig(
     values.put("db.user", dbUser);
     values.put("db.password", dbPassword.isEmpty() ? "(empty)" : "****");
     values.put("db.pool.size", Integer.toString(dbPoolSize));
-    values.put("node.id", nodeId);
+    values.put(
+        "node.id",
+        nodeIdKept
+            ? nodeId + " (kept in " + nodeIdFile().toAbsolutePath().normalize() + ")"
+            : nodeId);
     values.put("engine.poll.ms", Long.toString(poll.toMillis()));
     values.put("engine.lookahead.ms", Long.toString(lookahead.toMillis()));
     values.put("engine.lease.ms", Long.toString(lease.toMillis()));

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 
 /**
  * Builds the {@link ChimeConfig}: defaults, then a properties file (named by {@code --config} or
@@ -34,7 +33,8 @@ public final class ConfigLoader {
       List.of(
           new Setting("host", "0.0.0.0", "address the HTTP server binds to"),
           new Setting("port", "8080", "HTTP port"),
-          new Setting("data.dir", "./data", "folder of the embedded H2 database"),
+          new Setting(
+              "data.dir", "./data", "folder of the embedded H2 database and of the node id file"),
           new Setting(
               "db.url",
               "",
@@ -42,7 +42,10 @@ public final class ConfigLoader {
           new Setting("db.user", "", "database user; default sa for H2, else empty"),
           new Setting("db.password", "", "database password (logged masked)"),
           new Setting("db.pool.size", "10", "database connections, at least 2"),
-          new Setting("node.id", "", "this node's name in leases; default <host>-<random>"),
+          new Setting(
+              "node.id",
+              "",
+              "this node's name in leases; default <host>-<random>, made once and kept in <data.dir>/node-id"),
           new Setting("engine.poll.ms", "500", "how often the engine looks for due work"),
           new Setting("engine.lookahead.ms", "2000", "how far ahead it claims due work"),
           new Setting("engine.lease.ms", "30000", "how long a claim lasts beyond the lookahead"),
@@ -146,10 +149,26 @@ public final class ConfigLoader {
       dbUser = "sa";
     }
     String nodeId = values.get("node.id");
-    if (nodeId.isEmpty()) {
-      nodeId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    } else if (nodeId.length() > 100) {
-      problems.add("node.id must be at most 100 characters");
+    boolean nodeIdKept = nodeId.isEmpty();
+    if (nodeIdKept) {
+      Path idFile = dataDir.resolve(NodeIdFile.NAME);
+      try {
+        nodeId = NodeIdFile.readOrCreate(idFile, () -> NodeIdFile.generate(hostName()));
+      } catch (IOException e) {
+        problems.add(
+            "node.id is not set and cannot be kept in "
+                + idFile
+                + ": "
+                + e.getMessage()
+                + "; set CHIME_NODE_ID or CHIME_DATA_DIR");
+      }
+    } else if (nodeId.length() > NodeIdFile.MAX_LENGTH) {
+      problems.add(
+          "node.id (from "
+              + sources.get("node.id")
+              + ") must be at most "
+              + NodeIdFile.MAX_LENGTH
+              + " characters");
     }
     int port = reader.integer("port", 0, 65535);
     String publicUrl = values.get("public.url");
@@ -173,6 +192,7 @@ public final class ConfigLoader {
             values.get("db.password"),
             reader.integer("db.pool.size", 2, 500),
             nodeId,
+            nodeIdKept,
             Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000)),
             Duration.ofMillis(reader.integer("engine.lookahead.ms", 100, 60_000)),
             Duration.ofMillis(reader.integer("engine.lease.ms", 1_000, 3_600_000)),

@@ -17,9 +17,11 @@ class ConfigLoaderTest {
 
   @Test
   void defaultsRunOnAnEmbeddedDatabaseUnderData() {
-    ChimeConfig config = ConfigLoader.load(Optional.empty(), Map.of());
+    // a node id given, so that the test leaves no node-id file in the module's ./data
+    ChimeConfig config = ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1"));
 
     assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.dbUrl()).startsWith("jdbc:h2:file:").contains("/data/chime");
     assertThat(config.dbUser()).isEqualTo("sa");
     assertThat(config.minInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -35,7 +37,13 @@ class ConfigLoaderTest {
     ChimeConfig config =
         ConfigLoader.load(
             Optional.of(file),
-            Map.of("CHIME_PORT", "9100", "CHIME_DB_URL", "jdbc:postgresql://db/chime"));
+            Map.of(
+                "CHIME_PORT",
+                "9100",
+                "CHIME_DB_URL",
+                "jdbc:postgresql://db/chime",
+                "CHIME_NODE_ID",
+                "n1"));
 
     assertThat(config.port()).isEqualTo(9100);
     assertThat(config.poll()).isEqualTo(Duration.ofMillis(250));
@@ -59,7 +67,9 @@ class ConfigLoaderTest {
                         "CHIME_DB_URL",
                         "jdbc:oracle:thin:@x",
                         "CHIME_PROT",
-                        "1")))
+                        "1",
+                        "CHIME_NODE_ID",
+                        "n1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("5 problem(s)")
         .hasMessageContaining("port (from CHIME_PORT) must be between 0 and 65535, got 70000")
@@ -71,9 +81,92 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void withoutANodeIdOneIsMadeOnceAndKeptInTheDataFolder() throws IOException {
+    Map<String, String> env = Map.of("CHIME_DATA_DIR", dir.resolve("data").toString());
+
+    ChimeConfig first = ConfigLoader.load(Optional.empty(), env);
+    ChimeConfig second = ConfigLoader.load(Optional.empty(), env);
+
+    assertThat(first.nodeId()).matches(".+-[0-9a-f]{8}");
+    assertThat(first.nodeIdKept()).isTrue();
+    assertThat(second.nodeId()).isEqualTo(first.nodeId());
+    assertThat(first.nodeIdFile()).isEqualTo(dir.resolve("data").resolve("node-id"));
+    assertThat(Files.readString(first.nodeIdFile())).isEqualTo(first.nodeId() + "\n");
+    assertThat(first.describe().get("node.id"))
+        .isEqualTo(first.nodeId() + " (kept in " + first.nodeIdFile() + ")");
+    try (var files = Files.list(dir.resolve("data"))) {
+      assertThat(files).containsExactly(first.nodeIdFile());
+    }
+  }
+
+  @Test
+  void chimeNodeIdWinsOverTheKeptIdAndNothingIsWritten() throws IOException {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("node-id"), "edge-7\n");
+
+    assertThat(
+            ConfigLoader.load(Optional.empty(), Map.of("CHIME_DATA_DIR", data.toString())).nodeId())
+        .isEqualTo("edge-7");
+    ChimeConfig given =
+        ConfigLoader.load(
+            Optional.empty(), Map.of("CHIME_DATA_DIR", data.toString(), "CHIME_NODE_ID", "eu-1"));
+    assertThat(given.nodeId()).isEqualTo("eu-1");
+    assertThat(given.nodeIdKept()).isFalse();
+    assertThat(given.describe()).containsEntry("node.id", "eu-1");
+    assertThat(Files.readString(data.resolve("node-id"))).isEqualTo("edge-7\n");
+
+    Path elsewhere = dir.resolve("other");
+    ConfigLoader.load(
+        Optional.empty(), Map.of("CHIME_DATA_DIR", elsewhere.toString(), "CHIME_NODE_ID", "eu-1"));
+    assertThat(elsewhere).doesNotExist();
+  }
+
+  @Test
+  void aNodeIdThatCannotBeKeptOrReadIsAProblemNamingTheFile() throws IOException {
+    Path blocked = dir.resolve("a-file");
+    Files.writeString(blocked, "not a folder");
+    Path empty = dir.resolve("empty");
+    Files.createDirectories(empty);
+    Files.writeString(empty.resolve("node-id"), " \n");
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of("CHIME_DATA_DIR", blocked.resolve("data").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "node.id is not set and cannot be kept in "
+                + blocked.resolve("data").resolve("node-id"))
+        .hasMessageContaining("set CHIME_NODE_ID or CHIME_DATA_DIR");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), Map.of("CHIME_DATA_DIR", empty.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the node id file " + empty.resolve("node-id") + " is empty");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "x".repeat(101))))
+        .hasMessageContaining("node.id (from CHIME_NODE_ID) must be at most 100 characters");
+  }
+
+  @Test
+  void aKeptNodeIdIsLockedWhileANodeRunsUnderIt() throws IOException {
+    Path file = dir.resolve("node-id");
+    String id = NodeIdFile.readOrCreate(file, () -> NodeIdFile.generate("h".repeat(200)));
+    assertThat(id).hasSize(100);
+
+    try (NodeIdFile.Lock held = NodeIdFile.lock(file, id)) {
+      assertThatThrownBy(() -> NodeIdFile.lock(file, id))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("another Chime node is running as " + id)
+          .hasMessageContaining("give each node its own CHIME_DATA_DIR or its own CHIME_NODE_ID");
+    }
+    NodeIdFile.lock(file, id).close();
+  }
+
+  @Test
   void theConfigFileComesFromTheCommandLineOrChimeConfig() throws IOException {
     Path file = dir.resolve("c.properties");
-    Files.writeString(file, "port = 9200\n");
+    Files.writeString(file, "port = 9200\nnode.id = n1\n");
 
     assertThat(ConfigLoader.load(new String[] {"--config", file.toString()}, Map.of()).port())
         .isEqualTo(9200);

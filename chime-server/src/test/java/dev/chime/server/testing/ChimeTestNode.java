@@ -51,6 +51,10 @@ public final class ChimeTestNode implements AutoCloseable {
     env.put("CHIME_ENGINE_POLL_MS", "50");
     env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
+    if (!settings.containsKey("CHIME_DATA_DIR")) {
+      // no node-id file under the module's ./data: a test that wants one names its data folder
+      env.put("CHIME_NODE_ID", "test-node-" + port);
+    }
     env.putAll(settings);
     ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
     return new ChimeTestNode(ChimeNode.start(config, clock));
