@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -72,6 +75,9 @@ public final class ChimeNode implements AutoCloseable {
     }
     this.dispatcher =
         new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
+    // the embedded H2 writes commits to its file in the background: what Chime acknowledges, or
+    // is about to send, is written at once (one CHECKPOINT shared by callers arriving together)
+    WriteFlush flush = WriteFlush.forUrl(config.dbUrl(), () -> checkpoint(db));
     this.engine =
         new Engine(
             new EngineStore(db),
@@ -89,7 +95,8 @@ public final class ChimeNode implements AutoCloseable {
                 config.tenantMaxRunning(),
                 config.prestart(),
                 config.resultLinger(),
-                config.callsPerHost()));
+                config.callsPerHost()),
+            () -> awaitWritten(flush));
     this.janitor =
         new Janitor(
             new RetentionStore(db),
@@ -101,7 +108,30 @@ public final class ChimeNode implements AutoCloseable {
                 Duration.ofMinutes(1)),
             config.nodeId());
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
-    this.api = new ApiServer(db, new ScheduleStore(db), new RunStore(db), engine, rules, clock);
+    this.api =
+        new ApiServer(
+            db,
+            new ScheduleStore(db),
+            new RunStore(db),
+            engine,
+            rules,
+            clock,
+            () -> awaitWritten(flush));
+  }
+
+  private static void checkpoint(Database db) throws SQLException {
+    try (Connection connection = db.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT");
+    }
+  }
+
+  private static void awaitWritten(WriteFlush flush) {
+    try {
+      flush.awaitWritten();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Opens the database (migrating it), starts the engine, then the HTTP server. */
