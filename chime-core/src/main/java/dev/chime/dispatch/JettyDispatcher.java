@@ -81,16 +81,17 @@ public final class JettyDispatcher implements Dispatcher {
     client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_HOST);
     client.setRemoveIdleDestinations(true);
     client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
-    // As the JDK's client is used: no cookies kept between calls, no gzip asked for, and no
-    // authentication, redirect or 100-continue handled behind the call's back.
+    // As the JDK's client is used: no cookies kept between calls, and no authentication,
+    // redirect or 100-continue handled behind the call's back.
     client.setCookieStore(new HttpCookieStore.Empty());
-    client.getContentDecoderFactories().clear();
     client.getProtocolHandlers().clear();
     try {
       client.start();
     } catch (Exception e) {
       throw new IllegalStateException("Jetty's HTTP client did not start: " + e.getMessage(), e);
     }
+    // nor gzip asked for; the decoder is added as the client starts
+    client.getContentDecoderFactories().clear();
   }
 
   @Override
