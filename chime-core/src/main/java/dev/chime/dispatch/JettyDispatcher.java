@@ -56,7 +56,7 @@ public final class JettyDispatcher implements Dispatcher {
 
   private static final int MAX_QUEUED_PER_HOST = 64 * 1024;
 
-  /** How long an idle connection stays in the pool; the JDK's client keeps one for 30 s. */
+  /** How long an idle connection stays in the pool before Jetty closes it. */
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final HttpClient client;
