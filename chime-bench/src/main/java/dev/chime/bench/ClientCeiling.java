@@ -2,7 +2,9 @@ package dev.chime.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.chime.dispatch.DispatchRequest;
+import dev.chime.dispatch.Dispatcher;
 import dev.chime.dispatch.HttpDispatcher;
+import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.HttpTarget;
@@ -39,10 +41,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Run: {@code ./mvnw -q -pl chime-bench -am package -DskipTests && java -cp
  * chime-bench/target/chime-bench.jar dev.chime.bench.ClientCeiling [requests] [concurrency]
  * [client] [target]}. {@code client} is {@code dispatcher} (HttpDispatcher.call, the default),
- * {@code jdk} (the same JDK client, plain send) or {@code jdk-async} (sendAsync, then get); {@code
- * target} is {@code jetty} (the default, Jetty as Javalin brings it) or {@code jdk}
- * (com.sun.net.httpserver on virtual threads). It prints calls/s, the CPU each process used in
- * cores, and the client's sockets to the target.
+ * {@code jetty-dispatcher} (JettyDispatcher.call), {@code jdk} (the same JDK client, plain send) or
+ * {@code jdk-async} (sendAsync, then get); {@code target} is {@code jetty} (the default, Jetty as
+ * Javalin brings it) or {@code jdk} (com.sun.net.httpserver on virtual threads). It prints calls/s,
+ * the CPU each process used in cores, and the client's sockets to the target.
  */
 public final class ClientCeiling {
   private static final String BODY = "{\"schedule\":\"ceiling\",\"n\":1}";
@@ -83,9 +85,11 @@ public final class ClientCeiling {
 
   private static Caller caller(String kind) {
     return switch (kind) {
-      case "dispatcher" -> {
-        HttpDispatcher dispatcher =
-            new HttpDispatcher(Duration.ofSeconds(5), 4096, Clock.systemUTC());
+      case "dispatcher", "jetty-dispatcher" -> {
+        Dispatcher dispatcher =
+            kind.equals("dispatcher")
+                ? new HttpDispatcher(Duration.ofSeconds(5), 4096, Clock.systemUTC())
+                : new JettyDispatcher(Duration.ofSeconds(5), 4096, Clock.systemUTC());
         HttpTarget template =
             new HttpTarget(
                 "POST",
@@ -155,7 +159,8 @@ public final class ClientCeiling {
         };
       }
       default ->
-          throw new IllegalArgumentException("client is dispatcher, jdk or jdk-async, not " + kind);
+          throw new IllegalArgumentException(
+              "client is dispatcher, jetty-dispatcher, jdk or jdk-async, not " + kind);
     };
   }
 

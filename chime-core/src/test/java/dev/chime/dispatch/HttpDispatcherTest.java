@@ -23,6 +23,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,8 +35,33 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The contract of a {@link Dispatcher}, held by each of Chime's. */
+@ParameterizedClass
+@EnumSource(HttpDispatcherTest.Client.class)
 class HttpDispatcherTest {
+  enum Client {
+    JDK {
+      @Override
+      Dispatcher create(Duration connectTimeout, int excerptBytes, Clock clock) {
+        return new HttpDispatcher(connectTimeout, excerptBytes, clock);
+      }
+    },
+    JETTY {
+      @Override
+      Dispatcher create(Duration connectTimeout, int excerptBytes, Clock clock) {
+        return new JettyDispatcher(connectTimeout, excerptBytes, clock);
+      }
+    };
+
+    abstract Dispatcher create(Duration connectTimeout, int excerptBytes, Clock clock);
+  }
+
+  @Parameter Client client;
+
   private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
 
   /**
@@ -56,9 +82,8 @@ class HttpDispatcherTest {
     target.close();
   }
 
-  private HttpDispatcher dispatcher(Duration connectTimeout, int excerptBytes) {
-    HttpDispatcher dispatcher =
-        new HttpDispatcher(connectTimeout, excerptBytes, new SettableClock(NOW));
+  private Dispatcher dispatcher(Duration connectTimeout, int excerptBytes) {
+    Dispatcher dispatcher = client.create(connectTimeout, excerptBytes, new SettableClock(NOW));
     closing.add(dispatcher);
     return dispatcher;
   }
@@ -160,7 +185,7 @@ class HttpDispatcherTest {
   @Test
   void anInterruptWhileTheBodyArrivesAbortsTheCall() throws Exception {
     target.answerAlways(Answer.trickling(Duration.ofMillis(50)));
-    HttpDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 1024);
+    Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 1024);
     CompletableFuture<RunOutcome> result = new CompletableFuture<>();
     Thread caller =
         Thread.ofVirtual()
@@ -192,7 +217,7 @@ class HttpDispatcherTest {
   @Test
   void anInterruptBeforeTheHeadersAbortsTheCall() throws Exception {
     SilentTarget silent = new SilentTarget();
-    HttpDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 1024);
+    Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 1024);
     CompletableFuture<RunOutcome> result = new CompletableFuture<>();
     Thread caller =
         Thread.ofVirtual()
@@ -242,7 +267,7 @@ class HttpDispatcherTest {
   @Test
   void anAnswerThatEndsWithinTheExcerptKeepsItsConnection() throws Exception {
     target.answerAlways(Answer.ok().withBody("x".repeat(100)));
-    HttpDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 100);
+    Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 100);
 
     for (int i = 0; i < 3; i++) {
       RunOutcome outcome = dispatcher.call(post(target.url("/ok"), Duration.ofSeconds(5)));
@@ -258,7 +283,7 @@ class HttpDispatcherTest {
   @Test
   void aBodyALittleLongerThanTheExcerptIsDroppedAndItsConnectionKept() throws Exception {
     target.answerAlways(Answer.ok().withBody("a".repeat(100) + "b".repeat(10_000)));
-    HttpDispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 100);
+    Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 100);
 
     for (int i = 0; i < 3; i++) {
       RunOutcome outcome = dispatcher.call(post(target.url("/ok"), Duration.ofSeconds(5)));
