@@ -1,6 +1,8 @@
 package dev.chime.server;
 
+import dev.chime.dispatch.Dispatcher;
 import dev.chime.dispatch.HttpDispatcher;
+import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
@@ -41,7 +43,8 @@ public final class ChimeNode implements AutoCloseable {
   private final ChimeConfig config;
   private final NodeIdFile.Lock nodeIdLock;
   private final Database db;
-  private final HttpDispatcher dispatcher;
+  private final Dispatcher dispatcher;
+  private final java.util.function.Consumer<URI> warmUp;
   private final Engine engine;
   private final ApiServer api;
   private final Janitor janitor;
@@ -73,8 +76,17 @@ public final class ChimeNode implements AutoCloseable {
       nodeIdLock.close();
       throw e;
     }
-    this.dispatcher =
-        new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
+    if (config.httpClient().equals("jdk")) {
+      HttpDispatcher jdk =
+          new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
+      this.dispatcher = jdk;
+      this.warmUp = jdk::warmUp;
+    } else {
+      JettyDispatcher jetty =
+          new JettyDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
+      this.dispatcher = jetty;
+      this.warmUp = jetty::warmUp;
+    }
     // the embedded H2 writes commits to its file in the background: what Chime acknowledges, or
     // is about to send, is written at once (one CHECKPOINT shared by callers arriving together)
     WriteFlush flush = WriteFlush.forUrl(config.dbUrl(), () -> checkpoint(db));
@@ -141,7 +153,7 @@ public final class ChimeNode implements AutoCloseable {
       node.engine.start();
       node.janitor.start();
       node.api.start(config.host(), config.port());
-      node.dispatcher.warmUp(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
+      node.warmUp.accept(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
       node.close();
       throw e;

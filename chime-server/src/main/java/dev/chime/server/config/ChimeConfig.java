@@ -39,7 +39,8 @@ public record ChimeConfig(
     int retentionMaxRunsPerSchedule,
     Duration prestart,
     Duration resultLinger,
-    int callsPerHost) {
+    int callsPerHost,
+    String httpClient) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -87,6 +88,7 @@ public record ChimeConfig(
     values.put("engine.prestart.ms", Long.toString(prestart.toMillis()));
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
+    values.put("http.client", httpClient);
     return values;
   }
 }

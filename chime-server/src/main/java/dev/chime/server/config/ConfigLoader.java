@@ -66,6 +66,10 @@ public final class ConfigLoader {
               "response.excerpt.bytes", "4096", "how much of a target's answer a run keeps"),
           new Setting("http.connect.timeout.ms", "5000", "connect timeout for calls to targets"),
           new Setting(
+              "http.client",
+              "jetty",
+              "HTTP client for calls to targets: jetty, or jdk (java.net.http)"),
+          new Setting(
               "public.url",
               "",
               "base URL targets reach this node on, for async callbacks; default http://localhost:<port>"),
@@ -209,7 +213,16 @@ public final class ConfigLoader {
             reader.integer("retention.max.runs.per.schedule", 1, 10_000_000),
             Duration.ofMillis(reader.integer("engine.prestart.ms", 0, 60_000)),
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
-            reader.integer("engine.calls.per.host", 1, 100_000));
+            reader.integer("engine.calls.per.host", 1, 100_000),
+            values.get("http.client"));
+    if (!config.httpClient().equals("jetty") && !config.httpClient().equals("jdk")) {
+      problems.add(
+          "http.client (from "
+              + sources.get("http.client")
+              + ") must be jetty or jdk, got '"
+              + config.httpClient()
+              + "'");
+    }
     if (config.prestart().compareTo(config.lookahead()) > 0) {
       problems.add(
           "engine.prestart.ms ("
