@@ -19,6 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -72,10 +75,11 @@ public final class ChimeNode implements AutoCloseable {
     }
     this.dispatcher =
         new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
+    WriteFlush flush = WriteFlush.forUrl(config.dbUrl(), () -> checkpoint(db));
     this.engine =
         new Engine(
             new EngineStore(db),
-            dispatcher,
+            new FlushingDispatcher(dispatcher, flush),
             clock,
             new EngineSettings(
                 config.nodeId(),
@@ -98,7 +102,30 @@ public final class ChimeNode implements AutoCloseable {
                 Duration.ofMinutes(1)),
             config.nodeId());
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
-    this.api = new ApiServer(db, new ScheduleStore(db), new RunStore(db), engine, rules, clock);
+    this.api =
+        new ApiServer(
+            db,
+            new ScheduleStore(db),
+            new RunStore(db),
+            engine,
+            rules,
+            clock,
+            () -> awaitWritten(flush));
+  }
+
+  private static void checkpoint(Database db) throws SQLException {
+    try (Connection connection = db.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT");
+    }
+  }
+
+  private static void awaitWritten(WriteFlush flush) {
+    try {
+      flush.awaitWritten();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Opens the database (migrating it), starts the engine, then the HTTP server. */

@@ -9,26 +9,36 @@ import dev.chime.store.Database;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Set;
 
 /**
  * The HTTP face of a node: the REST API under {@code /api/v1}, health, and the OpenAPI document.
  */
 public final class ApiServer {
+  private static final Set<HandlerType> READS =
+      Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
+
   private final Javalin app;
 
+  /**
+   * {@code flushWrites} runs after a request that may have written succeeds and before its answer
+   * is sent, so that what the answer acknowledges is on disk (see the server's {@code H2Flush}).
+   */
   public ApiServer(
       Database db,
       ScheduleStore schedules,
       RunStore runs,
       Engine engine,
       ScheduleRules rules,
-      Clock clock) {
+      Clock clock,
+      Runnable flushWrites) {
     int maxBody = rules.maxPayloadBytes() + 32 * 1024;
     this.app =
         Javalin.create(
@@ -49,6 +59,13 @@ public final class ApiServer {
     String openApi = resource("/openapi.json");
     app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
     Problems.register(app);
+    // after-handlers run before Javalin writes the answer
+    app.after(
+        ctx -> {
+          if (!READS.contains(ctx.method()) && ctx.statusCode() < 400) {
+            flushWrites.run();
+          }
+        });
   }
 
   private void registerHealth(Database db, Engine engine) {
