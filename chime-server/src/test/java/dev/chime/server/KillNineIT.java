@@ -80,7 +80,13 @@ class KillNineIT {
                     .until(() -> firstSince(target, startedAt), r -> r != null);
             long ms = Math.max(0, (first.receivedNanos() - readyAt) / 1_000_000);
             readyToFirstFireMs.add(ms);
-            System.out.printf("KillNineIT round %d: first fire %d ms after ready%n", round, ms);
+            System.out.printf(
+                "KillNineIT round %d: ready %d ms after start, first fire %d ms after start (%d ms"
+                    + " after ready)%n",
+                round,
+                (readyAt - startedAt) / 1_000_000,
+                (first.receivedNanos() - startedAt) / 1_000_000,
+                ms);
           }
           if (last) {
             break;
