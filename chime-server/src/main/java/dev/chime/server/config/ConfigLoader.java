@@ -20,6 +20,9 @@ import java.util.Properties;
  * Builds the {@link ChimeConfig}: defaults, then a properties file (named by {@code --config} or
  * {@code CHIME_CONFIG}), then environment variables. A setting {@code db.url} in the file is {@code
  * CHIME_DB_URL} in the environment. Every problem is collected and reported at once.
+ *
+ * <p>Without {@code node.id} it reads the node id kept in the data folder, making and writing it
+ * there at the first start ({@link NodeIdFile}): the one thing loading the configuration writes.
  */
 public final class ConfigLoader {
   /** Setting name, default value (empty for "derived"), and what it means; the README's table. */

@@ -108,7 +108,7 @@ public final class NodeIdFile {
           "another Chime node is running as "
               + nodeId
               + " with the same data folder ("
-              + file
+              + file.toAbsolutePath().normalize()
               + " is locked); give each node its own CHIME_DATA_DIR or its own CHIME_NODE_ID");
     }
     return () -> closeQuietly(channel);
