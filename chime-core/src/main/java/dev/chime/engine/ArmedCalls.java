@@ -1,10 +1,14 @@
 package dev.chime.engine;
 
+import dev.chime.schedule.ScheduleJson;
+import dev.chime.store.EngineStore;
+import dev.chime.store.EngineStore.ClaimedSchedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -103,8 +107,38 @@ final class ArmedCalls {
     }
   }
 
-  /** Stops sending and returns the calls never sent, for the engine to give back. */
-  List<FirePlanner.Call> stop() {
+  /**
+   * Stops sending and returns what the calls never sent need to be given back: a scheduled fire
+   * puts its schedule back on its instant, a queued run goes back to the queue.
+   */
+  List<EngineStore.Unstart> stop() {
+    List<EngineStore.Unstart> unstarts = new ArrayList<>();
+    for (FirePlanner.Call call : stopSending()) {
+      if (call.claim().isPresent()) {
+        ClaimedSchedule claim = call.claim().get();
+        unstarts.add(
+            new EngineStore.Unstart(
+                call.ref().runId(),
+                claim.id(),
+                true,
+                claim.nextFireAt(),
+                claim.lastFireAt(),
+                ScheduleJson.storedTrigger(claim.triggerJson()).next(claim.nextFireAt())));
+      } else {
+        unstarts.add(
+            new EngineStore.Unstart(
+                call.ref().runId(),
+                call.ref().scheduleId(),
+                false,
+                call.ref().scheduledAt(),
+                Optional.empty(),
+                Optional.empty()));
+      }
+    }
+    return unstarts;
+  }
+
+  private List<FirePlanner.Call> stopSending() {
     stopped = true;
     lock.lock();
     try {

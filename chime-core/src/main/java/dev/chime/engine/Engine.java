@@ -3,7 +3,6 @@ package dev.chime.engine;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
-import dev.chime.schedule.ScheduleJson;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.Active;
 import dev.chime.store.EngineStore.ClaimedRun;
@@ -22,7 +21,6 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -69,7 +67,6 @@ public final class Engine implements AutoCloseable {
 
   private final PriorityQueue<Held> atInstant = new PriorityQueue<>();
   private final ArmedCalls armed;
-  private final Map<UUID, ClaimedSchedule> armedClaims = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
   private final AtomicLong loopTurns = new AtomicLong();
@@ -140,14 +137,7 @@ public final class Engine implements AutoCloseable {
     this.planner = new FirePlanner(settings);
     this.armed =
         new ArmedCalls(
-            clock,
-            settings.poll(),
-            call -> {
-              armedClaims.remove(call.ref().runId());
-              sender.send(call);
-            },
-            settings.nodeId(),
-            !manual);
+            clock, settings.poll(), call -> sender.send(call), settings.nodeId(), !manual);
     this.loop =
         Thread.ofPlatform()
             .name("chime-engine-" + settings.nodeId())
@@ -507,14 +497,10 @@ public final class Engine implements AutoCloseable {
       atInstant.add(later);
       kept.add(later.id());
     }
-    Map<UUID, ClaimedSchedule> claims = new HashMap<>();
     for (Held item : chunk) {
       held.done(item.id());
       if (!kept.contains(item.id())) {
         waiting.done(item.id());
-      }
-      if (item instanceof ScheduledFire fire) {
-        claims.put(fire.id(), fire.claim());
       }
     }
     for (UUID cancelled : result.cancelled()) {
@@ -524,7 +510,6 @@ public final class Engine implements AutoCloseable {
       }
       if (armed.disarm(cancelled)) {
         flights.disarm(cancelled);
-        armedClaims.remove(cancelled);
       }
     }
     int lost = 0;
@@ -535,9 +520,6 @@ public final class Engine implements AutoCloseable {
       }
       if (call.sendAt().isAfter(now)) {
         flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
-        if (call.newRun()) {
-          armedClaims.put(call.ref().runId(), claims.get(call.ref().scheduleId()));
-        }
         armed.arm(call);
       } else {
         sender.send(call);
@@ -650,31 +632,8 @@ public final class Engine implements AutoCloseable {
   }
 
   private void giveBackArmed() {
-    List<EngineStore.Unstart> unstarts = new ArrayList<>();
-    for (FirePlanner.Call call : armed.stop()) {
-      UUID runId = call.ref().runId();
-      flights.disarm(runId);
-      ClaimedSchedule claim = armedClaims.remove(runId);
-      if (call.newRun() && claim != null) {
-        unstarts.add(
-            new EngineStore.Unstart(
-                runId,
-                claim.id(),
-                true,
-                claim.nextFireAt(),
-                claim.lastFireAt(),
-                ScheduleJson.storedTrigger(claim.triggerJson()).next(claim.nextFireAt())));
-      } else if (!call.newRun()) {
-        unstarts.add(
-            new EngineStore.Unstart(
-                runId,
-                call.ref().scheduleId(),
-                false,
-                call.ref().scheduledAt(),
-                Optional.empty(),
-                Optional.empty()));
-      }
-    }
+    List<EngineStore.Unstart> unstarts = armed.stop();
+    unstarts.forEach(unstart -> flights.disarm(unstart.runId()));
     try {
       int taken = store.unstart(settings.nodeId(), unstarts);
       if (taken > 0) {

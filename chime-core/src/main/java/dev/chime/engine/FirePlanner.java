@@ -64,7 +64,16 @@ final class FirePlanner {
    * A call to make once the plan is written, at {@code sendAt}, and what to record when it ends.
    */
   record Call(
-      DispatchRequest request, RunRef ref, Duration asyncTimeout, Instant sendAt, boolean newRun) {}
+      DispatchRequest request,
+      RunRef ref,
+      Duration asyncTimeout,
+      Instant sendAt,
+      Optional<ClaimedSchedule> claim) {
+    /** Whether this start inserted the run (a scheduled fire) rather than moving a queued one. */
+    boolean newRun() {
+      return claim.isPresent();
+    }
+  }
 
   /**
    * What one chunk of work does. {@code heldBack} waits (catch-up rate, tenant cap); {@code
@@ -246,7 +255,14 @@ final class FirePlanner {
     plan.calls()
         .put(
             run.id(),
-            call(ref, run.traceId(), fire.target(), claim.payloadJson(), token, startAt, true));
+            call(
+                ref,
+                run.traceId(),
+                fire.target(),
+                claim.payloadJson(),
+                token,
+                startAt,
+                Optional.of(claim)));
   }
 
   private static Instant later(Instant a, Instant b) {
@@ -287,7 +303,13 @@ final class FirePlanner {
         .put(
             ref.runId(),
             call(
-                ref, claim.traceId(), queued.target(), claim.payloadJson(), token, startAt, false));
+                ref,
+                claim.traceId(),
+                queued.target(),
+                claim.payloadJson(),
+                token,
+                startAt,
+                Optional.empty()));
   }
 
   private Call call(
@@ -297,7 +319,7 @@ final class FirePlanner {
       String payloadJson,
       String token,
       Instant sendAt,
-      boolean newRun) {
+      Optional<ClaimedSchedule> claim) {
     return new Call(
         new DispatchRequest(
             ref.runId(),
@@ -313,7 +335,7 @@ final class FirePlanner {
         ref,
         target.asyncTimeout(),
         sendAt,
-        newRun);
+        claim);
   }
 
   /** The skipped summary of instants missed by more than the window. */
