@@ -4,7 +4,6 @@ import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
 import dev.chime.store.EngineStore;
-import dev.chime.store.EngineStore.Active;
 import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
 import dev.chime.store.EngineStore.Lease;
@@ -13,15 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,14 +47,12 @@ public final class Engine implements AutoCloseable {
   private static final int MAX_PENDING_CALLS = 20_000;
 
   private final EngineStore store;
-  private final Runnable startsDurable;
   private final Clock clock;
   private final EngineSettings settings;
   private final boolean manual;
   private final Flights flights = new Flights();
   private final CompletionWriter writer;
   private final Sender sender;
-  private final FirePlanner planner;
   private final HeldWork held = new HeldWork();
   private final ParsedColumns parsed = new ParsedColumns();
 
@@ -67,6 +61,7 @@ public final class Engine implements AutoCloseable {
 
   private final PriorityQueue<Held> atInstant = new PriorityQueue<>();
   private final ArmedCalls armed;
+  private final Starter starter;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
   private final AtomicLong loopTurns = new AtomicLong();
@@ -114,7 +109,6 @@ public final class Engine implements AutoCloseable {
       Runnable startsDurable,
       boolean manual) {
     this.store = store;
-    this.startsDurable = startsDurable;
     this.clock = clock;
     this.settings = settings;
     this.manual = manual;
@@ -134,10 +128,18 @@ public final class Engine implements AutoCloseable {
             writer,
             settings.tenantMaxRunning(),
             settings.callsPerHost());
-    this.planner = new FirePlanner(settings);
     this.armed =
         new ArmedCalls(
             clock, settings.poll(), call -> sender.send(call), settings.nodeId(), !manual);
+    this.starter =
+        new Starter(
+            store,
+            flights,
+            new FirePlanner(settings),
+            sender,
+            armed,
+            startsDurable,
+            settings.nodeId());
     this.loop =
         Thread.ofPlatform()
             .name("chime-engine-" + settings.nodeId())
@@ -450,50 +452,22 @@ public final class Engine implements AutoCloseable {
   }
 
   private void start(List<Held> chunk, Instant now) {
-    FirePlanner.Plan plan;
-    EngineStore.StartResult result;
+    Starter.Outcome outcome;
     try {
-      Set<UUID> scheduleIds = new HashSet<>();
-      Set<String> tenants = new HashSet<>();
-      for (Held item : chunk) {
-        scheduleIds.add(item.scheduleId());
-        tenants.add(item.tenantId());
-      }
-      EngineStore.Activity activity = store.activity(scheduleIds, tenants);
-      Map<UUID, Active> active = new HashMap<>();
-      for (UUID id : scheduleIds) {
-        active.put(
-            id,
-            new Active(
-                flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
-                activity.queued().getOrDefault(id, 0)));
-      }
-      Map<String, Integer> tenantRunning = new HashMap<>();
-      for (String tenant : tenants) {
-        tenantRunning.put(
-            tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
-      }
-      plan = planner.plan(chunk, active, tenantRunning, now, awakeSince);
-      result =
-          store.start(
-              settings.nodeId(), plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
-      if (!result.started().isEmpty()) {
-        // no call goes out before its run is on record for good: else a crash could send it twice
-        startsDurable.run();
-      }
+      outcome = starter.start(chunk, now, awakeSince);
     } catch (RuntimeException e) {
       // still leased to this node: hold them again and retry on the next round
       chunk.forEach(held::putBack);
       throw e;
     }
     Set<UUID> kept = new HashSet<>();
-    for (Held back : plan.heldBack()) {
+    for (Held back : outcome.heldBack()) {
       Instant leased = held.leaseOf(back.id());
       waiting.offer(
           back, leased.isBefore(waiting.leaseOf(back.id())) ? leased : waiting.leaseOf(back.id()));
       kept.add(back.id());
     }
-    for (Held later : plan.atInstant()) {
+    for (Held later : outcome.atInstant()) {
       atInstant.add(later);
       kept.add(later.id());
     }
@@ -503,31 +477,9 @@ public final class Engine implements AutoCloseable {
         waiting.done(item.id());
       }
     }
-    for (UUID cancelled : result.cancelled()) {
-      Future<?> call = flights.future(cancelled);
-      if (call != null) {
-        call.cancel(true);
-      }
-      if (armed.disarm(cancelled)) {
-        flights.disarm(cancelled);
-      }
-    }
-    int lost = 0;
-    for (FirePlanner.Call call : plan.calls().values()) {
-      if (!result.started().contains(call.ref().runId())) {
-        lost++;
-        continue;
-      }
-      if (call.sendAt().isAfter(now)) {
-        flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
-        armed.arm(call);
-      } else {
-        sender.send(call);
-      }
-    }
-    if (lost > 0) {
+    if (outcome.lost() > 0) {
       // their schedules changed since the claim: claim them again at once, with the change
-      log.debug("{} fire(s) not started: their lease was lost", lost);
+      log.debug("{} fire(s) not started: their lease was lost", outcome.lost());
       claimNow = true;
     }
   }

@@ -1,0 +1,100 @@
+package dev.chime.engine;
+
+import dev.chime.store.EngineStore;
+import dev.chime.store.EngineStore.Active;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+
+/**
+ * Starts one chunk of due work: reads what is in flight for its schedules and tenants, lets the
+ * {@link FirePlanner} apply the run policies, writes the plan in one transaction (made durable
+ * before any of its calls can go out), and hands each started call to the sender now or to the
+ * armed calls for its instant. What could not start yet comes back to the engine to hold.
+ */
+final class Starter {
+  /** What the engine keeps: work held back, work to decide at its instant, fires that lost. */
+  record Outcome(List<Held> heldBack, List<Held> atInstant, int lost) {}
+
+  private final EngineStore store;
+  private final Flights flights;
+  private final FirePlanner planner;
+  private final Sender sender;
+  private final ArmedCalls armed;
+  private final Runnable startsDurable;
+  private final String nodeId;
+
+  Starter(
+      EngineStore store,
+      Flights flights,
+      FirePlanner planner,
+      Sender sender,
+      ArmedCalls armed,
+      Runnable startsDurable,
+      String nodeId) {
+    this.store = store;
+    this.flights = flights;
+    this.planner = planner;
+    this.sender = sender;
+    this.armed = armed;
+    this.startsDurable = startsDurable;
+    this.nodeId = nodeId;
+  }
+
+  /** Starts {@code chunk} at {@code now}; throws, having started nothing, if the database fails. */
+  Outcome start(List<Held> chunk, Instant now, Instant awakeSince) {
+    Set<UUID> scheduleIds = new HashSet<>();
+    Set<String> tenants = new HashSet<>();
+    for (Held item : chunk) {
+      scheduleIds.add(item.scheduleId());
+      tenants.add(item.tenantId());
+    }
+    EngineStore.Activity activity = store.activity(scheduleIds, tenants);
+    Map<UUID, Active> active = new HashMap<>();
+    for (UUID id : scheduleIds) {
+      active.put(
+          id,
+          new Active(
+              flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
+              activity.queued().getOrDefault(id, 0)));
+    }
+    Map<String, Integer> tenantRunning = new HashMap<>();
+    for (String tenant : tenants) {
+      tenantRunning.put(
+          tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
+    }
+    FirePlanner.Plan plan = planner.plan(chunk, active, tenantRunning, now, awakeSince);
+    EngineStore.StartResult result =
+        store.start(nodeId, plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
+    if (!result.started().isEmpty()) {
+      // no call goes out before its run is on record for good: else a crash could send it twice
+      startsDurable.run();
+    }
+    for (UUID cancelled : result.cancelled()) {
+      Future<?> call = flights.future(cancelled);
+      if (call != null) {
+        call.cancel(true);
+      }
+      if (armed.disarm(cancelled)) {
+        flights.disarm(cancelled);
+      }
+    }
+    int lost = 0;
+    for (FirePlanner.Call call : plan.calls().values()) {
+      if (!result.started().contains(call.ref().runId())) {
+        lost++;
+      } else if (call.sendAt().isAfter(now)) {
+        flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
+        armed.arm(call);
+      } else {
+        sender.send(call);
+      }
+    }
+    return new Outcome(plan.heldBack(), plan.atInstant(), lost);
+  }
+}
