@@ -92,6 +92,11 @@ public final class LoadBench {
       if (removed > 0) {
         out.printf("removed %d schedules of earlier bench runs, and their runs%n", removed);
       }
+      if (!db.vacuumIfPostgres()) {
+        notes.add(
+            "PostgreSQL runs with autovacuum off: the bench vacuumed runs and schedules first,"
+                + " but dead rows pile up during the run");
+      }
       long others = db.otherEnabledSchedules();
       if (others > 0) {
         notes.add(others + " enabled schedules that are not the bench's add load of their own");
@@ -103,6 +108,7 @@ public final class LoadBench {
             .check(schedules.get(0).spec(), Optional.empty(), clock.instant());
         long startNanos = System.nanoTime();
         db.insert(schedules);
+        db.analyzeIfPostgres();
         long registerMillis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
         node.engine().wake();
         Instant registered = clock.instant();
