@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * body handler) and then the body, which it reads only up to the excerpt's size: a longer body is
  * cut there and its connection closed, so a huge answer costs no more than its excerpt.
  */
-final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
+final class CallProgress implements HttpResponse.BodyHandler<CallProgress>, CallState {
   /** How far a call got, in order. */
   enum Stage {
     /** Connecting, or writing the request line and headers. */
@@ -99,7 +99,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
     return new Reader();
   }
 
-  Stage stage() {
+  @Override
+  public Stage stage() {
     return stage;
   }
 
@@ -112,7 +113,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
   }
 
   /** The status the target answered with, once its headers came. */
-  OptionalInt status() {
+  @Override
+  public OptionalInt status() {
     return stage == Stage.HEADERS ? OptionalInt.of(status) : OptionalInt.empty();
   }
 
@@ -135,7 +137,8 @@ final class CallProgress implements HttpResponse.BodyHandler<CallProgress> {
   }
 
   /** What was read of the body so far; empty when nothing was. */
-  synchronized Optional<String> excerpt() {
+  @Override
+  public synchronized Optional<String> excerpt() {
     return Utf8Excerpt.decode(excerpt, length, cut);
   }
 

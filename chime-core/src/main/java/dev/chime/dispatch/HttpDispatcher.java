@@ -3,14 +3,11 @@ package dev.chime.dispatch;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 
 /**
  * Calls HTTP targets with the JDK's client. A call is a success when the target answers 2xx; a 202
@@ -35,7 +31,6 @@ import javax.net.ssl.SSLException;
  * by an answer, a timeout or an interrupt, nothing of the call is left running.
  */
 public final class HttpDispatcher implements Dispatcher {
-  private static final String USER_AGENT = "Chime/0.1";
 
   /** How long the rest of a body past the excerpt may take to be dropped, as OkHttp allows. */
   private static final Duration DRAIN_WAIT = Duration.ofMillis(100);
@@ -78,7 +73,7 @@ public final class HttpDispatcher implements Dispatcher {
       progress.awaitExcerpt(deadline - System.nanoTime());
       // a short wait for the rest of a body a little past the excerpt, to keep its connection
       progress.awaitEnd(Math.min(DRAIN_WAIT.toNanos(), deadline - System.nanoTime()));
-      return answered(request, response, progress, millisSince(started));
+      return answered(request, response, progress, Calls.millisSince(started));
     } catch (TimeoutException e) {
       // stopped first, so that the message says where it stopped and the duration includes it
       stop(exchange, progress);
@@ -152,14 +147,14 @@ public final class HttpDispatcher implements Dispatcher {
         "timeout",
         message,
         progress.excerpt().orElse(null),
-        millisSince(started));
+        Calls.millisSince(started));
   }
 
   private RunOutcome failed(
       DispatchRequest request, CallProgress progress, Throwable error, long started) {
-    long elapsed = millisSince(started);
-    if (has(error, HttpConnectTimeoutException.class)) {
-      return failure(
+    long elapsed = Calls.millisSince(started);
+    if (Calls.has(error, HttpConnectTimeoutException.class)) {
+      return Calls.failure(
           RunStatus.TIMEOUT,
           "timeout",
           "no connection to "
@@ -170,28 +165,7 @@ public final class HttpDispatcher implements Dispatcher {
           progress,
           elapsed);
     }
-    if (has(error, ConnectException.class)) {
-      return failure(
-          RunStatus.FAILED,
-          "connection_refused",
-          "could not connect to " + request.target().url().getAuthority() + " (connection refused)",
-          progress,
-          elapsed);
-    }
-    if (has(error, SSLException.class)) {
-      return failure(
-          RunStatus.FAILED, "tls_error", "TLS failed: " + describe(error), progress, elapsed);
-    }
-    if (has(error, UnknownHostException.class) || has(error, UnresolvedAddressException.class)) {
-      return failure(
-          RunStatus.FAILED,
-          "unknown_host",
-          "the host " + request.target().url().getHost() + " cannot be resolved",
-          progress,
-          elapsed);
-    }
-    String during = progress.stage() == CallProgress.Stage.HEADERS ? "reading the answer: " : "";
-    return failure(RunStatus.FAILED, "io_error", during + describe(error), progress, elapsed);
+    return Calls.networkFailure(request, progress, error, elapsed);
   }
 
   /**
@@ -225,53 +199,13 @@ public final class HttpDispatcher implements Dispatcher {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(request.target().url())
             .method(request.target().method(), body)
-            .header("User-Agent", USER_AGENT);
+            .header("User-Agent", Calls.USER_AGENT);
     if (withBody) {
       builder.header("Content-Type", "application/json");
     }
     request.target().headers().forEach(builder::setHeader);
-    builder
-        .setHeader("Idempotency-Key", request.runKey())
-        .setHeader("Chime-Schedule-Id", request.scheduleId().toString())
-        .setHeader("Chime-Run-Id", request.runId().toString())
-        .setHeader("Chime-Scheduled-At", request.scheduledAt().toString())
-        .setHeader("Chime-Attempt", Integer.toString(request.attempt()))
-        .setHeader("Chime-Callback-Url", request.callbackUrl().toString())
-        .setHeader("Chime-Callback-Token", request.callbackToken())
-        .setHeader("traceparent", "00-" + request.traceId() + "-" + spanId(request) + "-01");
+    Calls.chimeHeaders(request).forEach(builder::setHeader);
     return builder.build();
-  }
-
-  private static String spanId(DispatchRequest request) {
-    return String.format("%016x", request.runId().getLeastSignificantBits());
-  }
-
-  private static RunOutcome failure(
-      RunStatus status, String code, String message, CallProgress progress, long elapsed) {
-    return RunOutcome.failure(
-        status, progress.status(), code, message, progress.excerpt().orElse(null), elapsed);
-  }
-
-  private static boolean has(Throwable error, Class<? extends Throwable> type) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-  }
-
-  private static long millisSince(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   @Override

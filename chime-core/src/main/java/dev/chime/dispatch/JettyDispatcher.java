@@ -2,11 +2,8 @@ package dev.chime.dispatch;
 
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +12,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
@@ -40,7 +36,6 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * #call} returns, by an answer, a timeout or an interrupt, nothing of the call is left running.
  */
 public final class JettyDispatcher implements Dispatcher {
-  private static final String USER_AGENT = "Chime/0.1";
 
   /** How long the rest of a body past the excerpt may take to be dropped, as OkHttp allows. */
   private static final Duration DRAIN_WAIT = Duration.ofMillis(100);
@@ -80,7 +75,7 @@ public final class JettyDispatcher implements Dispatcher {
     client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_HOST);
     client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_HOST);
     client.setRemoveIdleDestinations(true);
-    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, USER_AGENT));
+    client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, Calls.USER_AGENT));
     // As the JDK's client is used: no cookies kept between calls, and no authentication,
     // redirect or 100-continue handled behind the call's back.
     client.setCookieStore(new HttpCookieStore.Empty());
@@ -109,7 +104,7 @@ public final class JettyDispatcher implements Dispatcher {
       exchange.awaitExcerpt(deadline - System.nanoTime());
       // a short wait for the rest of a body a little past the excerpt, to keep its connection
       exchange.awaitEnd(Math.min(DRAIN_WAIT.toNanos(), deadline - System.nanoTime()));
-      return answered(request, exchange, millisSince(started));
+      return answered(request, exchange, Calls.millisSince(started));
     } catch (TimeoutException e) {
       // stopped first, so that the message says where it stopped and the duration includes it
       exchange.abandon(new TimeoutException("call timed out"), ABORT_WAIT.toNanos());
@@ -179,7 +174,7 @@ public final class JettyDispatcher implements Dispatcher {
         "timeout",
         message,
         exchange.excerpt().orElse(null),
-        millisSince(started));
+        Calls.millisSince(started));
   }
 
   private RunOutcome failed(
@@ -188,10 +183,10 @@ public final class JettyDispatcher implements Dispatcher {
       boolean withBody,
       Throwable error,
       long started) {
-    long elapsed = millisSince(started);
+    long elapsed = Calls.millisSince(started);
     boolean connecting = exchange.stage() == CallProgress.Stage.CONNECTING;
-    if (connecting && has(error, SocketTimeoutException.class)) {
-      return failure(
+    if (connecting && Calls.has(error, SocketTimeoutException.class)) {
+      return Calls.failure(
           RunStatus.TIMEOUT,
           "timeout",
           "no connection to "
@@ -202,32 +197,11 @@ public final class JettyDispatcher implements Dispatcher {
           exchange,
           elapsed);
     }
-    if (has(error, TimeoutException.class)) {
+    if (Calls.has(error, TimeoutException.class)) {
       // Jetty's own bound on the whole exchange, set to the target's timeout, came first
       return timedOut(request, exchange, withBody, started);
     }
-    if (has(error, ConnectException.class)) {
-      return failure(
-          RunStatus.FAILED,
-          "connection_refused",
-          "could not connect to " + request.target().url().getAuthority() + " (connection refused)",
-          exchange,
-          elapsed);
-    }
-    if (has(error, SSLException.class)) {
-      return failure(
-          RunStatus.FAILED, "tls_error", "TLS failed: " + describe(error), exchange, elapsed);
-    }
-    if (has(error, UnknownHostException.class) || has(error, UnresolvedAddressException.class)) {
-      return failure(
-          RunStatus.FAILED,
-          "unknown_host",
-          "the host " + request.target().url().getHost() + " cannot be resolved",
-          exchange,
-          elapsed);
-    }
-    String during = exchange.stage() == CallProgress.Stage.HEADERS ? "reading the answer: " : "";
-    return failure(RunStatus.FAILED, "io_error", during + describe(error), exchange, elapsed);
+    return Calls.networkFailure(request, exchange, error, elapsed);
   }
 
   /**
@@ -258,53 +232,13 @@ public final class JettyDispatcher implements Dispatcher {
     }
     return built.headers(
         headers -> {
-          headers.put(HttpHeader.USER_AGENT, USER_AGENT);
+          headers.put(HttpHeader.USER_AGENT, Calls.USER_AGENT);
           if (withBody) {
             headers.put(HttpHeader.CONTENT_TYPE, "application/json");
           }
           request.target().headers().forEach(headers::put);
-          headers
-              .put("Idempotency-Key", request.runKey())
-              .put("Chime-Schedule-Id", request.scheduleId().toString())
-              .put("Chime-Run-Id", request.runId().toString())
-              .put("Chime-Scheduled-At", request.scheduledAt().toString())
-              .put("Chime-Attempt", Integer.toString(request.attempt()))
-              .put("Chime-Callback-Url", request.callbackUrl().toString())
-              .put("Chime-Callback-Token", request.callbackToken())
-              .put("traceparent", "00-" + request.traceId() + "-" + spanId(request) + "-01");
+          Calls.chimeHeaders(request).forEach(headers::put);
         });
-  }
-
-  private static String spanId(DispatchRequest request) {
-    return String.format("%016x", request.runId().getLeastSignificantBits());
-  }
-
-  private static RunOutcome failure(
-      RunStatus status, String code, String message, JettyExchange exchange, long elapsed) {
-    return RunOutcome.failure(
-        status, exchange.status(), code, message, exchange.excerpt().orElse(null), elapsed);
-  }
-
-  private static boolean has(Throwable error, Class<? extends Throwable> type) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-  }
-
-  private static long millisSince(long startedNanos) {
-    return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   @Override

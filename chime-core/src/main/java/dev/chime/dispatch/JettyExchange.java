@@ -19,7 +19,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * on it. A body past the excerpt is dropped up to {@link CallProgress#DRAIN_MAX}, to keep its
  * connection, and the exchange aborted past that, which closes the connection.
  */
-final class JettyExchange implements Response.Listener {
+final class JettyExchange implements Response.Listener, CallState {
   private final byte[] excerpt;
 
   /** Completes once the excerpt is full or the exchange ended, whichever comes first. */
@@ -49,12 +49,14 @@ final class JettyExchange implements Response.Listener {
     request.send(this);
   }
 
-  Stage stage() {
+  @Override
+  public Stage stage() {
     return stage;
   }
 
   /** The status the target answered with, once its headers came. */
-  OptionalInt status() {
+  @Override
+  public OptionalInt status() {
     return stage == Stage.HEADERS ? OptionalInt.of(status) : OptionalInt.empty();
   }
 
@@ -106,7 +108,8 @@ final class JettyExchange implements Response.Listener {
   }
 
   /** What was read of the body so far; empty when nothing was. */
-  synchronized Optional<String> excerpt() {
+  @Override
+  public synchronized Optional<String> excerpt() {
     return Utf8Excerpt.decode(excerpt, length, cut);
   }
 
