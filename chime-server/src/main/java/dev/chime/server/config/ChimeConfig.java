@@ -40,7 +40,8 @@ public record ChimeConfig(
     Duration prestart,
     Duration resultLinger,
     int callsPerHost,
-    String httpClient) {
+    String httpClient,
+    String dbVacuum) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -49,6 +50,7 @@ public record ChimeConfig(
     Objects.requireNonNull(dbPassword, "dbPassword");
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(dbVacuum, "dbVacuum");
   }
 
   /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
@@ -89,6 +91,7 @@ public record ChimeConfig(
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
+    values.put("db.vacuum", dbVacuum);
     return values;
   }
 }

@@ -46,6 +46,11 @@ public final class ConfigLoader {
           new Setting("db.password", "", "database password (logged masked)"),
           new Setting("db.pool.size", "10", "database connections, at least 2"),
           new Setting(
+              "db.vacuum",
+              "auto",
+              "PostgreSQL: auto vacuums Chime's busiest tables when the server's autovacuum is"
+                  + " off; on always; off never"),
+          new Setting(
               "node.id",
               "",
               "this node's name in leases; default <host>-<random>, made once and kept in <data.dir>/node-id"),
@@ -217,7 +222,16 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.prestart.ms", 0, 60_000)),
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
             reader.integer("engine.calls.per.host", 1, 100_000),
-            values.get("http.client"));
+            values.get("http.client"),
+            values.get("db.vacuum"));
+    if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
+      problems.add(
+          "db.vacuum (from "
+              + sources.get("db.vacuum")
+              + ") must be auto, on or off, got '"
+              + config.dbVacuum()
+              + "'");
+    }
     if (!config.httpClient().equals("jetty") && !config.httpClient().equals("jdk")) {
       problems.add(
           "http.client (from "
