@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
@@ -31,7 +32,7 @@ final class Calls {
         "00-"
             + request.traceId()
             + "-"
-            + String.format("%016x", request.runId().getLeastSignificantBits())
+            + HexFormat.of().toHexDigits(request.runId().getLeastSignificantBits())
             + "-01");
     return headers;
   }

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The ends of runs the engine started: results of calls, written in batches, and runs left running
@@ -102,7 +102,7 @@ public final class ResultStore {
    * died mid-call, or an async target never reported. Runs in {@code alive} (calls this node is
    * still making) are left alone. Each is retried by its policy. Returns how many were closed.
    */
-  public int expireOverdue(Instant now, int limit, Set<UUID> alive) {
+  public int expireOverdue(Instant now, int limit, Predicate<UUID> alive) {
     return closeRunning(
         "r.status = 'running' AND r.deadline_at < ? ORDER BY r.deadline_at",
         List.of(now),
@@ -125,7 +125,7 @@ public final class ResultStore {
         "r.status = 'running' AND r.lease_owner = ? ORDER BY r.id",
         List.of(owner),
         limit,
-        Set.of(),
+        id -> false,
         now,
         RunStatus.FAILED,
         "node_restarted",
@@ -136,7 +136,7 @@ public final class ResultStore {
       String where,
       List<Object> params,
       int limit,
-      Set<UUID> alive,
+      Predicate<UUID> alive,
       Instant now,
       RunStatus status,
       String code,
@@ -164,7 +164,7 @@ public final class ResultStore {
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 RunRef ref = finisher.readRunRef(rows);
-                if (!alive.contains(ref.runId())) {
+                if (!alive.test(ref.runId())) {
                   candidates.add(new Overdue(ref, dialect.getInstant(rows, "started_at")));
                 }
               }
