@@ -112,10 +112,10 @@ public final class ClusterLedger {
     try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT s.name, r.scheduled_at, r.attempt, r.status, r.error_code, r.error_message,"
-                    + " r.lease_owner FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+                "SELECT r.scheduled_at, r.attempt, r.status, r.error_code, COUNT(*) FROM runs r"
                     + " WHERE r.status <> 'success' AND r.scheduled_at >= ? AND r.scheduled_at < ?"
-                    + " ORDER BY r.scheduled_at LIMIT 40")) {
+                    + " GROUP BY r.scheduled_at, r.attempt, r.status, r.error_code"
+                    + " ORDER BY r.scheduled_at, r.attempt")) {
       select.setObject(1, asColumn(db, windowStart));
       select.setObject(2, asColumn(db, windowEnd));
       try (ResultSet row = select.executeQuery()) {
@@ -124,12 +124,10 @@ public final class ClusterLedger {
               String.join(
                   " ",
                   row.getString(1),
-                  row.getString(2),
-                  "attempt " + row.getInt(3),
-                  row.getString(4),
-                  String.valueOf(row.getString(5)),
-                  String.valueOf(row.getString(6)),
-                  "owner " + row.getString(7)));
+                  "attempt " + row.getInt(2),
+                  row.getString(3),
+                  String.valueOf(row.getString(4)),
+                  "x " + row.getInt(5)));
         }
       }
     }
