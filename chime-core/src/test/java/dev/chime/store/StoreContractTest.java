@@ -167,12 +167,7 @@ abstract class StoreContractTest {
   void aStartCountsTheRunAnotherNodeIsStartingForTheSameScheduleAtThatMoment() throws Exception {
     Instant now = Instant.parse("2034-01-01T00:00:00Z");
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
-    schedules.insert(due);
-    ClaimedSchedule claim =
-        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
-            .filter(c -> c.id().equals(due.id()))
-            .findFirst()
-            .orElseThrow();
+    ClaimedSchedule claim = insertAndClaim(due, now);
     Run run = runningRun(due.id(), now, now);
     CountDownLatch aDecided = new CountDownLatch(1);
     CountDownLatch aMayCommit = new CountDownLatch(1);
@@ -255,12 +250,7 @@ abstract class StoreContractTest {
   void aStartedFireRecordsItsRunAndMovesTheSchedule() {
     Instant now = Instant.parse("2033-01-01T00:00:00Z");
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
-    schedules.insert(due);
-    ClaimedSchedule claim =
-        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
-            .filter(c -> c.id().equals(due.id()))
-            .findFirst()
-            .orElseThrow();
+    ClaimedSchedule claim = insertAndClaim(due, now);
     Run run = runningRun(due.id(), now, now);
 
     Set<UUID> started =
@@ -450,5 +440,13 @@ abstract class StoreContractTest {
             activity -> new EngineStore.StartWrites(List.of(start), List.of(), List.of()),
             now)
         .started();
+  }
+
+  private ClaimedSchedule insertAndClaim(Schedule due, Instant now) {
+    schedules.insert(due);
+    return engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
+        .filter(c -> c.id().equals(due.id()))
+        .findFirst()
+        .orElseThrow();
   }
 }
