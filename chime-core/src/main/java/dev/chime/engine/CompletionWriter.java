@@ -3,6 +3,7 @@ package dev.chime.engine;
 import dev.chime.run.RunOutcome;
 import dev.chime.store.ResultStore;
 import dev.chime.store.ResultStore.Completion;
+import dev.chime.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,11 +120,13 @@ final class CompletionWriter {
           failingSinceNanos = System.nanoTime();
         }
         lastError = String.valueOf(e.getMessage());
-        log.warn(
-            "cannot write {} run result(s), attempt {}; will try again: {}",
-            batch.size(),
-            failures,
-            e.getMessage());
+        if (failures == 1 || !(e instanceof StoreException store && store.connectionLost())) {
+          log.warn(
+              "cannot write {} run result(s), attempt {}; will try again: {}",
+              batch.size(),
+              failures,
+              e.getMessage());
+        }
         if (stopping && failures >= 3) {
           break;
         }
@@ -172,8 +175,18 @@ final class CompletionWriter {
       store.complete(part);
       written.accept(List.copyOf(part));
     } catch (RuntimeException e) {
-      if (!databaseUp.getAsBoolean()) {
+      if (outOfReach(e)) {
         throw e;
+      }
+      // a refusal comes back; a connection cut at an unlucky moment does not
+      try {
+        store.complete(part);
+        written.accept(List.copyOf(part));
+        return;
+      } catch (RuntimeException again) {
+        if (outOfReach(again)) {
+          throw again;
+        }
       }
       if (part.size() == 1) {
         writeAlone(part.get(0), e);
@@ -215,7 +228,7 @@ final class CompletionWriter {
           completion.run().runId(),
           refusal.getMessage());
     } catch (RuntimeException e) {
-      if (!databaseUp.getAsBoolean()) {
+      if (outOfReach(e)) {
         throw e;
       }
       log.error(
@@ -225,6 +238,12 @@ final class CompletionWriter {
           e.getMessage());
     }
     written.accept(List.of(completion));
+  }
+
+  /** The database could not be reached (so nothing it was sent was refused). */
+  private boolean outOfReach(RuntimeException e) {
+    return (e instanceof StoreException store && store.connectionLost())
+        || !databaseUp.getAsBoolean();
   }
 
   /** The database's own words, without the statement a driver may quote before them. */

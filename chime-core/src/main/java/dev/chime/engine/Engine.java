@@ -8,6 +8,7 @@ import dev.chime.store.EngineStore.ClaimedRun;
 import dev.chime.store.EngineStore.ClaimedSchedule;
 import dev.chime.store.EngineStore.Lease;
 import dev.chime.store.ResultStore.Completion;
+import dev.chime.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -251,11 +252,16 @@ public final class Engine implements AutoCloseable {
       } catch (Throwable e) {
         failures++;
         loopProblem = Optional.of("the engine loop fails: " + e);
-        log.error(
-            "engine loop failed ({} time(s) in a row); trying again in {} ms",
-            failures,
-            settings.poll().toMillis(),
-            e);
+        if (e instanceof StoreException store && store.connectionLost()) {
+          // the database logs when it goes out of reach and when it is back
+          log.debug("engine loop: the database is out of reach; trying again", e);
+        } else {
+          log.error(
+              "engine loop failed ({} time(s) in a row); trying again in {} ms",
+              failures,
+              settings.poll().toMillis(),
+              e);
+        }
         claimNow = true;
         awaitNext(settings.poll().toNanos());
         if (e instanceof VirtualMachineError fatal && failures > 10) {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -20,6 +21,8 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Dialect dialect;
+  private final AtomicBoolean unreachable = new AtomicBoolean();
+  private volatile long unreachableSinceNanos;
 
   private Database(HikariDataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
@@ -82,10 +85,36 @@ public final class Database implements AutoCloseable {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       statement.execute("SELECT 1");
+      reached();
       return true;
     } catch (SQLException | RuntimeException e) {
-      log.warn("database ping failed: {}", e.getMessage());
+      lost(e);
       return false;
+    }
+  }
+
+  /** Whether the last statement that went to the database reached it. */
+  public boolean reachable() {
+    return !unreachable.get();
+  }
+
+  // The state of the connection is logged when it changes, not at every failed statement: while
+  // the database is away every thread of every node would otherwise log each try.
+  private void reached() {
+    if (unreachable.get() && unreachable.compareAndSet(true, false)) {
+      log.info(
+          "the database answers again, after {} s out of reach",
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - unreachableSinceNanos));
+    }
+  }
+
+  private void lost(Throwable e) {
+    if (!unreachable.get() && unreachable.compareAndSet(false, true)) {
+      unreachableSinceNanos = System.nanoTime();
+      log.warn(
+          "the database is out of reach ({}); Chime keeps the work and results it holds and"
+              + " tries again",
+          e.getMessage());
     }
   }
 
@@ -109,10 +138,16 @@ public final class Database implements AutoCloseable {
   public <T> T inTransaction(TxWork<T> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return once(work);
+        T result = once(work);
+        reached();
+        return result;
       } catch (SQLException e) {
         if (attempt >= MAX_TRIES || !dialect.isTransient(e)) {
-          throw translate(e);
+          StoreException failure = translate(e);
+          if (failure.connectionLost()) {
+            lost(e);
+          }
+          throw failure;
         }
         log.debug("transaction aborted by the database ({}); running it again", e.getMessage());
         pause(attempt);

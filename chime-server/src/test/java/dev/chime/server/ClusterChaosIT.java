@@ -4,11 +4,13 @@ import static dev.chime.server.testing.Json.cron;
 import static dev.chime.server.testing.Json.schedule;
 import static dev.chime.server.testing.Json.target;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chime.server.testing.ChimeJar;
 import dev.chime.server.testing.ClusterLedger;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.testing.TargetServer;
+import dev.chime.testing.TcpProxy;
 import dev.chime.testing.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,20 +118,111 @@ class ClusterChaosIT {
     }
   }
 
-  /** Three jars on one database, each with its own data folder and a fixed node id. */
+  @Test
+  void aRollingRestartMissesNoInstantAndDoublesNone() throws Exception {
+    DatabaseSettings db = TestDatabases.postgres();
+    try (TargetServer target = new TargetServer();
+        Cluster cluster = new Cluster(db)) {
+      target.answerAlways(
+          new TargetServer.Answer(200, "{\"ok\":true}", Duration.ofMillis(20), false));
+      cluster.startAll();
+      Instant windowStart = cluster.register(target, SCHEDULES);
+      Instant windowEnd = windowStart.plusSeconds(30);
+
+      List<String> events = new ArrayList<>();
+      for (int node = 0; node < NODES; node++) {
+        // at different moments of the two-second rhythm
+        ClusterLedger.waitUntil(windowStart.plusMillis(3_000 + 8_000L * node + 650L * node));
+        cluster.stop(node);
+        cluster.start(node);
+        events.add("stopped and restarted node " + node + " at " + Instant.now());
+      }
+      ClusterLedger.waitUntil(windowEnd.plus(LEASE).plusSeconds(3));
+
+      ClusterLedger ledger = ClusterLedger.of(target.received(), windowStart, windowEnd);
+      System.out.printf("ClusterChaosIT rolling restart: %s; %s%n", events, ledger.summary());
+      ledger.assertEveryInstantArrived(SCHEDULES, EVERY_S, db);
+      ledger.assertNoAttemptArrivedTwice();
+      ledger.assertNoneLaterThan(LEASE.plusSeconds(1));
+      ledger.awaitOneSuccessPerInstant(db);
+    }
+  }
+
+  @Test
+  void theDatabaseCuttingAndRefusingConnectionsLosesAndDoublesNothing() throws Exception {
+    DatabaseSettings db = TestDatabases.postgres();
+    Matcher at = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/(.*)$").matcher(db.url());
+    assertThat(at.matches()).as(db.url()).isTrue();
+    try (TcpProxy proxy = new TcpProxy(at.group(1), Integer.parseInt(at.group(2)));
+        TargetServer target = new TargetServer();
+        Cluster cluster =
+            new Cluster(db, "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + at.group(3), 2)) {
+      target.answerAlways(
+          new TargetServer.Answer(200, "{\"ok\":true}", Duration.ofMillis(20), false));
+      cluster.startAll();
+      Instant windowStart = cluster.register(target, 150);
+      Instant windowEnd = windowStart.plusSeconds(30);
+
+      // connections dropped again and again for 12 s ...
+      for (int cut = 0; cut < 6; cut++) {
+        ClusterLedger.waitUntil(windowStart.plusMillis(2_000 + 2_000L * cut + 300));
+        proxy.cut();
+      }
+      // ... then refused for 10 s: the nodes say they are not ready, and keep what they hold
+      proxy.refuse();
+      Instant refusedUntil = Instant.now().plusSeconds(10);
+      boolean saidNotReady = false;
+      while (Instant.now().isBefore(refusedUntil)) {
+        saidNotReady |= cluster.ready(0) == 503;
+        ClusterLedger.waitUntil(Instant.now().plusMillis(250));
+      }
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(30)).until(() -> cluster.ready(0) == 200);
+      ClusterLedger.waitUntil(windowEnd.plus(LEASE).plusSeconds(5));
+
+      ClusterLedger ledger = ClusterLedger.of(target.received(), windowStart, windowEnd);
+      System.out.printf("ClusterChaosIT database trouble: %s%n", ledger.summary());
+      System.out.println(
+          "DEBUGLOG "
+              + cluster
+                  .jars
+                  .get(0)
+                  .log()
+                  .lines()
+                  .filter(
+                      l ->
+                          l.contains("WARN")
+                              || l.contains("ERROR")
+                              || l.contains("ready")
+                              || l.contains("database"))
+                  .limit(40)
+                  .toList());
+      assertThat(saidNotReady).as("/health/ready answered 503 while the database refused").isTrue();
+      ledger.assertEveryInstantArrived(150, EVERY_S, db);
+      ledger.assertNoAttemptArrivedTwice();
+      ledger.awaitOneSuccessPerInstant(db);
+    }
+  }
+
+  /** Jars on one database, each with its own data folder and a fixed node id. */
   private final class Cluster implements AutoCloseable {
     private final List<ChimeJar> jars = new ArrayList<>();
     private final Map<Integer, Process> processes = new HashMap<>();
 
     Cluster(DatabaseSettings db) throws IOException {
-      for (int i = 0; i < NODES; i++) {
+      this(db, db.url(), NODES);
+    }
+
+    /** {@code nodes} jars reaching the database at {@code url} (say, through a proxy). */
+    Cluster(DatabaseSettings db, String url, int nodes) throws IOException {
+      for (int i = 0; i < nodes; i++) {
         Files.createDirectories(dir.resolve("node-" + i));
         jars.add(
             new ChimeJar(
                 dir.resolve("node-" + i),
                 Map.of(
                     "CHIME_DB_URL",
-                    db.url(),
+                    url,
                     "CHIME_DB_USER",
                     db.user(),
                     "CHIME_NODE_ID",
@@ -144,7 +239,7 @@ class ClusterChaosIT {
     }
 
     void startAll() throws IOException {
-      for (int i = 0; i < NODES; i++) {
+      for (int i = 0; i < jars.size(); i++) {
         start(i);
       }
       for (ChimeJar jar : jars) {
@@ -160,6 +255,23 @@ class ClusterChaosIT {
       Process process = processes.get(node);
       process.destroyForcibly(); // SIGKILL
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM, and waits for the node to finish its calls and stop. */
+    void stop(int node) throws InterruptedException {
+      Process process = processes.get(node);
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as("a clean stop").isIn(0, 128 + 15, 143);
+    }
+
+    /** Status of {@code GET /health/ready} on {@code node}, or -1 when it does not answer. */
+    int ready(int node) {
+      try {
+        return jars.get(node).send("GET", "/health/ready", null).statusCode();
+      } catch (Exception e) {
+        return -1;
+      }
     }
 
     void signal(int node, String signal) throws Exception {
@@ -188,7 +300,7 @@ class ClusterChaosIT {
         // instant, coming while that call is still out, would be skipped by policy. queue_one
         // sends it right after, so that every instant must arrive.
         body = body.substring(0, body.length() - 1) + ",\"overlap_policy\":\"queue_one\"}";
-        jars.get(i % NODES).call("POST", "/api/v1/schedules", body);
+        jars.get(i % jars.size()).call("POST", "/api/v1/schedules", body);
       }
       long start = Instant.now().plusSeconds(3).getEpochSecond();
       return Instant.ofEpochSecond(start + (EVERY_S - start % EVERY_S) % EVERY_S);
