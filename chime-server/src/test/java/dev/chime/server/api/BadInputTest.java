@@ -67,6 +67,16 @@ class BadInputTest {
             "trigger.seconds",
             "must be at least 10 (the configured minimum interval), got 5"),
         Arguments.of(
+            "a cron that fires more often than the configured minimum",
+            schedule("a", cron("* * * * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 1 s; the configured minimum interval is 10 s"),
+        Arguments.of(
+            "a cron whose closest fires are under the minimum only once a day",
+            schedule("a", cron("0,5 30 9 * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 5 s"),
+        Arguments.of(
             "once in the past",
             schedule("a", once("2020-01-01T00:00:00Z"), target(HOOK)),
             "trigger.at",
