@@ -125,15 +125,24 @@ final class Problems {
   }
 
   static InvalidInputException badJson(JsonProcessingException e) {
-    String where =
-        e.getLocation() == null
-            ? ""
-            : " at line "
-                + e.getLocation().getLineNr()
-                + ", column "
-                + e.getLocation().getColumnNr();
     return new InvalidInputException(
-        "body", "is not valid JSON" + where + ": " + e.getOriginalMessage());
+        "body",
+        "is not valid JSON" + Requests.at(e.getLocation()) + ": " + plain(e.getOriginalMessage()));
+  }
+
+  /**
+   * A JSON parser's message without what only its authors can read: where the value started as the
+   * parser's source, and which of its settings a limit comes from.
+   */
+  static String plain(String message) {
+    String text = message == null ? "" : message.split("\n", 2)[0];
+    text =
+        text.replaceAll("\\s*\\((?:start marker at|for \\w+ starting at) \\[Source:.*\\]\\)", "");
+    text = text.replaceAll(",\\s*from `[^`]*`", "");
+    if (text.isBlank() || text.contains("`") || text.contains("Source:")) {
+      return "the text breaks JSON syntax";
+    }
+    return text;
   }
 
   static ObjectNode problem(Context ctx, int status, String slug, String title, String detail) {
