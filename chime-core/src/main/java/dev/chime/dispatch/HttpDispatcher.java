@@ -62,7 +62,12 @@ public final class HttpDispatcher implements Dispatcher {
       throw new InterruptedException();
     }
     CallProgress progress = new CallProgress(excerptBytes);
-    HttpRequest httpRequest = build(request, progress);
+    HttpRequest httpRequest;
+    try {
+      httpRequest = build(request, progress);
+    } catch (IllegalArgumentException e) {
+      return Calls.unsendable(e);
+    }
     long started = System.nanoTime();
     long deadline = started + request.target().timeout().toNanos();
     CompletableFuture<HttpResponse<CallProgress>> exchange =

@@ -96,7 +96,12 @@ public final class JettyDispatcher implements Dispatcher {
     }
     JettyExchange exchange = new JettyExchange(excerptBytes);
     boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
-    Request jettyRequest = build(request, withBody);
+    Request jettyRequest;
+    try {
+      jettyRequest = build(request, withBody);
+    } catch (IllegalArgumentException e) {
+      return Calls.unsendable(e);
+    }
     long started = System.nanoTime();
     long deadline = started + request.target().timeout().toNanos();
     exchange.send(jettyRequest);
