@@ -71,7 +71,7 @@ public final class ChimeNode implements AutoCloseable {
                   config.dbUser(),
                   config.dbPassword(),
                   config.dbPoolSize(),
-                  Duration.ofSeconds(10)));
+                  config.dbPoolTimeout()));
     } catch (RuntimeException e) {
       nodeIdLock.close();
       throw e;
@@ -128,6 +128,7 @@ public final class ChimeNode implements AutoCloseable {
             engine,
             rules,
             clock,
+            config.corsOrigins(),
             () -> awaitWritten(flush));
   }
 

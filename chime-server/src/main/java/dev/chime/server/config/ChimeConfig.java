@@ -3,6 +3,7 @@ package dev.chime.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ public record ChimeConfig(
     String dbUser,
     String dbPassword,
     int dbPoolSize,
+    Duration dbPoolTimeout,
     String nodeId,
     boolean nodeIdKept,
     Duration poll,
@@ -40,7 +42,8 @@ public record ChimeConfig(
     Duration prestart,
     Duration resultLinger,
     int callsPerHost,
-    String httpClient) {
+    String httpClient,
+    List<String> corsOrigins) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -49,6 +52,7 @@ public record ChimeConfig(
     Objects.requireNonNull(dbPassword, "dbPassword");
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(publicUrl, "publicUrl");
+    corsOrigins = List.copyOf(corsOrigins);
   }
 
   /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
@@ -66,6 +70,7 @@ public record ChimeConfig(
     values.put("db.user", dbUser);
     values.put("db.password", dbPassword.isEmpty() ? "(empty)" : "****");
     values.put("db.pool.size", Integer.toString(dbPoolSize));
+    values.put("db.pool.timeout.ms", Long.toString(dbPoolTimeout.toMillis()));
     values.put(
         "node.id",
         nodeIdKept
@@ -89,6 +94,8 @@ public record ChimeConfig(
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
+    values.put(
+        "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
     return values;
   }
 }
