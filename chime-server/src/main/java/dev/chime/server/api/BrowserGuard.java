@@ -61,17 +61,7 @@ final class BrowserGuard {
       ctx.skipRemainingHandlers();
     } else if (WRITES.contains(ctx.method())) {
       if (origin != null && !corsAllowed && !sameOrigin(ctx, origin)) {
-        refuse(
-            ctx,
-            Problems.problem(
-                ctx,
-                403,
-                "cross-origin",
-                "Cross-origin request refused",
-                "a page of "
-                    + origin
-                    + " may not change anything here; an operator can allow it in"
-                    + " http.cors.origins"));
+        refuseOrigin(ctx, "a page of " + origin + " may not change anything here");
       } else {
         checkContentType(ctx);
       }
@@ -90,17 +80,7 @@ final class BrowserGuard {
     ctx.header("Allow", allow);
     String requested = ctx.header("Access-Control-Request-Method");
     if (origin != null && requested != null && !corsAllowed) {
-      refuse(
-          ctx,
-          Problems.problem(
-              ctx,
-              403,
-              "cross-origin",
-              "Cross-origin request refused",
-              "the origin "
-                  + origin
-                  + " is not allowed; an operator can add it to"
-                  + " http.cors.origins"));
+      refuseOrigin(ctx, "the origin " + origin + " is not allowed to call this API");
       return;
     }
     if (corsAllowed && requested != null) {
@@ -196,6 +176,17 @@ final class BrowserGuard {
     return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")
         ? text.substring(1, text.length() - 1)
         : text;
+  }
+
+  private static void refuseOrigin(Context ctx, String what) {
+    refuse(
+        ctx,
+        Problems.problem(
+            ctx,
+            403,
+            "cross-origin",
+            "Cross-origin request refused",
+            what + "; an operator can allow it in http.cors.origins"));
   }
 
   private static void refuse(Context ctx, ObjectNode problem) {
