@@ -2,6 +2,7 @@ package dev.chime.dispatch;
 
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
+import dev.chime.schedule.TargetJson;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -85,14 +86,23 @@ final class Calls {
    * A stored target that the HTTP client refuses to make a request of (a schedule written before
    * Chime checked what the clients accept): a final failure, said without the client's internals.
    */
-  static RunOutcome unsendable(RuntimeException error) {
+  static RunOutcome unsendable(String reason) {
     return RunOutcome.failure(
         RunStatus.FAILED,
         java.util.OptionalInt.empty(),
         "invalid_target",
-        "the HTTP client refused to make this request: " + describe(error),
+        "the request cannot be made: " + reason,
         null,
         0);
+  }
+
+  static RunOutcome unsendable(RuntimeException error) {
+    return unsendable(describe(error));
+  }
+
+  /** A stored target that no HTTP client may be given, or empty. */
+  static java.util.Optional<RunOutcome> refused(DispatchRequest request) {
+    return TargetJson.unsendable(request.target()).map(Calls::unsendable);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,6 +61,10 @@ public final class HttpDispatcher implements Dispatcher {
   public RunOutcome call(DispatchRequest request) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
+    }
+    Optional<RunOutcome> refused = Calls.refused(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     CallProgress progress = new CallProgress(excerptBytes);
     HttpRequest httpRequest;

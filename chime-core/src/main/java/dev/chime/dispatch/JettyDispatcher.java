@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -93,6 +94,10 @@ public final class JettyDispatcher implements Dispatcher {
   public RunOutcome call(DispatchRequest request) throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException();
+    }
+    Optional<RunOutcome> refused = Calls.refused(request);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     JettyExchange exchange = new JettyExchange(excerptBytes);
     boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");

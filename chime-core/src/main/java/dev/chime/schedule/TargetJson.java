@@ -186,6 +186,25 @@ public final class TargetJson {
   }
 
   /**
+   * Why the HTTP clients cannot make a request of this target, or empty: for targets stored before
+   * Chime checked this on input, which are otherwise read as they are.
+   */
+  public static java.util.Optional<String> unsendable(HttpTarget target) {
+    int port = target.url().getPort();
+    if (port == 0 || port > MAX_PORT) {
+      return java.util.Optional.of(
+          "the URL has port " + port + "; a port is from 1 to " + MAX_PORT);
+    }
+    for (Map.Entry<String, String> header : target.headers().entrySet()) {
+      String problem = headerValueProblem(header.getValue());
+      if (problem != null) {
+        return java.util.Optional.of("the header " + header.getKey() + " " + problem);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Why a header value cannot go out as it is, or null: both HTTP clients refuse line breaks and
    * control characters, and non-ASCII text is sent differently by each (or refused).
    */
