@@ -98,13 +98,7 @@ class BrowserSafetyTest {
   @Test
   void aWriteFromAForeignPageIsRefusedEvenAsJson() {
     int before = count(closed);
-    Response write =
-        closed.send(
-            "POST",
-            "/api/v1/schedules",
-            schedule("foreign", interval(60), target(HOOK)),
-            "application/json",
-            Map.of("Origin", EVIL));
+    Response write = create(closed, "foreign", EVIL);
 
     assertThat(write.status()).isEqualTo(403);
     assertThat(write.json().path("detail").asText()).contains(EVIL).contains("http.cors.origins");
@@ -123,13 +117,7 @@ class BrowserSafetyTest {
   @Test
   void aWriteFromThisServersOwnPageIsAccepted() {
     String self = "http://127.0.0.1:" + closed.node().port();
-    Response write =
-        closed.send(
-            "POST",
-            "/api/v1/schedules",
-            schedule("own-page", interval(60), target(HOOK)),
-            "application/json",
-            Map.of("Origin", self));
+    Response write = create(closed, "own-page", self);
 
     assertThat(write.status()).as(write.raw().body()).isEqualTo(201);
   }
@@ -153,13 +141,7 @@ class BrowserSafetyTest {
     assertThat(preflight.header("Access-Control-Max-Age")).isEqualTo("600");
     assertThat(preflight.header("Vary")).contains("Origin");
 
-    Response created =
-        open.send(
-            "POST",
-            "/api/v1/schedules",
-            schedule("from-app", interval(60), target(HOOK)),
-            "application/json",
-            Map.of("Origin", APP));
+    Response created = create(open, "from-app", APP);
     assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
     assertThat(created.header("Access-Control-Allow-Origin")).isEqualTo(APP);
     assertThat(created.header("Access-Control-Expose-Headers")).contains("Location");
@@ -175,6 +157,16 @@ class BrowserSafetyTest {
     assertThat(preflight(open, EVIL, "POST").status()).isEqualTo(403);
     Response read = open.send("GET", "/api/v1/schedules", null, null, Map.of("Origin", EVIL));
     assertThat(read.header("Access-Control-Allow-Origin")).isNull();
+  }
+
+  /** A create sent by a page of {@code origin}. */
+  private static Response create(ChimeTestNode node, String name, String origin) {
+    return node.send(
+        "POST",
+        "/api/v1/schedules",
+        schedule(name, interval(60), target(HOOK)),
+        "application/json",
+        Map.of("Origin", origin));
   }
 
   private static Response preflight(ChimeTestNode node, String origin, String method) {

@@ -5,6 +5,7 @@ import static dev.chime.server.testing.Json.interval;
 import static dev.chime.server.testing.Json.once;
 import static dev.chime.server.testing.Json.schedule;
 import static dev.chime.server.testing.Json.target;
+import static dev.chime.server.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -398,27 +399,6 @@ abstract class HostileInputContractTest {
 
   private JsonNode everything() {
     return chime.get(SCHEDULES + "?limit=500").json();
-  }
-
-  static void assertProblem(Response response, int status, String field, String reason) {
-    assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    JsonNode problem = response.json();
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    assertThat(problem.path("type").asText()).startsWith("urn:chime:problem:");
-    assertThat(problem.path("title").asText()).isNotBlank();
-    assertThat(problem.path("detail").asText()).isNotBlank();
-    boolean named = false;
-    for (JsonNode error : problem.path("errors")) {
-      named |=
-          error.path("field").asText().equals(field)
-              && error.path("reason").asText().contains(reason);
-    }
-    assertThat(named).as("names %s with '%s': %s", field, reason, problem).isTrue();
-    assertThat(problem.toString())
-        .as("in a user's terms")
-        .doesNotContain(
-            "Source:", "REDACTED", "StreamRead", "jackson", "Exception", "java.", "jetty");
   }
 
   private static Arguments create(

@@ -41,13 +41,7 @@ class ConfigLoaderTest {
   @Test
   void corsOriginsAreReadAsBrowsersSendThem() {
     ChimeConfig config =
-        ConfigLoader.load(
-            Optional.empty(),
-            Map.of(
-                "CHIME_NODE_ID",
-                "n1",
-                "CHIME_HTTP_CORS_ORIGINS",
-                "https://App.Example.com, http://localhost:3000,https://a.example:443"));
+        withCorsOrigins("https://App.Example.com, http://localhost:3000,https://a.example:443");
 
     assertThat(config.corsOrigins())
         .containsExactly("https://app.example.com", "http://localhost:3000", "https://a.example");
@@ -55,19 +49,16 @@ class ConfigLoaderTest {
 
   @Test
   void aCorsEntryThatIsNotAnOriginIsAProblem() {
-    assertThatThrownBy(
-            () ->
-                ConfigLoader.load(
-                    Optional.empty(),
-                    Map.of(
-                        "CHIME_NODE_ID",
-                        "n1",
-                        "CHIME_HTTP_CORS_ORIGINS",
-                        "*, https://app.example.com/path")))
+    assertThatThrownBy(() -> withCorsOrigins("*, https://app.example.com/path"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("2 problem(s)")
         .hasMessageContaining("http.cors.origins (from CHIME_HTTP_CORS_ORIGINS) lists '*'")
         .hasMessageContaining("lists 'https://app.example.com/path', which is not an origin");
+  }
+
+  private static ChimeConfig withCorsOrigins(String origins) {
+    return ConfigLoader.load(
+        Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_HTTP_CORS_ORIGINS", origins));
   }
 
   @Test
