@@ -70,8 +70,8 @@ final class ProblemErrorHandler extends ErrorHandler {
         if (aboutTheUri(jettyReason)) {
           field = "uri";
           reason =
-              "cannot be read: a %-escape that is broken or decodes to a control character"
-                  + " (such as %00), or a path that means two things (such as %2F or ..)";
+              "cannot be read: it has a %-escape that is broken (such as %zz) or that decodes"
+                  + " to a control character (such as %00)";
         } else {
           field = "request";
           reason = "cannot be read: " + jettyReason;

@@ -144,6 +144,14 @@ final class Problems {
     text =
         text.replaceAll("\\s*\\((?:start marker at|for \\w+ starting at) \\[Source:.*\\]\\)", "");
     text = text.replaceAll(",\\s*from `[^`]*`", "");
+    text =
+        text.replaceAll(
+            "^Number value length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)\\)$",
+            "a number of $1 digits, more than the $2 a number may have");
+    text =
+        text.replaceAll(
+            "^Name length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)\\)$",
+            "a field name of $1 characters, more than the $2 a name may have");
     if (text.isBlank() || text.contains("`") || text.contains("Source:")) {
       return "the text breaks JSON syntax";
     }
