@@ -39,7 +39,7 @@ class DatabaseDownTest {
                     4,
                     Duration.ofSeconds(1)),
                 Clock.systemUTC(),
-                Map.of())) {
+                Map.of("CHIME_DB_POOL_TIMEOUT_MS", "1000"))) {
       assertThat(chime.get("/health/ready").status()).isEqualTo(200);
       assertThat(
               chime
