@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ final class Calls {
         "00-"
             + request.traceId()
             + "-"
-            + String.format("%016x", request.runId().getLeastSignificantBits())
+            + HexFormat.of().toHexDigits(request.runId().getLeastSignificantBits())
             + "-01");
     return headers;
   }

@@ -486,7 +486,7 @@ public final class Engine implements AutoCloseable {
 
   /** Closes runs whose deadline passed (their node died, or an async target never reported). */
   private void expireOverdue(Instant now) {
-    int closed = store.results().expireOverdue(now, settings.batchSize(), flights.alive());
+    int closed = store.results().expireOverdue(now, settings.batchSize(), flights::alive);
     if (closed > 0) {
       log.info("closed {} run(s) past their deadline as timeout", closed);
     }

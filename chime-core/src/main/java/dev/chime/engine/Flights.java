@@ -1,7 +1,6 @@
 package dev.chime.engine;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -76,11 +75,8 @@ final class Flights {
   }
 
   /** The runs this node knows to be alive or closing: the deadline sweep leaves them alone. */
-  synchronized Set<UUID> alive() {
-    Set<UUID> ids = new HashSet<>(armed.keySet());
-    ids.addAll(live.keySet());
-    ids.addAll(ended.keySet());
-    return ids;
+  synchronized boolean alive(UUID runId) {
+    return armed.containsKey(runId) || live.containsKey(runId) || ended.containsKey(runId);
   }
 
   /**

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +34,7 @@ public final class Janitor implements AutoCloseable {
   private final RetentionSettings settings;
   private final String nodeId;
   private final Thread thread;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition stopped = lock.newCondition();
-  private volatile boolean stopping;
+  private final StopSignal stop = new StopSignal();
   private boolean closed;
 
   public Janitor(RetentionStore store, Clock clock, RetentionSettings settings, String nodeId) {
@@ -92,36 +88,19 @@ public final class Janitor implements AutoCloseable {
     while (true) {
       int deleted = batch.getAsInt();
       total += deleted;
-      if (deleted < settings.batchSize() || !pause(BATCH_PAUSE)) {
+      if (deleted < settings.batchSize() || !stop.pause(BATCH_PAUSE)) {
         return total;
       }
     }
   }
 
   private void runLoop() {
-    while (pause(settings.interval())) {
+    while (stop.pause(settings.interval())) {
       try {
         runOnce();
       } catch (RuntimeException e) {
         log.error("retention pass failed; trying again in {}", readable(settings.interval()), e);
       }
-    }
-  }
-
-  /** Waits {@code duration} of real time; false when the janitor is stopping. */
-  private boolean pause(Duration duration) {
-    lock.lock();
-    try {
-      long waitNanos = duration.toNanos();
-      while (!stopping && waitNanos > 0) {
-        waitNanos = stopped.awaitNanos(waitNanos);
-      }
-      return !stopping;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -136,13 +115,7 @@ public final class Janitor implements AutoCloseable {
       return;
     }
     closed = true;
-    lock.lock();
-    try {
-      stopping = true;
-      stopped.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    stop.stop();
     try {
       thread.join(STOP_WAIT.toMillis());
     } catch (InterruptedException e) {

@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts one chunk of due work: reads what is in flight for its schedules and tenants, lets the
- * {@link FirePlanner} apply the run policies, writes the plan in one transaction (made durable
- * before any of its calls can go out), and hands each started call to the sender now or to the
- * armed calls for its instant. What could not start yet comes back to the engine to hold.
+ * Starts one chunk of due work in one transaction: locks its schedules, reads what is in flight for
+ * them and their tenants, lets the {@link FirePlanner} apply the run policies, writes the plan
+ * (made durable before any of its calls can go out), and hands each started call to the sender now
+ * or to the armed calls for its instant. What could not start yet comes back to the engine to hold.
  */
 final class Starter {
   /** What the engine keeps: work held back, work to decide at its instant, fires that lost. */
@@ -54,23 +55,28 @@ final class Starter {
       scheduleIds.add(item.scheduleId());
       tenants.add(item.tenantId());
     }
-    EngineStore.Activity activity = store.activity(scheduleIds, tenants);
-    Map<UUID, Active> active = new HashMap<>();
-    for (UUID id : scheduleIds) {
-      active.put(
-          id,
-          new Active(
-              flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
-              activity.queued().getOrDefault(id, 0)));
-    }
-    Map<String, Integer> tenantRunning = new HashMap<>();
-    for (String tenant : tenants) {
-      tenantRunning.put(
-          tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
-    }
-    FirePlanner.Plan plan = planner.plan(chunk, active, tenantRunning, now, awakeSince);
+    AtomicReference<FirePlanner.Plan> planned = new AtomicReference<>();
     EngineStore.StartResult result =
-        store.start(nodeId, plan.scheduleStarts(), plan.runStarts(), plan.deferrals(), now);
+        store.start(
+            nodeId,
+            scheduleIds,
+            tenants,
+            activity -> {
+              // run again if the database aborts the transaction: only the last plan counts (a
+              // catch-up token the aborted one took is spent; catch-up is a little slower)
+              FirePlanner.Plan plan =
+                  planner.plan(
+                      chunk,
+                      active(scheduleIds, activity),
+                      tenantRunning(tenants, activity),
+                      now,
+                      awakeSince);
+              planned.set(plan);
+              return new EngineStore.StartWrites(
+                  plan.scheduleStarts(), plan.runStarts(), plan.deferrals());
+            },
+            now);
+    FirePlanner.Plan plan = planned.get();
     if (!result.started().isEmpty()) {
       // no call goes out before its run is on record for good: else a crash could send it twice
       startsDurable.run();
@@ -96,5 +102,26 @@ final class Starter {
       }
     }
     return new Outcome(plan.heldBack(), plan.atInstant(), lost);
+  }
+
+  private Map<UUID, Active> active(Set<UUID> scheduleIds, EngineStore.Activity activity) {
+    Map<UUID, Active> active = new HashMap<>();
+    for (UUID id : scheduleIds) {
+      active.put(
+          id,
+          new Active(
+              flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
+              activity.queued().getOrDefault(id, 0)));
+    }
+    return active;
+  }
+
+  private Map<String, Integer> tenantRunning(Set<String> tenants, EngineStore.Activity activity) {
+    Map<String, Integer> running = new HashMap<>();
+    for (String tenant : tenants) {
+      running.put(
+          tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
+    }
+    return running;
   }
 }

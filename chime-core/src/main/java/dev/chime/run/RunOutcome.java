@@ -31,6 +31,7 @@ public record RunOutcome(
           "shutdown",
           "deadline",
           "node_restarted",
+          "node_lost",
           "reported_failure");
 
   /** {@code runs.error_code} is a VARCHAR(64) on every database. */
@@ -141,6 +142,19 @@ public record RunOutcome(
       return code >= 500 || code == 408 || code == 429;
     }
     return errorCode.map(RETRIED_CODES::contains).orElse(false);
+  }
+
+  /** This outcome with the wait before the next attempt set to {@code wait}. */
+  public RunOutcome withRetryAfter(Duration wait) {
+    return new RunOutcome(
+        status,
+        httpStatus,
+        errorCode,
+        errorMessage,
+        responseExcerpt,
+        durationMs,
+        Optional.of(wait),
+        resultJson);
   }
 
   public static RunOutcome failure(

@@ -65,6 +65,14 @@ public enum Dialect {
   }
 
   /** The suffix that locks the selected rows and passes over rows another node has locked. */
+  /**
+   * Locks the selected rows against other writers; on PostgreSQL without blocking inserts of rows
+   * that reference them by foreign key.
+   */
+  String forRowUpdate() {
+    return this == POSTGRESQL ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+  }
+
   String forUpdateSkipLocked() {
     return " FOR UPDATE SKIP LOCKED";
   }

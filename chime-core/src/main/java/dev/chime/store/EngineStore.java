@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The engine's statements: claim due work in batches, start fires, write outcomes, close runs past
@@ -93,6 +94,10 @@ public final class EngineStore {
 
   /** A claimed queued run that must wait longer (its schedule is at its concurrency limit). */
   public record RunDeferral(UUID runId, long leaseEpoch, Instant dueAt) {}
+
+  /** What a start writes, decided from the activity read in its own transaction. */
+  public record StartWrites(
+      List<ScheduleStart> scheduleStarts, List<RunStart> runStarts, List<RunDeferral> deferrals) {}
 
   /** Which runs started, and which runs in flight were cancelled to make room. */
   public record StartResult(Set<UUID> started, Set<UUID> cancelled) {}
@@ -270,55 +275,82 @@ public final class EngineStore {
    * transaction: which runs each schedule has running and how many queued, and how many runs each
    * tenant has running.
    */
-  public Activity activity(Collection<UUID> scheduleIds, Collection<String> tenantIds) {
+  private Activity activity(
+      Connection connection, Collection<UUID> scheduleIds, Collection<String> tenantIds)
+      throws SQLException {
+    Map<UUID, Set<UUID>> running = new HashMap<>();
+    Map<UUID, Integer> queued = new HashMap<>();
+    Map<String, Integer> byTenant = new HashMap<>();
     if (scheduleIds.isEmpty()) {
-      return new Activity(Map.of(), Map.of(), Map.of());
+      return new Activity(running, queued, byTenant);
     }
-    return db.inTransaction(
-        connection -> {
-          Map<UUID, Set<UUID>> running = new HashMap<>();
-          Map<UUID, Integer> queued = new HashMap<>();
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT schedule_id, id, status FROM runs WHERE schedule_id IN ("
-                      + Statements.placeholders(scheduleIds.size())
-                      + ") AND status IN ('running', 'queued')")) {
-            int i = 1;
-            for (UUID id : scheduleIds) {
-              select.setString(i++, id.toString());
-            }
-            try (ResultSet rows = select.executeQuery()) {
-              while (rows.next()) {
-                UUID schedule = UUID.fromString(rows.getString("schedule_id"));
-                if (rows.getString("status").equals("running")) {
-                  running
-                      .computeIfAbsent(schedule, k -> new HashSet<>())
-                      .add(UUID.fromString(rows.getString("id")));
-                } else {
-                  queued.merge(schedule, 1, Integer::sum);
-                }
-              }
-            }
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT schedule_id, id, status FROM runs WHERE schedule_id IN ("
+                + Statements.placeholders(scheduleIds.size())
+                + ") AND status IN ('running', 'queued')")) {
+      int i = 1;
+      for (UUID id : scheduleIds) {
+        select.setString(i++, id.toString());
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          UUID schedule = UUID.fromString(rows.getString("schedule_id"));
+          if (rows.getString("status").equals("running")) {
+            running
+                .computeIfAbsent(schedule, k -> new HashSet<>())
+                .add(UUID.fromString(rows.getString("id")));
+          } else {
+            queued.merge(schedule, 1, Integer::sum);
           }
-          Map<String, Integer> byTenant = new HashMap<>();
-          try (PreparedStatement count =
-              connection.prepareStatement(
-                  "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
-                      + " AND tenant_id IN ("
-                      + Statements.placeholders(tenantIds.size())
-                      + ") GROUP BY tenant_id")) {
-            int i = 1;
-            for (String id : tenantIds) {
-              count.setString(i++, id);
-            }
-            try (ResultSet rows = count.executeQuery()) {
-              while (rows.next()) {
-                byTenant.put(rows.getString("tenant_id"), rows.getInt("n"));
-              }
-            }
-          }
-          return new Activity(running, queued, byTenant);
-        });
+        }
+      }
+    }
+    try (PreparedStatement count =
+        connection.prepareStatement(
+            "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
+                + " AND tenant_id IN ("
+                + Statements.placeholders(tenantIds.size())
+                + ") GROUP BY tenant_id")) {
+      int i = 1;
+      for (String id : tenantIds) {
+        count.setString(i++, id);
+      }
+      try (ResultSet rows = count.executeQuery()) {
+        while (rows.next()) {
+          byTenant.put(rows.getString("tenant_id"), rows.getInt("n"));
+        }
+      }
+    }
+    return new Activity(running, queued, byTenant);
+  }
+
+  /**
+   * Locks the rows of {@code scheduleIds} in id order. Every start takes its schedules' locks
+   * before it counts their runs, so two nodes starting runs of one schedule at the same moment (one
+   * its scheduled fire, the other a queued retry) count each other's: {@code max_concurrency} holds
+   * across nodes. PostgreSQL's {@code FOR NO KEY UPDATE} leaves inserts of runs referencing the
+   * schedule free to go on.
+   */
+  private void lockSchedules(Connection connection, Collection<UUID> scheduleIds)
+      throws SQLException {
+    List<UUID> ordered = Statements.inIdOrder(List.copyOf(scheduleIds), id -> id);
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT id FROM schedules WHERE id IN ("
+                + Statements.placeholders(ordered.size())
+                + ") ORDER BY id"
+                + dialect.forRowUpdate())) {
+      int i = 1;
+      for (UUID id : ordered) {
+        lock.setString(i++, id.toString());
+      }
+      try (ResultSet rows = lock.executeQuery()) {
+        while (rows.next()) {
+          // reading the rows takes their locks
+        }
+      }
+    }
   }
 
   /**
@@ -371,20 +403,28 @@ public final class EngineStore {
   }
 
   /**
-   * Starts fires, all in one transaction. Each scheduled fire moves its schedule on and writes its
-   * runs; each queued run becomes running or waits longer. A fire whose lease was lost (the
-   * schedule was changed, disabled, deleted or taken over) writes nothing and is left out of the
-   * result: it must not be sent. Rows are locked in one order (schedules by id, then runs by id). A
-   * run marked running here stays this node's ({@code lease_owner}) until its result is written.
+   * Starts fires, all in one transaction: locks the schedules of the chunk, reads what they and
+   * their tenants have in flight, lets {@code decide} plan from that (it may run again if the
+   * database aborts the transaction, so it must have no effects of its own), and writes the plan.
+   * Each scheduled fire moves its schedule on and writes its runs; each queued run becomes running
+   * or waits longer. A fire whose lease was lost (the schedule was changed, disabled, deleted or
+   * taken over) writes nothing and is left out of the result: it must not be sent. Rows are locked
+   * in one order (schedules by id, then runs by id). A run marked running here stays this node's
+   * ({@code lease_owner}) until its result is written.
    */
   public StartResult start(
       String owner,
-      List<ScheduleStart> scheduleStarts,
-      List<RunStart> runStarts,
-      List<RunDeferral> deferrals,
+      Collection<UUID> scheduleIds,
+      Collection<String> tenantIds,
+      Function<Activity, StartWrites> decide,
       Instant now) {
     return db.inTransaction(
         connection -> {
+          // XX lockSchedules(connection, scheduleIds);
+          StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
+          List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
+          List<RunStart> runStarts = writes.runStarts();
+          List<RunDeferral> deferrals = writes.deferrals();
           Set<UUID> started = new HashSet<>();
           Set<UUID> cancelled = new HashSet<>();
           List<ScheduleStart> kept = advance(connection, owner, scheduleStarts);

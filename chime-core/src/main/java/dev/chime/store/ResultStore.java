@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The ends of runs the engine started: results of calls, written in batches, and runs left running
@@ -98,49 +98,85 @@ public final class ResultStore {
   }
 
   /**
-   * Closes, as {@code timeout}, running runs whose deadline passed before {@code now}: their node
-   * died mid-call, or an async target never reported. Runs in {@code alive} (calls this node is
-   * still making) are left alone. Each is retried by its policy. Returns how many were closed.
+   * Closes the running runs whose deadline passed before {@code now}, leaving alone those in {@code
+   * alive} (calls this node is still making). A run some node was calling (its lease owner is set)
+   * lost that node before it recorded a result: it ends {@code failed} ({@code node_lost}) and its
+   * next attempt is due at once, so a dead node's calls are sent again within its lease. A run that
+   * no node holds was accepted (202) and its target never reported back: it ends {@code timeout}
+   * ({@code deadline}) and is retried after the policy's wait. Returns how many were closed.
    */
-  public int expireOverdue(Instant now, int limit, Set<UUID> alive) {
+  public int expireOverdue(Instant now, int limit, Predicate<UUID> alive) {
     return closeRunning(
         "r.status = 'running' AND r.deadline_at < ? ORDER BY r.deadline_at",
         List.of(now),
         limit,
         alive,
         now,
-        RunStatus.TIMEOUT,
-        "deadline",
-        "no result by the run's deadline: the node running it stopped, or an async target never"
-            + " reported back");
+        (overdue, durationMs) ->
+            overdue
+                .owner()
+                .map(
+                    owner ->
+                        lostWithNode(
+                            "node_lost",
+                            "the node making this call ("
+                                + owner
+                                + ") stopped before it recorded a result",
+                            durationMs))
+                .orElseGet(
+                    () ->
+                        RunOutcome.failure(
+                            RunStatus.TIMEOUT,
+                            OptionalInt.empty(),
+                            "deadline",
+                            "no report from the target by the run's deadline after it accepted"
+                                + " the call (202)",
+                            null,
+                            durationMs)));
   }
 
   /**
    * Closes the runs a node left running when it stopped without finishing them (it was killed):
    * called by a node started again under the same id, which knows none of them is still alive. Each
-   * ends {@code failed} ({@code node_restarted}) and is retried by its policy at once.
+   * ends {@code failed} ({@code node_restarted}) and its next attempt is due at once.
    */
   public int closeOrphans(String owner, Instant now, int limit) {
     return closeRunning(
         "r.status = 'running' AND r.lease_owner = ? ORDER BY r.id",
         List.of(owner),
         limit,
-        Set.of(),
+        id -> false,
         now,
-        RunStatus.FAILED,
-        "node_restarted",
-        "the node running this call (" + owner + ") stopped before it recorded a result");
+        (overdue, durationMs) ->
+            lostWithNode(
+                "node_restarted",
+                "the node making this call (" + owner + ") stopped before it recorded a result",
+                durationMs));
+  }
+
+  /**
+   * A call whose node died under it: Chime cannot know whether it went out, so the next attempt
+   * (the policy's attempts allowing) is sent at once instead of after the policy's wait.
+   */
+  private static RunOutcome lostWithNode(String code, String message, long durationMs) {
+    return RunOutcome.failure(
+            RunStatus.FAILED, OptionalInt.empty(), code, message, null, durationMs)
+        .withRetryAfter(Duration.ZERO);
+  }
+
+  /** The outcome a closed run gets, from what the database said of it. */
+  @FunctionalInterface
+  private interface Verdict {
+    RunOutcome of(Overdue overdue, long durationMs);
   }
 
   private int closeRunning(
       String where,
       List<Object> params,
       int limit,
-      Set<UUID> alive,
+      Predicate<UUID> alive,
       Instant now,
-      RunStatus status,
-      String code,
-      String message) {
+      Verdict verdict) {
     return db.inTransaction(
         connection -> {
           List<Overdue> candidates = new ArrayList<>();
@@ -148,8 +184,8 @@ public final class ResultStore {
               connection.prepareStatement(
                   "SELECT "
                       + Finisher.CLOSING_COLUMNS
-                      + ", r.started_at FROM runs r JOIN schedules s ON s.id = r.schedule_id"
-                      + " WHERE "
+                      + ", r.started_at, r.lease_owner FROM runs r JOIN schedules s ON s.id ="
+                      + " r.schedule_id WHERE "
                       + where
                       + " LIMIT ?")) {
             int i = 1;
@@ -164,8 +200,12 @@ public final class ResultStore {
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 RunRef ref = finisher.readRunRef(rows);
-                if (!alive.contains(ref.runId())) {
-                  candidates.add(new Overdue(ref, dialect.getInstant(rows, "started_at")));
+                if (!alive.test(ref.runId())) {
+                  candidates.add(
+                      new Overdue(
+                          ref,
+                          dialect.getInstant(rows, "started_at"),
+                          Optional.ofNullable(rows.getString("lease_owner"))));
                 }
               }
             }
@@ -181,17 +221,12 @@ public final class ResultStore {
                     .startedAt()
                     .map(s -> Math.max(0, Duration.between(s, now).toMillis()))
                     .orElse(0L);
-            closings.add(
-                new Finisher.Closing(
-                    overdue.run(),
-                    RunOutcome.failure(
-                        status, OptionalInt.empty(), code, message, null, durationMs),
-                    now));
+            closings.add(new Finisher.Closing(overdue.run(), verdict.of(overdue, durationMs), now));
           }
           List<Finisher.Result> results = finisher.finishAll(connection, closings);
           return (int) results.stream().filter(r -> r != Finisher.Result.NOT_RUNNING).count();
         });
   }
 
-  private record Overdue(RunRef run, Optional<Instant> startedAt) {}
+  private record Overdue(RunRef run, Optional<Instant> startedAt, Optional<String> owner) {}
 }

@@ -2,7 +2,6 @@ package dev.chime.engine;
 
 import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.chime.run.Run;
 import dev.chime.run.RunStatus;
@@ -135,7 +134,12 @@ class LeaseLifecycleTest {
     assertThat(runs.get(0).status()).isEqualTo(RunStatus.FAILED);
     assertThat(runs.get(0).errorCode()).contains("node_restarted");
     assertThat(runs.get(1).status()).isEqualTo(RunStatus.QUEUED);
-    await().until(() -> m.target.received().isEmpty());
+    // the next attempt is due at once, not after the policy's wait: attempt 1 never went out
+    m.at(T0.plusSeconds(1));
+    m.quiet();
+    assertThat(m.target.received("/kill"))
+        .extracting(r -> r.header("Chime-Attempt"))
+        .containsExactly("2");
   }
 
   private static ScheduleSpec withPayload(ScheduleSpec spec, String payload) {

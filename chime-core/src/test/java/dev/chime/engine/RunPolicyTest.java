@@ -421,12 +421,31 @@ class RunPolicyTest {
   }
 
   @Test
-  void aRunLeftRunningPastItsDeadlineIsClosedAsTimeoutAndRetried() {
+  void aCallWhoseNodeDiedIsClosedAsNodeLostAndSentAgainAtOnce() {
+    Schedule schedule =
+        h.insert(aSchedule().every(3600).target(h.target.url("/lost")).createdAt(T0));
+    // another node started this call and died: nobody will write its result
+    Run orphan = Run.started("default", schedule.id(), T0.plusSeconds(5), T0.plusSeconds(5));
+    insertRunning(orphan, T0.plusSeconds(40), "dead-node");
+
+    h.moveTo(T0.plusSeconds(41));
+    await().until(() -> h.target.received("/lost").size() == 1);
+
+    Run closed = h.runs(schedule).get(0);
+    assertThat(closed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(closed.errorCode()).contains("node_lost");
+    assertThat(closed.errorMessage().orElseThrow()).contains("dead-node");
+    // not after the policy's 30 s: the target may never have seen attempt 1
+    assertThat(h.target.received("/lost").get(0).header("Chime-Attempt")).isEqualTo("2");
+  }
+
+  @Test
+  void anAcceptedRunLeftRunningPastItsDeadlineIsClosedAsTimeoutAndRetriedByPolicy() {
     Schedule schedule =
         h.insert(aSchedule().every(3600).target(h.target.url("/orphan")).createdAt(T0));
-    // a node started this run and died: nobody will write its result
+    // the target accepted this run (202, no node holds it) and never reported back
     Run orphan = Run.started("default", schedule.id(), T0.plusSeconds(5), T0.plusSeconds(5));
-    insertRunning(orphan, T0.plusSeconds(40));
+    insertRunning(orphan, T0.plusSeconds(40), null);
 
     h.moveTo(T0.plusSeconds(41));
     await().until(() -> h.runs(schedule).size() == 2);
@@ -508,14 +527,14 @@ class RunPolicyTest {
         .createdAt(T0);
   }
 
-  private void insertRunning(Run run, Instant deadline) {
+  private void insertRunning(Run run, Instant deadline, String owner) {
     h.db.inTransaction(
         connection -> {
           try (var insert =
               connection.prepareStatement(
                   "INSERT INTO runs (id, tenant_id, schedule_id, run_key, attempt, origin, status,"
-                      + " scheduled_at, started_at, trace_id, created_at, deadline_at, lease_epoch)"
-                      + " VALUES (?,?,?,?,1,'schedule','running',?,?,?,?,?,0)")) {
+                      + " scheduled_at, started_at, trace_id, created_at, deadline_at, lease_epoch,"
+                      + " lease_owner) VALUES (?,?,?,?,1,'schedule','running',?,?,?,?,?,0,?)")) {
             insert.setString(1, run.id().toString());
             insert.setString(2, run.tenantId());
             insert.setString(3, run.scheduleId().toString());
@@ -525,6 +544,7 @@ class RunPolicyTest {
             insert.setString(7, run.traceId());
             insert.setObject(8, run.scheduledAt().atOffset(java.time.ZoneOffset.UTC));
             insert.setObject(9, deadline.atOffset(java.time.ZoneOffset.UTC));
+            insert.setString(10, owner);
             insert.executeUpdate();
           }
           return null;

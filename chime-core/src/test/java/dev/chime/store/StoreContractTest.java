@@ -3,6 +3,7 @@ package dev.chime.store;
 import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.chime.ConflictException;
 import dev.chime.run.Run;
@@ -21,9 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,17 +157,79 @@ abstract class StoreContractTest {
             new ScheduleStore.Change(current.spec(), current.nextFireAt(), current.health()));
     Run run = runningRun(due.id(), claim.nextFireAt(), now);
     Set<UUID> started =
-        engine
-            .start(
-                "node-a",
-                List.of(starting(due.id(), claim.leaseEpoch(), Optional.empty(), run)),
-                List.of(),
-                List.of(),
-                now)
-            .started();
+        startOne(starting(due.id(), claim.leaseEpoch(), Optional.empty(), run), now);
 
     assertThat(started).isEmpty();
     assertThat(runs.get("default", run.id())).isEmpty();
+  }
+
+  @Test
+  void aStartCountsTheRunAnotherNodeIsStartingForTheSameScheduleAtThatMoment() throws Exception {
+    Instant now = Instant.parse("2034-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    ClaimedSchedule claim = insertAndClaim(due, now);
+    Run run = runningRun(due.id(), now, now);
+    CountDownLatch aDecided = new CountDownLatch(1);
+    CountDownLatch aMayCommit = new CountDownLatch(1);
+    AtomicReference<EngineStore.Activity> seenByB = new AtomicReference<>();
+    ExecutorService nodes = Executors.newFixedThreadPool(2);
+    try {
+      // node a starts the schedule's fire and has not committed yet ...
+      Future<Set<UUID>> a =
+          nodes.submit(
+              () ->
+                  engine
+                      .start(
+                          "node-a",
+                          Set.of(due.id()),
+                          Set.of("default"),
+                          activity -> {
+                            aDecided.countDown();
+                            awaitQuietly(aMayCommit);
+                            return new EngineStore.StartWrites(
+                                List.of(
+                                    starting(
+                                        due.id(),
+                                        claim.leaseEpoch(),
+                                        Optional.of(now.plusSeconds(60)),
+                                        run)),
+                                List.of(),
+                                List.of());
+                          },
+                          now)
+                      .started());
+      assertThat(aDecided.await(10, TimeUnit.SECONDS)).isTrue();
+      // ... when node b starts a queued run of the same schedule: it waits for a's start
+      Future<?> b =
+          nodes.submit(
+              () ->
+                  engine.start(
+                      "node-b",
+                      Set.of(due.id()),
+                      Set.of("default"),
+                      activity -> {
+                        seenByB.set(activity);
+                        return new EngineStore.StartWrites(List.of(), List.of(), List.of());
+                      },
+                      now));
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !b.isDone());
+      aMayCommit.countDown();
+
+      assertThat(a.get(10, TimeUnit.SECONDS)).containsExactly(run.id());
+      b.get(10, TimeUnit.SECONDS);
+      assertThat(seenByB.get().running().get(due.id())).containsExactly(run.id());
+    } finally {
+      aMayCommit.countDown();
+      nodes.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -184,24 +250,12 @@ abstract class StoreContractTest {
   void aStartedFireRecordsItsRunAndMovesTheSchedule() {
     Instant now = Instant.parse("2033-01-01T00:00:00Z");
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
-    schedules.insert(due);
-    ClaimedSchedule claim =
-        engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
-            .filter(c -> c.id().equals(due.id()))
-            .findFirst()
-            .orElseThrow();
+    ClaimedSchedule claim = insertAndClaim(due, now);
     Run run = runningRun(due.id(), now, now);
 
     Set<UUID> started =
-        engine
-            .start(
-                "node-a",
-                List.of(
-                    starting(due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), run)),
-                List.of(),
-                List.of(),
-                now)
-            .started();
+        startOne(
+            starting(due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), run), now);
     engine
         .results()
         .complete(
@@ -375,5 +429,24 @@ abstract class StoreContractTest {
         scheduledAt,
         scheduledAt,
         scheduledAt);
+  }
+
+  private Set<UUID> startOne(EngineStore.ScheduleStart start, Instant now) {
+    return engine
+        .start(
+            "node-a",
+            Set.of(start.scheduleId()),
+            Set.of("default"),
+            activity -> new EngineStore.StartWrites(List.of(start), List.of(), List.of()),
+            now)
+        .started();
+  }
+
+  private ClaimedSchedule insertAndClaim(Schedule due, Instant now) {
+    schedules.insert(due);
+    return engine.claimSchedules("node-a", now, now, now.plusSeconds(30), 1000, now).stream()
+        .filter(c -> c.id().equals(due.id()))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -7,6 +7,7 @@ import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
 import dev.chime.engine.RetentionSettings;
+import dev.chime.engine.TableVacuum;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.config.ChimeConfig;
@@ -26,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class ChimeNode implements AutoCloseable {
   private final Engine engine;
   private final ApiServer api;
   private final Janitor janitor;
+  private final Optional<TableVacuum> vacuum;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -119,6 +122,8 @@ public final class ChimeNode implements AutoCloseable {
                 500,
                 Duration.ofMinutes(1)),
             config.nodeId());
+    this.vacuum =
+        TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
@@ -153,6 +158,7 @@ public final class ChimeNode implements AutoCloseable {
     try {
       node.engine.start();
       node.janitor.start();
+      node.vacuum.ifPresent(TableVacuum::start);
       node.api.start(config.host(), config.port());
       node.warmUp.accept(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
@@ -187,6 +193,7 @@ public final class ChimeNode implements AutoCloseable {
       log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
     }
     janitor.close();
+    vacuum.ifPresent(TableVacuum::close);
     engine.close();
     dispatcher.close();
     db.close();

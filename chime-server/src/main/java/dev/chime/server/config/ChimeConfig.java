@@ -43,6 +43,7 @@ public record ChimeConfig(
     Duration resultLinger,
     int callsPerHost,
     String httpClient,
+    String dbVacuum,
     List<String> corsOrigins) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
@@ -52,6 +53,7 @@ public record ChimeConfig(
     Objects.requireNonNull(dbPassword, "dbPassword");
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(dbVacuum, "dbVacuum");
     corsOrigins = List.copyOf(corsOrigins);
   }
 
@@ -94,6 +96,7 @@ public record ChimeConfig(
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
+    values.put("db.vacuum", dbVacuum);
     values.put(
         "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
     return values;

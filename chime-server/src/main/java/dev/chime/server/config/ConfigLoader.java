@@ -50,6 +50,11 @@ public final class ConfigLoader {
               "1000",
               "how long a request or the engine waits for a database connection; then 503"),
           new Setting(
+              "db.vacuum",
+              "auto",
+              "PostgreSQL: auto vacuums Chime's busiest tables when the server's autovacuum is"
+                  + " off; on always; off never"),
+          new Setting(
               "node.id",
               "",
               "this node's name in leases; default <host>-<random>, made once and kept in <data.dir>/node-id"),
@@ -228,8 +233,17 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
             reader.integer("engine.calls.per.host", 1, 100_000),
             values.get("http.client"),
+            values.get("db.vacuum"),
             corsOrigins(
                 values.get("http.cors.origins"), sources.get("http.cors.origins"), problems));
+    if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
+      problems.add(
+          "db.vacuum (from "
+              + sources.get("db.vacuum")
+              + ") must be auto, on or off, got '"
+              + config.dbVacuum()
+              + "'");
+    }
     if (!config.httpClient().equals("jetty") && !config.httpClient().equals("jdk")) {
       problems.add(
           "http.client (from "

@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,9 +41,17 @@ public final class ChimeJar {
   }
 
   public Process start() throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // JVM options as bin/start takes them
+    String options = settings.getOrDefault("CHIME_JAVA_OPTS", "").strip();
+    if (!options.isEmpty()) {
+      command.addAll(List.of(options.split("\\s+")));
+    }
+    command.add("-jar");
+    command.add(System.getProperty("chime.jar"));
     ProcessBuilder builder =
-        new ProcessBuilder(java.toString(), "-jar", System.getProperty("chime.jar"))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     builder.environment().put("CHIME_PORT", Integer.toString(port));
