@@ -326,34 +326,6 @@ public final class EngineStore {
   }
 
   /**
-   * Locks the rows of {@code scheduleIds} in id order. Every start takes its schedules' locks
-   * before it counts their runs, so two nodes starting runs of one schedule at the same moment (one
-   * its scheduled fire, the other a queued retry) count each other's: {@code max_concurrency} holds
-   * across nodes. PostgreSQL's {@code FOR NO KEY UPDATE} leaves inserts of runs referencing the
-   * schedule free to go on.
-   */
-  private void lockSchedules(Connection connection, Collection<UUID> scheduleIds)
-      throws SQLException {
-    List<UUID> ordered = Statements.inIdOrder(List.copyOf(scheduleIds), id -> id);
-    try (PreparedStatement lock =
-        connection.prepareStatement(
-            "SELECT id FROM schedules WHERE id IN ("
-                + Statements.placeholders(ordered.size())
-                + ") ORDER BY id"
-                + dialect.forRowUpdate())) {
-      int i = 1;
-      for (UUID id : ordered) {
-        lock.setString(i++, id.toString());
-      }
-      try (ResultSet rows = lock.executeQuery()) {
-        while (rows.next()) {
-          // reading the rows takes their locks
-        }
-      }
-    }
-  }
-
-  /**
    * Extends the leases this node holds on claimed schedules and queued runs to {@code leaseUntil},
    * each fenced by the epoch it was claimed with. Returns the ids whose lease is no longer this
    * node's (the row was changed, deleted or taken over): their held copies must be dropped.
@@ -420,7 +392,9 @@ public final class EngineStore {
       Instant now) {
     return db.inTransaction(
         connection -> {
-          // XX lockSchedules(connection, scheduleIds);
+          // every start locks its schedules before it counts their runs, so two nodes starting
+          // runs of one schedule at one moment (its fire, a queued retry) count each other's
+          Finisher.lockSchedules(connection, dialect, scheduleIds);
           StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
           List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
           List<RunStart> runStarts = writes.runStarts();

@@ -174,7 +174,9 @@ final class Finisher {
 
   /**
    * Locks the given schedules' rows in id order: every transaction that changes both a schedule and
-   * its runs takes the schedule first, so two of them never wait on each other in a circle.
+   * its runs takes the schedule first, so two of them never wait on each other in a circle. A start
+   * takes them before it counts the schedules' runs, so starts on two nodes count each other's. On
+   * PostgreSQL {@code FOR NO KEY UPDATE} leaves inserts of runs that reference a schedule free.
    */
   static void lockSchedules(Connection connection, Dialect dialect, Collection<UUID> ids)
       throws SQLException {
@@ -185,7 +187,8 @@ final class Finisher {
           connection.prepareStatement(
               "SELECT id FROM schedules WHERE id IN ("
                   + Statements.placeholders(part.size())
-                  + ") ORDER BY id FOR UPDATE")) {
+                  + ") ORDER BY id"
+                  + dialect.forRowUpdate())) {
         for (int i = 0; i < part.size(); i++) {
           lock.setString(i + 1, part.get(i));
         }

@@ -29,7 +29,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -166,8 +165,6 @@ abstract class StoreContractTest {
 
   @Test
   void aStartCountsTheRunAnotherNodeIsStartingForTheSameScheduleAtThatMoment() throws Exception {
-    Assumptions.assumeTrue(
-        db.dialect() != Dialect.H2, "H2 is embedded in one node: no other node starts its runs");
     Instant now = Instant.parse("2034-01-01T00:00:00Z");
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
     ClaimedSchedule claim = insertAndClaim(due, now);
