@@ -2,13 +2,17 @@ package dev.chime.dispatch;
 
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
+import dev.chime.schedule.TargetJson;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** What both HTTP dispatchers share: Chime's request headers and the naming of failures. */
@@ -79,14 +83,56 @@ final class Calls {
     return false;
   }
 
+  /**
+   * A stored target that the HTTP client refuses to make a request of (a schedule written before
+   * Chime checked what the clients accept): a final failure, said without the client's internals.
+   */
+  static RunOutcome unsendable(String reason) {
+    return RunOutcome.failure(
+        RunStatus.FAILED,
+        java.util.OptionalInt.empty(),
+        "invalid_target",
+        "the request cannot be made: " + reason,
+        null,
+        0);
+  }
+
+  static RunOutcome unsendable(RuntimeException error) {
+    return unsendable(describe(error));
+  }
+
+  /** A stored target that no HTTP client may be given, or empty. */
+  static java.util.Optional<RunOutcome> refused(DispatchRequest request) {
+    return TargetJson.unsendable(request.target()).map(Calls::unsendable);
+  }
+
+  /**
+   * What went wrong, in the words of the failure's message without Java's: a failure without a
+   * message is named by what it means, never by its class, and class names are cut from messages.
+   */
   static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
-    return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    if (root instanceof EOFException) {
+      return "the connection closed before the answer was complete";
+    }
+    if (root instanceof ClosedChannelException) {
+      return "the connection was closed";
+    }
+    String message =
+        root.getMessage() == null ? "" : CLASS_NAME.matcher(root.getMessage()).replaceAll("");
+    message = OBJECT_ID.matcher(message).replaceAll("");
+    return message.isBlank() ? "the connection failed" : message.strip();
   }
+
+  /** A qualified Java class name, such as java.io.IOException, with the colon after it. */
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?::\\s*)?");
+
+  /** An object's identity in a message, such as HttpConnectionOverHTTP@1b2c3d4e. */
+  private static final Pattern OBJECT_ID = Pattern.compile("\\S*@[0-9a-f]{4,}\\S*");
 
   static long millisSince(long startedNanos) {
     return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -61,8 +62,17 @@ public final class HttpDispatcher implements Dispatcher {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    Optional<RunOutcome> refused = Calls.refused(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     CallProgress progress = new CallProgress(excerptBytes);
-    HttpRequest httpRequest = build(request, progress);
+    HttpRequest httpRequest;
+    try {
+      httpRequest = build(request, progress);
+    } catch (IllegalArgumentException e) {
+      return Calls.unsendable(e);
+    }
     long started = System.nanoTime();
     long deadline = started + request.target().timeout().toNanos();
     CompletableFuture<HttpResponse<CallProgress>> exchange =

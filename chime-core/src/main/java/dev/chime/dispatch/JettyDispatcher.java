@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -94,9 +95,18 @@ public final class JettyDispatcher implements Dispatcher {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
+    Optional<RunOutcome> refused = Calls.refused(request);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     JettyExchange exchange = new JettyExchange(excerptBytes);
     boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
-    Request jettyRequest = build(request, withBody);
+    Request jettyRequest;
+    try {
+      jettyRequest = build(request, withBody);
+    } catch (IllegalArgumentException e) {
+      return Calls.unsendable(e);
+    }
     long started = System.nanoTime();
     long deadline = started + request.target().timeout().toNanos();
     exchange.send(jettyRequest);

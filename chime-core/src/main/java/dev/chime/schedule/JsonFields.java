@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reading single JSON fields with errors that name the field and the limit. */
@@ -42,15 +43,36 @@ final class JsonFields {
     return text(node, path, maxLength, errors);
   }
 
+  /** Multi-line text (tabs and line breaks allowed), or null when absent. */
+  static String optionalMultilineText(
+      JsonNode parent, String field, String path, int maxLength, ScheduleJson.Errors errors) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return text(node, path, maxLength, true, errors);
+  }
+
   static String text(JsonNode node, String path, int maxLength, ScheduleJson.Errors errors) {
+    return text(node, path, maxLength, false, errors);
+  }
+
+  private static String text(
+      JsonNode node, String path, int maxLength, boolean multiline, ScheduleJson.Errors errors) {
     if (!node.isTextual()) {
       errors.add(path, "must be a string");
       return null;
     }
     String value = node.textValue();
-    if (value.length() > maxLength) {
-      errors.add(path, "must be at most " + maxLength + " characters, got " + value.length());
-      return null;
+    if (errors.checksInput()) {
+      Optional<String> problem =
+          multiline
+              ? InputText.multilineProblem(value, maxLength)
+              : InputText.lineProblem(value, maxLength);
+      if (problem.isPresent()) {
+        errors.add(path, problem.get());
+        return null;
+      }
     }
     return value;
   }

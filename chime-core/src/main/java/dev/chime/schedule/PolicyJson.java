@@ -195,7 +195,7 @@ public final class PolicyJson {
    * Reads a stored policy; {@code {}} (rows written before policies existed) gives the defaults.
    */
   public static RunPolicy fromStored(String json) {
-    ScheduleJson.Errors errors = new ScheduleJson.Errors();
+    ScheduleJson.Errors errors = ScheduleJson.Errors.forStored();
     RunPolicy policy = read(ScheduleJson.parse(json), errors);
     errors.throwIfAny();
     return policy;

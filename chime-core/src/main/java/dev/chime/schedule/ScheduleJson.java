@@ -13,10 +13,13 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,6 +59,17 @@ public final class ScheduleJson {
           "last_status",
           "disabled_reason");
 
+  /** Fields whose value may be null: no payload, and no auto-disable. */
+  private static final Set<String> NULLABLE_FIELDS =
+      Set.of("payload", PolicyJson.AUTO_DISABLE_AFTER);
+
+  /** Fields that are objects of fields, none of which may be null. */
+  private static final Set<String> OBJECT_FIELDS =
+      Set.of("trigger", "target", PolicyJson.RETRY_POLICY);
+
+  /** The latest year a {@code once} trigger may name: the last every database stores. */
+  public static final int MAX_YEAR = 9999;
+
   public static final int NAME_MAX = 200;
   public static final int DESCRIPTION_MAX = 2000;
   public static final int CRON_MAX = 200;
@@ -76,12 +90,14 @@ public final class ScheduleJson {
             "unknown field; a schedule has " + String.join(", ", JsonFields.sorted(SPEC_FIELDS)));
       }
     }
+    refuseNulls(body, false, errors);
     String name = JsonFields.requiredText(body, "name", "name", NAME_MAX, errors);
     if (name != null && name.isBlank()) {
       errors.add("name", "must not be blank");
     }
     String description =
-        JsonFields.optionalText(body, "description", "description", DESCRIPTION_MAX, errors);
+        JsonFields.optionalMultilineText(
+            body, "description", "description", DESCRIPTION_MAX, errors);
     boolean enabled = true;
     JsonNode enabledNode = body.get("enabled");
     if (enabledNode != null && !enabledNode.isNull()) {
@@ -106,6 +122,9 @@ public final class ScheduleJson {
       target = TargetJson.read(targetNode, "target", errors);
     }
     JsonNode payload = body.get("payload");
+    if (payload != null) {
+      checkUnicode(payload, "payload", errors);
+    }
     String payloadJson = payload == null ? "null" : write(payload);
     RunPolicy policy = PolicyJson.read(body, errors);
     errors.throwIfAny();
@@ -183,7 +202,14 @@ public final class ScheduleJson {
           return null;
         }
         try {
-          return new OnceTrigger(OffsetDateTime.parse(at).toInstant());
+          OffsetDateTime time = OffsetDateTime.parse(at);
+          int year = time.atZoneSameInstant(ZoneOffset.UTC).getYear();
+          if (errors.checksInput() && year > MAX_YEAR) {
+            errors.add(
+                path + ".at", "must be in the year " + MAX_YEAR + " or before; got year " + year);
+            return null;
+          }
+          return new OnceTrigger(time.toInstant());
         } catch (DateTimeParseException e) {
           errors.add(
               path + ".at",
@@ -196,6 +222,58 @@ public final class ScheduleJson {
       default -> {
         errors.add(path + ".type", "must be cron, interval or once; got '" + type + "'");
         return null;
+      }
+    }
+  }
+
+  /**
+   * Refuses null where a field cannot be null: everywhere but {@code payload}, {@code
+   * auto_disable_after} and the read-only fields. In a merge patch ({@code mergePatch}) null
+   * removes a member, which Chime allows only for those fields, a header of the target, and inside
+   * the payload, so that {@code {"enabled": null}} is reported instead of resetting a field.
+   */
+  public static void refuseNulls(JsonNode doc, boolean mergePatch, Errors errors) {
+    if (!doc.isObject()) {
+      return;
+    }
+    String reason =
+        mergePatch
+            ? "cannot be null: in a merge patch null removes a field, and this one cannot be"
+                + " removed; leave it out to keep its value, or give a new one"
+            : "cannot be null; leave the field out to take its default, or give a value";
+    for (Map.Entry<String, JsonNode> entry : doc.properties()) {
+      String field = entry.getKey();
+      JsonNode value = entry.getValue();
+      if (value.isNull() && !NULLABLE_FIELDS.contains(field) && !READ_ONLY_FIELDS.contains(field)) {
+        errors.add(field, reason);
+      } else if (value.isObject() && OBJECT_FIELDS.contains(field)) {
+        for (Map.Entry<String, JsonNode> member : value.properties()) {
+          if (member.getValue().isNull()) {
+            errors.add(field + "." + member.getKey(), reason);
+          }
+        }
+      }
+    }
+  }
+
+  /** Refuses text in a JSON value (strings and keys) that is not Unicode: lone surrogates. */
+  private static void checkUnicode(JsonNode node, String path, Errors errors) {
+    if (node.isTextual()) {
+      InputText.notUnicode(node.textValue())
+          .ifPresent(reason -> errors.add(path, "must be Unicode text: " + reason));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        checkUnicode(node.get(i), path + "[" + i + "]", errors);
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> entry : node.properties()) {
+        String key = entry.getKey();
+        Optional<String> problem = InputText.notUnicode(key);
+        if (problem.isPresent()) {
+          errors.add(path, "has a key that is not Unicode text: " + problem.get());
+        } else {
+          checkUnicode(entry.getValue(), path + "." + key, errors);
+        }
       }
     }
   }
@@ -234,7 +312,7 @@ public final class ScheduleJson {
 
   /** Reads a trigger that Chime stored; the stored form was valid when written. */
   public static Trigger storedTrigger(String json) {
-    Errors errors = new Errors();
+    Errors errors = Errors.forStored();
     Trigger trigger = readTrigger(parse(json), "trigger", errors);
     errors.throwIfAny();
     return trigger;
@@ -243,6 +321,30 @@ public final class ScheduleJson {
   /** Collects field errors so that one response can name them all. */
   public static final class Errors {
     private final List<FieldError> list = new ArrayList<>();
+    private final boolean stored;
+
+    /** Errors of reading input: every rule applies. */
+    public Errors() {
+      this(false);
+    }
+
+    private Errors(boolean stored) {
+      this.stored = stored;
+    }
+
+    /**
+     * Errors of reading what Chime itself stored. The rules that only guard input (what text may
+     * hold, what the HTTP clients accept, how far ahead a time may be) are not applied again, so
+     * that a row written before a rule existed is still read, shown and changed.
+     */
+    static Errors forStored() {
+      return new Errors(true);
+    }
+
+    /** Whether the rules that guard input apply. */
+    boolean checksInput() {
+      return !stored;
+    }
 
     public void add(String field, String reason) {
       list.add(new FieldError(field, reason));

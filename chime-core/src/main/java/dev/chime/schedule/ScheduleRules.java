@@ -70,9 +70,23 @@ public final class ScheduleRules {
               "never fires: no date in the coming years matches '"
                   + cron.expression().expression()
                   + "'");
+        } else {
+          Duration gap = cron.expression().shortestGap();
+          if (gap.compareTo(minInterval) < 0) {
+            errors.add(
+                "trigger.expr",
+                "fires as often as every "
+                    + seconds(gap)
+                    + "; the configured minimum interval is "
+                    + seconds(minInterval));
+          }
         }
       }
     }
     errors.throwIfAny();
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toSeconds() + " s";
   }
 }

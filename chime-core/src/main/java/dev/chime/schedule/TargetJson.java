@@ -16,6 +16,8 @@ import java.util.Set;
 public final class TargetJson {
   public static final int HEADERS_MAX = 50;
   public static final int URL_MAX = 2000;
+  public static final int HEADER_VALUE_MAX = 4000;
+  private static final int MAX_PORT = 65_535;
   public static final long DEFAULT_TIMEOUT_MS = 30_000;
   public static final long MAX_TIMEOUT_MS = 600_000;
   public static final long DEFAULT_ASYNC_TIMEOUT_S = 3_600;
@@ -120,7 +122,18 @@ public final class TargetJson {
       return null;
     }
     if (url.getHost() == null || url.getHost().isEmpty()) {
-      errors.add(path, "must name a host, such as https://example.com/hook");
+      if (url.getRawAuthority() != null && !url.getRawAuthority().isEmpty()) {
+        errors.add(
+            path,
+            "has a host name an HTTP client cannot call: use letters, digits, - and . (a"
+                + " non-ASCII name in its xn-- form), and a port from 1 to 65535");
+      } else {
+        errors.add(path, "must name a host, such as https://example.com/hook");
+      }
+      return null;
+    }
+    if (errors.checksInput() && (url.getPort() == 0 || url.getPort() > MAX_PORT)) {
+      errors.add(path, "has port " + url.getPort() + "; a port is from 1 to " + MAX_PORT);
       return null;
     }
     if (url.getRawUserInfo() != null) {
@@ -140,25 +153,80 @@ public final class TargetJson {
       errors.add(path, "at most " + HEADERS_MAX + " headers, got " + node.size());
       return;
     }
+    Map<String, String> seen = new java.util.HashMap<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String name = entry.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
       String fieldPath = path + "." + name;
       if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}")) {
-        errors.add(fieldPath, "is not a valid header name");
+        errors.add(
+            fieldPath,
+            "is not a valid header name: 1 to 100 ASCII letters, digits and !#$%&'*+.^_`|~-");
       } else if (FORBIDDEN_HEADERS.contains(lower)) {
         errors.add(fieldPath, "is managed by the HTTP client and cannot be set");
       } else if (CHIME_HEADERS.contains(lower)) {
         errors.add(fieldPath, "is set by Chime on every call and cannot be overridden");
+      } else if (errors.checksInput() && seen.containsKey(lower)) {
+        errors.add(
+            fieldPath,
+            "repeats the header " + seen.get(lower) + " (header names are not case-sensitive)");
       } else if (!entry.getValue().isTextual()) {
         errors.add(fieldPath, "must be a string");
-      } else if (entry.getValue().textValue().length() > 4000
-          || entry.getValue().textValue().matches("(?s).*[\\r\\n\\x00].*")) {
-        errors.add(fieldPath, "must be at most 4000 characters with no line breaks");
       } else {
-        headers.put(name, entry.getValue().textValue());
+        String value = entry.getValue().textValue();
+        String problem = errors.checksInput() ? headerValueProblem(value) : null;
+        if (problem != null) {
+          errors.add(fieldPath, problem);
+        } else {
+          headers.put(name, value);
+        }
+      }
+      seen.putIfAbsent(lower, name);
+    }
+  }
+
+  /**
+   * Why the HTTP clients cannot make a request of this target, or empty: for targets stored before
+   * Chime checked this on input, which are otherwise read as they are.
+   */
+  public static java.util.Optional<String> unsendable(HttpTarget target) {
+    int port = target.url().getPort();
+    if (port == 0 || port > MAX_PORT) {
+      return java.util.Optional.of(
+          "the URL has port " + port + "; a port is from 1 to " + MAX_PORT);
+    }
+    for (Map.Entry<String, String> header : target.headers().entrySet()) {
+      String problem = headerValueProblem(header.getValue());
+      if (problem != null) {
+        return java.util.Optional.of("the header " + header.getKey() + " " + problem);
       }
     }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Why a header value cannot go out as it is, or null: both HTTP clients refuse line breaks and
+   * control characters, and non-ASCII text is sent differently by each (or refused).
+   */
+  private static String headerValueProblem(String value) {
+    if (value.length() > HEADER_VALUE_MAX) {
+      return "must be at most " + HEADER_VALUE_MAX + " characters, got " + value.length();
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n') {
+        return "must be one line: found a line break at character " + (i + 1);
+      }
+      if ((c < 0x20 && c != '\t') || c >= 0x7F) {
+        return String.format(
+            Locale.ROOT,
+            "must be printable ASCII (letters, digits, punctuation, spaces): found U+%04X at"
+                + " character %d",
+            value.codePointAt(i),
+            value.codePointCount(0, i) + 1);
+      }
+    }
+    return null;
   }
 
   /** The JSON form of a target, as the API shows it and the database keeps it. */
@@ -176,7 +244,7 @@ public final class TargetJson {
 
   /** Reads a target that Chime stored. */
   public static HttpTarget stored(String json) {
-    Errors errors = new Errors();
+    Errors errors = Errors.forStored();
     HttpTarget target = read(ScheduleJson.parse(json), "target", errors);
     errors.throwIfAny();
     return target;

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +20,12 @@ import org.slf4j.LoggerFactory;
 /** A pooled connection to Chime's database, migrated to the current schema when opened. */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  /** How long opening the database waits for its first connection, at least. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(10);
+
+  /** Hikari's shortest connection and validation timeout. */
+  private static final long MIN_WAIT_MILLIS = 250;
 
   private final HikariDataSource dataSource;
   private final Dialect dialect;
@@ -38,8 +46,13 @@ public final class Database implements AutoCloseable {
     config.setUsername(settings.user());
     config.setPassword(settings.password());
     config.setMaximumPoolSize(settings.poolSize());
-    config.setConnectionTimeout(settings.connectTimeout().toMillis());
-    config.setInitializationFailTimeout(settings.connectTimeout().toMillis());
+    long waitMillis = settings.connectTimeout().toMillis();
+    // a caller waits this long for a connection, then fails (the API answers 503): short, so that
+    // a database that is down is reported at once rather than after every caller has waited
+    config.setConnectionTimeout(waitMillis);
+    config.setValidationTimeout(Math.max(MIN_WAIT_MILLIS, waitMillis / 2));
+    // a node started beside a database that is itself starting waits longer for its first one
+    config.setInitializationFailTimeout(Math.max(STARTUP_WAIT.toMillis(), waitMillis));
     config.setAutoCommit(true);
     if (dialect == Dialect.MARIADB) {
       // READ COMMITTED: the claim's SKIP LOCKED then sees committed rows only, without gap locks.
@@ -82,14 +95,25 @@ public final class Database implements AutoCloseable {
 
   /** Whether the database answers a trivial query now. */
   public boolean ping() {
+    // a failure is logged once, when the database goes out of reach
+    return check(Duration.ofSeconds(5)).isEmpty();
+  }
+
+  /**
+   * Empty when the database answers a trivial query within about {@code timeout} (plus the wait for
+   * a connection); else why it did not, in words for an operator.
+   */
+  public Optional<String> check(Duration timeout) {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
       statement.execute("SELECT 1");
       reached();
-      return true;
+      return Optional.empty();
     } catch (SQLException | RuntimeException e) {
       lost(e);
-      return false;
+      String root = rootMessage(e);
+      return Optional.of(root == null || root.isBlank() ? "no answer" : root);
     }
   }
 

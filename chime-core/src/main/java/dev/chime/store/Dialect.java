@@ -109,6 +109,14 @@ public enum Dialect {
     return this == POSTGRESQL ? " FOR UPDATE OF " + alias : " FOR UPDATE";
   }
 
+  /**
+   * Whether a {@code VARCHAR(n)} holds n UTF-16 units rather than n characters: on H2, a Java
+   * database, a character beyond U+FFFF (most emoji) takes two of them.
+   */
+  boolean countsUtf16Units() {
+    return this == H2;
+  }
+
   /** The case-insensitive substring test used by the name filter. */
   String containsIgnoreCase(String column) {
     return "LOWER(" + column + ") LIKE ? ESCAPE '!'";

@@ -1,6 +1,7 @@
 package dev.chime.store;
 
 import dev.chime.ConflictException;
+import dev.chime.InvalidInputException;
 import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
@@ -36,6 +37,7 @@ public final class ScheduleStore {
   }
 
   public void insert(Schedule schedule) {
+    checkFitsColumns(schedule.spec());
     try {
       db.inTransaction(
           connection -> {
@@ -110,6 +112,7 @@ public final class ScheduleStore {
               return Optional.empty();
             }
             Change next = change.apply(current.get());
+            checkFitsColumns(next.spec());
             attemptedName[0] = next.spec().name();
             Schedule updated =
                 new Schedule(
@@ -294,6 +297,39 @@ public final class ScheduleStore {
         case Integer number -> statement.setInt(i + 1, number);
         default -> statement.setString(i + 1, param.toString());
       }
+    }
+  }
+
+  /**
+   * Names and descriptions are limited in characters, which PostgreSQL and MariaDB count as a user
+   * does; H2 counts UTF-16 units, so there text with many characters beyond U+FFFF can be within
+   * the limit and still not fit its column. Said as bad input, before the database refuses it.
+   */
+  private void checkFitsColumns(ScheduleSpec spec) {
+    if (!dialect.countsUtf16Units()) {
+      return;
+    }
+    List<InvalidInputException.FieldError> errors = new ArrayList<>();
+    fits("name", spec.name(), ScheduleJson.NAME_MAX, errors);
+    fits("description", spec.description(), ScheduleJson.DESCRIPTION_MAX, errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+  }
+
+  private static void fits(
+      String field, String text, int max, List<InvalidInputException.FieldError> errors) {
+    if (text.length() > max) {
+      errors.add(
+          new InvalidInputException.FieldError(
+              field,
+              "is "
+                  + text.codePointCount(0, text.length())
+                  + " characters, but the embedded H2 database counts each character beyond"
+                  + " U+FFFF (most emoji) as two: "
+                  + text.length()
+                  + " of its "
+                  + max));
     }
   }
 

@@ -251,6 +251,16 @@ public final class CronExpression {
     }
   }
 
+  /**
+   * The shortest time between two consecutive fires, read on the clock of the expression's zone:
+   * {@code 1 s} for {@code * * * * * *}, {@code 5 min} for {@code *}{@code /5 * * * *}, {@code 1
+   * min} for {@code 0,59 0,23 * * *} (23:59, then 00:00 the next day). A daylight-saving change is
+   * not counted: it moves fires on the clock, and never fires one local time twice.
+   */
+  public java.time.Duration shortestGap() {
+    return CronGaps.shortest(secondBits, minuteBits, hourBits, monthBits, days);
+  }
+
   /** The lowest set bit at index {@code from} or above, or -1. */
   private static int nextBit(long bits, int from) {
     if (from > 63) {

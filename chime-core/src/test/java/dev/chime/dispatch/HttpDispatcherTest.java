@@ -381,6 +381,44 @@ class HttpDispatcherTest {
   }
 
   /**
+   * A target stored before Chime checked what the HTTP clients accept (a port past 65535, a header
+   * value with a line break) fails its run in words, not with the client's exception.
+   */
+  @Test
+  void aTargetTheClientRefusesFailsInPlainWords() throws Exception {
+    UUID runId = UUID.randomUUID();
+    DispatchRequest badHeader =
+        new DispatchRequest(
+            runId,
+            UUID.randomUUID(),
+            "key-" + runId,
+            1,
+            NOW,
+            "0af7651916cd43dd8448eb211c80319c",
+            new HttpTarget(
+                "POST",
+                target.url("/x"),
+                Map.of("X-Team", "a\r\nb"),
+                Duration.ofSeconds(5),
+                Duration.ofHours(1)),
+            "{\"n\":1}",
+            URI.create("http://127.0.0.1:1/callback"),
+            "token");
+    DispatchRequest badPort = post(URI.create("http://127.0.0.1:99999/x"), Duration.ofSeconds(5));
+    Dispatcher dispatcher = dispatcher(Duration.ofSeconds(5), 1024);
+
+    for (DispatchRequest request : List.of(badHeader, badPort)) {
+      RunOutcome outcome = dispatcher.call(request);
+
+      assertThat(outcome.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(outcome.errorCode()).contains("invalid_target");
+      assertThat(outcome.retryable()).isFalse();
+      assertThat(outcome.errorMessage().orElseThrow())
+          .doesNotContain("Exception", "java.", "jetty", "@");
+    }
+  }
+
+  /**
    * Connections to {@code port} on 127.0.0.1 that a caller still holds open, from the kernel's
    * table: connecting, established, or closed by the target but not yet by the caller. A socket the
    * caller closed (FIN_WAIT, TIME_WAIT) holds no exchange. Skipped where there is no table.

@@ -74,7 +74,7 @@ public final class ChimeNode implements AutoCloseable {
                   config.dbUser(),
                   config.dbPassword(),
                   config.dbPoolSize(),
-                  Duration.ofSeconds(10)));
+                  config.dbPoolTimeout()));
     } catch (RuntimeException e) {
       nodeIdLock.close();
       throw e;
@@ -133,6 +133,7 @@ public final class ChimeNode implements AutoCloseable {
             engine,
             rules,
             clock,
+            config.corsOrigins(),
             () -> awaitWritten(flush));
   }
 

@@ -182,21 +182,6 @@ class ClusterChaosIT {
 
       ClusterLedger ledger = ClusterLedger.of(target.received(), windowStart, windowEnd);
       System.out.printf("ClusterChaosIT database trouble: %s%n", ledger.summary());
-      System.out.println(
-          "DEBUGLOG "
-              + cluster
-                  .jars
-                  .get(0)
-                  .log()
-                  .lines()
-                  .filter(
-                      l ->
-                          l.contains("WARN")
-                              || l.contains("ERROR")
-                              || l.contains("ready")
-                              || l.contains("database"))
-                  .limit(40)
-                  .toList());
       assertThat(saidNotReady).as("/health/ready answered 503 while the database refused").isTrue();
       ledger.assertEveryInstantArrived(150, EVERY_S, db);
       ledger.assertNoAttemptArrivedTwice();

@@ -16,6 +16,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,7 +28,19 @@ public final class ApiServer {
   private static final Set<HandlerType> READS =
       Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
 
+  /** The most the request line and headers of one request may take, in bytes (Jetty's default). */
+  static final int REQUEST_HEAD_BYTES = 8 * 1024;
+
+  private static final List<HandlerType> ROUTED_METHODS =
+      List.of(
+          HandlerType.GET,
+          HandlerType.POST,
+          HandlerType.PUT,
+          HandlerType.PATCH,
+          HandlerType.DELETE);
+
   private final Javalin app;
+  private final DatabaseWatch databaseWatch;
 
   /**
    * {@code flushWrites} runs after a request that may have written succeeds and before its answer
@@ -39,8 +53,11 @@ public final class ApiServer {
       Engine engine,
       ScheduleRules rules,
       Clock clock,
+      List<String> corsOrigins,
       Runnable flushWrites) {
     int maxBody = rules.maxPayloadBytes() + 32 * 1024;
+    ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
+    this.databaseWatch = new DatabaseWatch(db);
     this.app =
         Javalin.create(
             config -> {
@@ -49,16 +66,26 @@ public final class ApiServer {
               config.http.prefer405over404 = true;
               config.http.maxRequestSize = Math.max(maxBody * 4L, 1_000_000L);
               config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
+              config.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
+                    http.setSendServerVersion(false);
+                  });
+              config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+              config.jetty.modifyServletContextHandler(
+                  handler -> handler.setErrorHandler(jettyErrors));
             });
+    app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
     Requests requests = new Requests(maxBody);
     ScheduleOperations operations =
         new ScheduleOperations(schedules, runs, rules, clock, engine::wake);
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
-    registerHealth(db, engine);
+    registerHealth(engine);
     String openApi = resource("/openapi.json");
     app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    answerHeadLikeGet();
     Problems.register(app);
     // after-handlers run before Javalin writes the answer
     app.after(
@@ -69,21 +96,60 @@ public final class ApiServer {
         });
   }
 
-  private void registerHealth(Database db, Engine engine) {
+  /**
+   * Every GET route answers HEAD by running the GET handler (Jetty sends no body), so a HEAD of a
+   * missing schedule is 404 as its GET is; Javalin alone would answer 200 without running it.
+   */
+  private void answerHeadLikeGet() {
+    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
+      if (parsed.getEndpoint().getMethod() == HandlerType.GET) {
+        app.head(parsed.getEndpoint().getPath(), parsed.getEndpoint().getHandler());
+      }
+    }
+  }
+
+  /** The methods routed at a concrete path, as {@code Allow} lists them; empty for no route. */
+  private List<String> methodsAt(String path) {
+    var router = app.unsafeConfig().pvt.internalRouter;
+    List<String> methods = new ArrayList<>();
+    for (HandlerType method : ROUTED_METHODS) {
+      if (router.findHttpHandlerEntries(method, path).findAny().isPresent()) {
+        methods.add(method.name());
+        if (method == HandlerType.GET) {
+          methods.add(HandlerType.HEAD.name());
+        }
+      }
+    }
+    if (!methods.isEmpty()) {
+      methods.add(HandlerType.OPTIONS.name());
+    }
+    return methods;
+  }
+
+  /**
+   * {@code /health/ready} answers from what is known now, never waiting on the database: its state
+   * as the background check last saw it, and the engine's own account of its loop and writes.
+   */
+  private void registerHealth(Engine engine) {
     app.get(
         "/health/live", ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")));
     app.get(
         "/health/ready",
         ctx -> {
-          boolean database = db.ping();
+          Optional<String> database = databaseWatch.problem();
           Optional<String> problem = engine.problem();
-          boolean ready = database && problem.isEmpty();
+          boolean ready = database.isEmpty() && problem.isEmpty();
           ObjectNode body = JsonNodeFactory.instance.objectNode();
           body.put("status", ready ? "ready" : "not_ready");
           ObjectNode checks = body.putObject("checks");
-          checks.put("database", database ? "up" : "down");
+          checks.put("database", database.isEmpty() ? "up" : "down");
           checks.put("engine", problem.isEmpty() ? "up" : "stalled");
-          problem.ifPresent(reason -> body.put("reason", reason));
+          List<String> reasons = new ArrayList<>();
+          database.ifPresent(reasons::add);
+          problem.ifPresent(reasons::add);
+          if (!reasons.isEmpty()) {
+            body.put("reason", String.join("; ", reasons));
+          }
           ctx.status(ready ? 200 : 503).json(body);
         });
   }
@@ -99,11 +165,15 @@ public final class ApiServer {
     }
   }
 
-  /** Every route served, as "METHOD /path", for checks that the OpenAPI document is complete. */
+  /**
+   * Every route served, as "METHOD /path", for checks that the OpenAPI document is complete. HEAD
+   * routes mirror the GET routes and are left out, as OpenAPI documents leave them out.
+   */
   public java.util.SortedSet<String> routes() {
     java.util.SortedSet<String> routes = new java.util.TreeSet<>();
     for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
-      if (parsed.getEndpoint().getMethod().isHttpMethod()) {
+      HandlerType method = parsed.getEndpoint().getMethod();
+      if (method.isHttpMethod() && method != HandlerType.HEAD) {
         routes.add(parsed.getEndpoint().getMethod().name() + " " + parsed.getEndpoint().getPath());
       }
     }
@@ -111,6 +181,7 @@ public final class ApiServer {
   }
 
   public void start(String host, int port) {
+    databaseWatch.start();
     app.start(host, port);
   }
 
@@ -120,6 +191,10 @@ public final class ApiServer {
   }
 
   public void stop() {
-    app.stop();
+    try {
+      app.stop();
+    } finally {
+      databaseWatch.close();
+    }
   }
 }

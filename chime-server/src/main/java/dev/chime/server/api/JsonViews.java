@@ -3,6 +3,7 @@ package dev.chime.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.chime.run.Run;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
@@ -28,7 +29,9 @@ final class JsonViews {
     node.put("enabled", schedule.spec().enabled());
     node.set("trigger", ScheduleJson.triggerJson(schedule.spec().trigger()));
     node.set("target", TargetJson.write(schedule.spec().target()));
-    node.set("payload", ScheduleJson.parse(schedule.spec().payloadJson()));
+    // as stored, not parsed and written again: JSON nested too deep to write back (taken before
+    // the body's depth was capped) must not break every read of the list
+    node.putRawValue("payload", new RawValue(schedule.spec().payloadJson()));
     instant(node, "next_fire_at", schedule.nextFireAt());
     instant(node, "last_fire_at", schedule.lastFireAt());
     PolicyJson.write(schedule.spec().policy(), node);
@@ -44,6 +47,8 @@ final class JsonViews {
   static ObjectNode editable(Schedule schedule) {
     ObjectNode node = schedule(schedule);
     node.retain(ScheduleJson.SPEC_FIELDS);
+    // a patch merges into the payload, so here it is a tree
+    node.set("payload", ScheduleJson.parse(schedule.spec().payloadJson()));
     return node;
   }
 
@@ -72,7 +77,7 @@ final class JsonViews {
     text(node, "error_message", run.errorMessage());
     text(node, "response_excerpt", run.responseExcerpt());
     if (run.resultJson().isPresent()) {
-      node.set("result", ScheduleJson.parse(run.resultJson().get()));
+      node.putRawValue("result", new RawValue(run.resultJson().get()));
     } else {
       node.putNull("result");
     }

@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
+
+  /** When a client may try again after the database did not answer, in seconds. */
+  static final String RETRY_AFTER_S = "2";
+
   private static final Logger log = LoggerFactory.getLogger(Problems.class);
 
   private Problems() {}
@@ -72,6 +76,7 @@ final class Problems {
         StoreException.class,
         (e, ctx) -> {
           log.error("database failure on {} {}", ctx.method(), ctx.path(), e);
+          ctx.header("Retry-After", RETRY_AFTER_S);
           send(
               ctx,
               503,
@@ -125,24 +130,45 @@ final class Problems {
   }
 
   static InvalidInputException badJson(JsonProcessingException e) {
-    String where =
-        e.getLocation() == null
-            ? ""
-            : " at line "
-                + e.getLocation().getLineNr()
-                + ", column "
-                + e.getLocation().getColumnNr();
     return new InvalidInputException(
-        "body", "is not valid JSON" + where + ": " + e.getOriginalMessage());
+        "body",
+        "is not valid JSON" + Requests.at(e.getLocation()) + ": " + plain(e.getOriginalMessage()));
+  }
+
+  /**
+   * A JSON parser's message without what only its authors can read: where the value started as the
+   * parser's source, and which of its settings a limit comes from.
+   */
+  static String plain(String message) {
+    String text = message == null ? "" : message.split("\n", 2)[0];
+    text =
+        text.replaceAll("\\s*\\((?:start marker at|for \\w+ starting at) \\[Source:.*\\]\\)", "");
+    text = text.replaceAll(",\\s*from `[^`]*`", "");
+    text =
+        text.replaceAll(
+            "^Number value length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)\\)$",
+            "a number of $1 digits, more than the $2 a number may have");
+    text =
+        text.replaceAll(
+            "^Name length \\((\\d+)\\) exceeds the maximum allowed \\((\\d+)\\)$",
+            "a field name of $1 characters, more than the $2 a name may have");
+    if (text.isBlank() || text.contains("`") || text.contains("Source:")) {
+      return "the text breaks JSON syntax";
+    }
+    return text;
   }
 
   static ObjectNode problem(Context ctx, int status, String slug, String title, String detail) {
+    return problem(ctx.path(), status, slug, title, detail);
+  }
+
+  static ObjectNode problem(String instance, int status, String slug, String title, String detail) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("type", "urn:chime:problem:" + slug);
     node.put("title", title);
     node.put("status", status);
     node.put("detail", detail);
-    node.put("instance", ctx.path());
+    node.put("instance", instance);
     return node;
   }
 
@@ -152,13 +178,15 @@ final class Problems {
     ctx.result(problem.toString());
   }
 
-  private static String title(int status) {
+  static String title(int status) {
     return switch (status) {
       case 400 -> "Bad request";
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
       case 413 -> "Request too large";
+      case 414 -> "URI too long";
       case 415 -> "Unsupported media type";
+      case 431 -> "Request headers too large";
       default -> "HTTP " + status;
     };
   }

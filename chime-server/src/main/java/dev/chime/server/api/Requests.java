@@ -1,12 +1,16 @@
 package dev.chime.server.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
+import dev.chime.schedule.InputText;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +18,9 @@ import java.util.UUID;
 final class Requests {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  /** How deep objects and arrays may nest in a request body, the body itself counted as 1. */
+  static final int MAX_DEPTH = 32;
 
   private final int maxBodyBytes;
 
@@ -31,12 +38,62 @@ final class Requests {
       throw new InvalidInputException("body", "is empty; send a JSON object");
     }
     try {
+      checkShape(bytes);
       return MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw Problems.badJson(e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new InvalidInputException("body", "cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Checks, before the body is built into a tree, that it nests no deeper than {@link #MAX_DEPTH}
+   * (what is stored must be written back in every answer) and holds exactly one JSON value.
+   */
+  private static void checkShape(byte[] bytes) throws IOException {
+    try (JsonParser parser = MAPPER.createParser(bytes)) {
+      int depth = 0;
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (token.isStructStart() && ++depth > MAX_DEPTH) {
+          throw new InvalidInputException(
+              "body",
+              "nests objects and arrays more than "
+                  + MAX_DEPTH
+                  + " levels deep"
+                  + at(parser.currentTokenLocation())
+                  + "; the limit is "
+                  + MAX_DEPTH);
+        } else if (token.isStructEnd()) {
+          depth--;
+        }
+        if (depth == 0) {
+          checkNothingAfter(parser);
+          return;
+        }
+      }
+    }
+  }
+
+  private static void checkNothingAfter(JsonParser parser) throws IOException {
+    JsonLocation end = parser.currentLocation();
+    boolean more;
+    try {
+      more = parser.nextToken() != null;
+    } catch (JsonProcessingException e) {
+      more = true;
+    }
+    if (more) {
+      throw new InvalidInputException(
+          "body",
+          "has more after its JSON value, which ends" + at(end) + "; send exactly one JSON value");
+    }
+  }
+
+  static String at(JsonLocation location) {
+    return location == null
+        ? ""
+        : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 
   static UUID id(Context ctx, String kind) {
@@ -86,8 +143,9 @@ final class Requests {
     if (text == null || text.isEmpty()) {
       return Optional.empty();
     }
-    if (text.length() > maxLength) {
-      throw new InvalidInputException(name, "must be at most " + maxLength + " characters");
+    Optional<String> problem = InputText.lineProblem(text, maxLength);
+    if (problem.isPresent()) {
+      throw new InvalidInputException(name, problem.get());
     }
     return Optional.of(text);
   }

@@ -85,6 +85,9 @@ final class ScheduleOperations {
       throw new dev.chime.InvalidInputException(
           "body", "a merge patch must be a JSON object of the fields to change");
     }
+    ScheduleJson.Errors nulls = new ScheduleJson.Errors();
+    ScheduleJson.refuseNulls(patch, true, nulls);
+    nulls.throwIfAny();
     return change(
         tenantId,
         id,

@@ -3,6 +3,7 @@ package dev.chime.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ public record ChimeConfig(
     String dbUser,
     String dbPassword,
     int dbPoolSize,
+    Duration dbPoolTimeout,
     String nodeId,
     boolean nodeIdKept,
     Duration poll,
@@ -41,7 +43,8 @@ public record ChimeConfig(
     Duration resultLinger,
     int callsPerHost,
     String httpClient,
-    String dbVacuum) {
+    String dbVacuum,
+    List<String> corsOrigins) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -51,6 +54,7 @@ public record ChimeConfig(
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(dbVacuum, "dbVacuum");
+    corsOrigins = List.copyOf(corsOrigins);
   }
 
   /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
@@ -68,6 +72,7 @@ public record ChimeConfig(
     values.put("db.user", dbUser);
     values.put("db.password", dbPassword.isEmpty() ? "(empty)" : "****");
     values.put("db.pool.size", Integer.toString(dbPoolSize));
+    values.put("db.pool.timeout.ms", Long.toString(dbPoolTimeout.toMillis()));
     values.put(
         "node.id",
         nodeIdKept
@@ -92,6 +97,8 @@ public record ChimeConfig(
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
     values.put("db.vacuum", dbVacuum);
+    values.put(
+        "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
     return values;
   }
 }

@@ -46,6 +46,10 @@ public final class ConfigLoader {
           new Setting("db.password", "", "database password (logged masked)"),
           new Setting("db.pool.size", "10", "database connections, at least 2"),
           new Setting(
+              "db.pool.timeout.ms",
+              "1000",
+              "how long a request or the engine waits for a database connection; then 503"),
+          new Setting(
               "db.vacuum",
               "auto",
               "PostgreSQL: auto vacuums Chime's busiest tables when the server's autovacuum is"
@@ -77,6 +81,11 @@ public final class ConfigLoader {
               "http.client",
               "jetty",
               "HTTP client for calls to targets: jetty, or jdk (java.net.http)"),
+          new Setting(
+              "http.cors.origins",
+              "",
+              "web origins (https://host[:port], comma-separated) whose pages may call the API;"
+                  + " default none"),
           new Setting(
               "public.url",
               "",
@@ -203,6 +212,7 @@ public final class ConfigLoader {
             dbUser,
             values.get("db.password"),
             reader.integer("db.pool.size", 2, 500),
+            Duration.ofMillis(reader.integer("db.pool.timeout.ms", 250, 60_000)),
             nodeId,
             nodeIdKept,
             Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000)),
@@ -223,7 +233,9 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
             reader.integer("engine.calls.per.host", 1, 100_000),
             values.get("http.client"),
-            values.get("db.vacuum"));
+            values.get("db.vacuum"),
+            corsOrigins(
+                values.get("http.cors.origins"), sources.get("http.cors.origins"), problems));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -256,6 +268,35 @@ public final class ConfigLoader {
               + String.join("\n  - ", problems));
     }
     return config;
+  }
+
+  /**
+   * The origins of {@code http.cors.origins}, as a browser sends them in {@code Origin}: scheme,
+   * host and a port other than the scheme's own, lower case, no path. {@code *} is not taken: an
+   * API that changes things is opened to named pages only.
+   */
+  private static List<String> corsOrigins(String text, String source, List<String> problems) {
+    List<String> origins = new ArrayList<>();
+    for (String item : text.split(",")) {
+      String origin = item.trim().toLowerCase(Locale.ROOT);
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!origin.matches("https?://[a-z0-9.\\-]+|https?://\\[[0-9a-f:.]+\\]")
+          && !origin.matches("https?://([a-z0-9.\\-]+|\\[[0-9a-f:.]+\\]):[0-9]{1,5}")) {
+        problems.add(
+            "http.cors.origins (from "
+                + source
+                + ") lists '"
+                + item.trim()
+                + "', which is not an origin such as https://app.example.com or"
+                + " http://localhost:3000 (scheme, host and port only; * is not accepted)");
+        continue;
+      }
+      origins.add(
+          origin.replaceFirst("^(https://.*):443$", "$1").replaceFirst("^(http://.*):80$", "$1"));
+    }
+    return origins;
   }
 
   private static void readFile(

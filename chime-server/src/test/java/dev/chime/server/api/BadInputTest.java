@@ -5,9 +5,9 @@ import static dev.chime.server.testing.Json.interval;
 import static dev.chime.server.testing.Json.once;
 import static dev.chime.server.testing.Json.schedule;
 import static dev.chime.server.testing.Json.target;
+import static dev.chime.server.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.ChimeTestNode.Response;
 import dev.chime.testing.TestDatabases;
@@ -66,6 +66,16 @@ class BadInputTest {
             schedule("a", interval(5), target(HOOK)),
             "trigger.seconds",
             "must be at least 10 (the configured minimum interval), got 5"),
+        Arguments.of(
+            "a cron that fires more often than the configured minimum",
+            schedule("a", cron("* * * * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 1 s; the configured minimum interval is 10 s"),
+        Arguments.of(
+            "a cron whose closest fires are under the minimum only once a day",
+            schedule("a", cron("0,5 30 9 * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 5 s"),
         Arguments.of(
             "once in the past",
             schedule("a", once("2020-01-01T00:00:00Z"), target(HOOK)),
@@ -310,25 +320,6 @@ class BadInputTest {
             ? "{\"name\":\"a\",\"trigger\":" + interval(60) + ","
             : "{\"name\":\"a\",\"trigger\":" + interval(60) + ",\"target\":" + target(HOOK) + ",";
     return base + fields + "}";
-  }
-
-  private static void assertProblem(Response response, int status, String field, String reason) {
-    assertThat(response.status()).as(response.raw().body()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    JsonNode problem = response.json();
-    assertThat(problem.get("status").asInt()).isEqualTo(status);
-    assertThat(problem.get("type").asText()).startsWith("urn:chime:problem:");
-    assertThat(problem.get("title").asText()).isNotBlank();
-    JsonNode errors = problem.get("errors");
-    assertThat(errors).as(problem.toString()).isNotNull();
-    boolean named = false;
-    for (JsonNode error : errors) {
-      if (error.get("field").asText().equals(field)
-          && error.get("reason").asText().contains(reason)) {
-        named = true;
-      }
-    }
-    assertThat(named).as("problem names %s with '%s': %s", field, reason, problem).isTrue();
   }
 
   private static int count() {

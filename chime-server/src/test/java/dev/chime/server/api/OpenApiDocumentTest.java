@@ -522,6 +522,24 @@ class OpenApiDocumentTest {
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertFits(wrongMethod.json(), schema("Problem"), "method not allowed");
 
+    Response wrongType = node.send("POST", "/api/v1/schedules", "name=x", "text/plain");
+    assertThat(wrongType.status()).isEqualTo(415);
+    assertFits(wrongType.json(), schema("Problem"), "unsupported media type");
+    Response foreign =
+        node.send(
+            "POST",
+            "/api/v1/schedules",
+            cronSchedule("foreign-" + UUID.randomUUID()),
+            "application/json",
+            Map.of("Origin", "https://evil.example"));
+    assertThat(foreign.status()).isEqualTo(403);
+    assertFits(foreign.json(), schema("Problem"), "cross-origin");
+    for (String path : List.of("/api/v1/schedules/%00", "/api/v1/runs?x=" + "a".repeat(9000))) {
+      Response unreadable = node.get(path);
+      assertThat(unreadable.status()).isIn(400, 414);
+      assertFits(unreadable.json(), schema("Problem"), "a request the server cannot read");
+    }
+
     String big = "\"" + "x".repeat(70_000) + "\"";
     Response tooLarge =
         node.post(

@@ -30,6 +30,38 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void corsIsOffAndTheDatabaseWaitIsShortByDefault() {
+    ChimeConfig config = ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1"));
+
+    assertThat(config.corsOrigins()).isEmpty();
+    assertThat(config.dbPoolTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.describe()).containsEntry("http.cors.origins", "(none)");
+  }
+
+  @Test
+  void corsOriginsAreReadAsBrowsersSendThem() {
+    ChimeConfig config =
+        withCorsOrigins("https://App.Example.com, http://localhost:3000,https://a.example:443");
+
+    assertThat(config.corsOrigins())
+        .containsExactly("https://app.example.com", "http://localhost:3000", "https://a.example");
+  }
+
+  @Test
+  void aCorsEntryThatIsNotAnOriginIsAProblem() {
+    assertThatThrownBy(() -> withCorsOrigins("*, https://app.example.com/path"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("2 problem(s)")
+        .hasMessageContaining("http.cors.origins (from CHIME_HTTP_CORS_ORIGINS) lists '*'")
+        .hasMessageContaining("lists 'https://app.example.com/path', which is not an origin");
+  }
+
+  private static ChimeConfig withCorsOrigins(String origins) {
+    return ConfigLoader.load(
+        Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_HTTP_CORS_ORIGINS", origins));
+  }
+
+  @Test
   void theEnvironmentOverridesTheFileWhichOverridesDefaults() throws IOException {
     Path file = dir.resolve("chime.properties");
     Files.writeString(file, "port = 9000\nengine.poll.ms = 250\ndb.password = secret\n");

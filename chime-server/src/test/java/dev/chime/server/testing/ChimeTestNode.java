@@ -108,6 +108,17 @@ public final class ChimeTestNode implements AutoCloseable {
   }
 
   public Response send(String method, String path, String body, String contentType) {
+    return send(method, path, body, contentType, Map.of());
+  }
+
+  /** A request with one header of the caller's besides the body's Content-Type. */
+  public Response sendWithHeader(String method, String path, String name, String value) {
+    return send(method, path, null, null, Map.of(name, value));
+  }
+
+  /** {@code contentType} null sends a body without one. */
+  public Response send(
+      String method, String path, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(url(path))
             .timeout(Duration.ofSeconds(30))
@@ -116,9 +127,10 @@ public final class ChimeTestNode implements AutoCloseable {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+    if (body != null && contentType != null) {
       request.header("Content-Type", contentType);
     }
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -112,7 +112,8 @@ public final class ClusterLedger {
     try (Connection connection = DriverManager.getConnection(db.url(), db.user(), db.password());
         PreparedStatement select =
             connection.prepareStatement(
-                "SELECT r.scheduled_at, r.attempt, r.status, r.error_code, COUNT(*) FROM runs r"
+                "SELECT r.scheduled_at, r.attempt, r.status, r.error_code, COUNT(*), MIN(r.lease_owner),"
+                    + " MIN(r.deadline_at) FROM runs r"
                     + " WHERE r.status <> 'success' AND r.scheduled_at >= ? AND r.scheduled_at < ?"
                     + " GROUP BY r.scheduled_at, r.attempt, r.status, r.error_code"
                     + " ORDER BY r.scheduled_at, r.attempt")) {
@@ -127,7 +128,9 @@ public final class ClusterLedger {
                   "attempt " + row.getInt(2),
                   row.getString(3),
                   String.valueOf(row.getString(4)),
-                  "x " + row.getInt(5)));
+                  "x " + row.getInt(5),
+                  "owner " + row.getString(6),
+                  "deadline " + row.getString(7)));
         }
       }
     }
