@@ -78,22 +78,45 @@ public enum Dialect {
   }
 
   /**
-   * A DELETE of at most {@code ?} runs matching {@code where}, taken in {@code orderBy} order; the
-   * limit is bound after the parameters of {@code where}. MariaDB allows no LIMIT in an IN
-   * subquery, but deletes with ORDER BY and LIMIT; the others delete by the ids a limited select
-   * returns. PostgreSQL skips rows another node is deleting instead of waiting on them.
+   * A DELETE of at most {@code ?} rows of {@code table} (runs, or one of its partitions) matching
+   * {@code where}, taken in {@code orderBy} order: the parameters of {@code where} are bound {@link
+   * LimitedDelete#whereCopies} times, then the limit. MariaDB allows no LIMIT in an IN subquery,
+   * but deletes with ORDER BY and LIMIT; the others delete by the ids a limited select returns, and
+   * repeat {@code where} outside it, so that the outer scan of a partitioned table reads the
+   * matching rows of the partitions that can hold them, not every row of every partition.
+   * PostgreSQL skips rows another node is deleting instead of waiting on them.
    */
-  String deleteRunsLimited(String where, String orderBy) {
+  LimitedDelete deleteRunsLimited(String table, String where, String orderBy) {
     if (this == MARIADB) {
-      return "DELETE FROM runs WHERE " + where + " ORDER BY " + orderBy + " LIMIT ?";
+      return new LimitedDelete(
+          "DELETE FROM " + table + " WHERE " + where + " ORDER BY " + orderBy + " LIMIT ?", 1);
     }
-    return "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE "
-        + where
-        + " ORDER BY "
-        + orderBy
-        + " LIMIT ?"
-        + (this == POSTGRESQL ? forUpdateSkipLocked() : "")
-        + ")";
+    return new LimitedDelete(
+        "DELETE FROM "
+            + table
+            + " WHERE "
+            + where
+            + " AND id IN (SELECT id FROM "
+            + table
+            + " WHERE "
+            + where
+            + " ORDER BY "
+            + orderBy
+            + " LIMIT ?"
+            + (this == POSTGRESQL ? forUpdateSkipLocked() : "")
+            + ")",
+        2);
+  }
+
+  /** A limited delete's SQL, and how many times the parameters of its condition are bound. */
+  record LimitedDelete(String sql, int whereCopies) {}
+
+  /**
+   * Whether {@code runs} may be a table partitioned by day (PostgreSQL from schema version 5),
+   * whose old history retention drops a partition at a time.
+   */
+  boolean partitionsRuns() {
+    return this == POSTGRESQL;
   }
 
   /**

@@ -252,9 +252,11 @@ public final class RunStore {
         "SELECT "
             + COLUMNS
             + " FROM runs WHERE schedule_id = ? AND tenant_id = ?"
+            // "scheduled_at <= ?" repeats what the OR implies, so that the index scan starts at
+            // the cursor (and partitions of later days are not read at all)
             + (after.isPresent()
-                ? " AND (scheduled_at < ? OR (scheduled_at = ? AND (attempt < ?"
-                    + " OR (attempt = ? AND id < ?))))"
+                ? " AND scheduled_at <= ? AND (scheduled_at < ? OR (scheduled_at = ? AND"
+                    + " (attempt < ? OR (attempt = ? AND id < ?))))"
                 : "")
             + " ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?";
     List<Run> rows =
@@ -265,6 +267,7 @@ public final class RunStore {
                 statement.setString(i++, scheduleId.toString());
                 statement.setString(i++, tenantId);
                 if (after.isPresent()) {
+                  dialect.setInstant(statement, i++, after.get().at());
                   dialect.setInstant(statement, i++, after.get().at());
                   dialect.setInstant(statement, i++, after.get().at());
                   statement.setInt(i++, after.get().rank());

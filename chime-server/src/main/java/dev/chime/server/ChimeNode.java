@@ -6,6 +6,7 @@ import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
+import dev.chime.engine.PartitionKeeper;
 import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
 import dev.chime.schedule.ScheduleRules;
@@ -16,6 +17,7 @@ import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
 import dev.chime.store.RetentionStore;
+import dev.chime.store.RunPartitions;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import java.io.IOException;
@@ -51,6 +53,7 @@ public final class ChimeNode implements AutoCloseable {
   private final ApiServer api;
   private final Janitor janitor;
   private final Optional<TableVacuum> vacuum;
+  private final Optional<PartitionKeeper> partitions;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -124,6 +127,7 @@ public final class ChimeNode implements AutoCloseable {
             config.nodeId());
     this.vacuum =
         TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
+    this.partitions = PartitionKeeper.create(new RunPartitions(db), clock, config.nodeId());
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
@@ -159,6 +163,7 @@ public final class ChimeNode implements AutoCloseable {
       node.engine.start();
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
+      node.partitions.ifPresent(PartitionKeeper::start);
       node.api.start(config.host(), config.port());
       node.warmUp.accept(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
@@ -194,6 +199,7 @@ public final class ChimeNode implements AutoCloseable {
     }
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
+    partitions.ifPresent(PartitionKeeper::close);
     engine.close();
     dispatcher.close();
     db.close();
