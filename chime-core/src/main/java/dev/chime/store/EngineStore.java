@@ -167,7 +167,8 @@ public final class EngineStore {
               "schedules",
               owner,
               leaseUntil,
-              selected.stream().map(ClaimedSchedule::id).toList());
+              selected.stream().map(ClaimedSchedule::id).toList(),
+              List.of());
           return selected;
         });
   }
@@ -193,8 +194,17 @@ public final class EngineStore {
     return result;
   }
 
+  /**
+   * Leases the rows of {@code table} with the given ids; {@code instants}, when not empty, holds
+   * each run's scheduled instant (in the same order), which leads the update to its partition.
+   */
   private void lease(
-      Connection connection, String table, String owner, Instant leaseUntil, List<UUID> ids)
+      Connection connection,
+      String table,
+      String owner,
+      Instant leaseUntil,
+      List<UUID> ids,
+      List<Instant> instants)
       throws SQLException {
     if (ids.isEmpty()) {
       return;
@@ -204,11 +214,15 @@ public final class EngineStore {
             "UPDATE "
                 + table
                 + " SET lease_owner = ?, lease_until = ?,"
-                + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
-      for (UUID id : ids) {
+                + " lease_epoch = lease_epoch + 1 WHERE id = ?"
+                + (instants.isEmpty() ? "" : Statements.NEAR_INSTANT))) {
+      for (int i = 0; i < ids.size(); i++) {
         lease.setString(1, owner);
         dialect.setInstant(lease, 2, leaseUntil);
-        lease.setString(3, id.toString());
+        lease.setString(3, ids.get(i).toString());
+        if (!instants.isEmpty()) {
+          Statements.bindNear(dialect, lease, 4, instants.get(i));
+        }
         lease.addBatch();
       }
       lease.executeBatch();
@@ -258,7 +272,8 @@ public final class EngineStore {
               "runs",
               owner,
               leaseUntil,
-              selected.stream().map(c -> c.ref().runId()).toList());
+              selected.stream().map(c -> c.ref().runId()).toList(),
+              selected.stream().map(c -> c.ref().scheduledAt()).toList());
           return selected;
         });
   }
@@ -286,13 +301,10 @@ public final class EngineStore {
     }
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT schedule_id, id, status FROM runs WHERE schedule_id IN ("
-                + Statements.placeholders(scheduleIds.size())
-                + ") AND status IN ('running', 'queued')")) {
-      int i = 1;
-      for (UUID id : scheduleIds) {
-        select.setString(i++, id.toString());
-      }
+            "SELECT schedule_id, id, status FROM runs WHERE "
+                + dialect.oneOf("schedule_id", scheduleIds.size())
+                + " AND status IN ('running', 'queued')")) {
+      dialect.bindOneOf(connection, select, 1, scheduleIds.stream().map(UUID::toString).toList());
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           UUID schedule = UUID.fromString(rows.getString("schedule_id"));
@@ -493,21 +505,26 @@ public final class EngineStore {
   private Set<String> existingKeys(Connection connection, List<ScheduleStart> kept)
       throws SQLException {
     Set<String> keys = new HashSet<>();
-    List<String> wanted = new ArrayList<>();
+    List<Run> wanted = new ArrayList<>();
     for (ScheduleStart start : kept) {
-      start.start().ifPresent(s -> wanted.add(s.run().runKey()));
-      start.recorded().forEach(run -> wanted.add(run.runKey()));
+      start.start().ifPresent(s -> wanted.add(s.run()));
+      wanted.addAll(start.recorded());
     }
     for (int from = 0; from < wanted.size(); from += 500) {
-      List<String> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      List<Run> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      // a key's runs all have the instant it names: the chunk's instants bound the days to read
+      Instant earliest = part.stream().map(Run::scheduledAt).min(Instant::compareTo).orElseThrow();
+      Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
       try (PreparedStatement select =
           connection.prepareStatement(
               "SELECT run_key, attempt FROM runs WHERE run_key IN ("
                   + Statements.placeholders(part.size())
-                  + ")")) {
+                  + ") AND scheduled_at BETWEEN ? AND ?")) {
         for (int i = 0; i < part.size(); i++) {
-          select.setString(i + 1, part.get(i));
+          select.setString(i + 1, part.get(i).runKey());
         }
+        dialect.setInstant(select, part.size() + 1, earliest.minusSeconds(1));
+        dialect.setInstant(select, part.size() + 2, latest.plusSeconds(1));
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));

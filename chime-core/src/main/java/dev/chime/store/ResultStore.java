@@ -83,7 +83,8 @@ public final class ResultStore {
         connection.prepareStatement(
             "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
                 + " started_at = ?, deadline_at = ?, lease_owner = NULL"
-                + " WHERE id = ? AND status = 'running'")) {
+                + " WHERE id = ? AND status = 'running'"
+                + Statements.NEAR_INSTANT)) {
       for (Completion completion : ordered) {
         RunOutcome outcome = completion.outcome();
         update.setLong(1, outcome.durationMs());
@@ -91,6 +92,7 @@ public final class ResultStore {
         dialect.setInstant(update, 3, completion.startedAt());
         dialect.setInstant(update, 4, completion.asyncDeadline());
         update.setString(5, completion.run().runId().toString());
+        Statements.bindNear(dialect, update, 6, completion.run().scheduledAt());
         update.addBatch();
       }
       update.executeBatch();

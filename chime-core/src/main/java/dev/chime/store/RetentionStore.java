@@ -59,11 +59,13 @@ public final class RetentionStore {
     return db.inTransaction(
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(delete.sql())) {
-            int i = 1;
-            for (int copy = 0; copy < delete.whereCopies(); copy++) {
-              dialect.setInstant(statement, i++, cutoff);
-            }
-            statement.setInt(i, batchSize);
+            delete.bind(
+                statement,
+                (where, i) -> {
+                  dialect.setInstant(where, i, cutoff);
+                  return i + 1;
+                },
+                batchSize);
             return statement.executeUpdate();
           }
         });
@@ -137,16 +139,18 @@ public final class RetentionStore {
                       + " OR (attempt = ? AND id <= ?))",
                   "scheduled_at, attempt, id");
           try (PreparedStatement statement = connection.prepareStatement(delete.sql())) {
-            int i = 1;
-            for (int copy = 0; copy < delete.whereCopies(); copy++) {
-              statement.setString(i++, scheduleId);
-              dialect.setInstant(statement, i++, cutoff.scheduledAt());
-              dialect.setInstant(statement, i++, cutoff.scheduledAt());
-              statement.setInt(i++, cutoff.attempt());
-              statement.setInt(i++, cutoff.attempt());
-              statement.setString(i++, cutoff.id());
-            }
-            statement.setInt(i, limit);
+            delete.bind(
+                statement,
+                (where, i) -> {
+                  where.setString(i, scheduleId);
+                  dialect.setInstant(where, i + 1, cutoff.scheduledAt());
+                  dialect.setInstant(where, i + 2, cutoff.scheduledAt());
+                  where.setInt(i + 3, cutoff.attempt());
+                  where.setInt(i + 4, cutoff.attempt());
+                  where.setString(i + 5, cutoff.id());
+                  return i + 6;
+                },
+                limit);
             return statement.executeUpdate();
           }
         });
