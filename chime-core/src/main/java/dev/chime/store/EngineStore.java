@@ -167,8 +167,7 @@ public final class EngineStore {
               "schedules",
               owner,
               leaseUntil,
-              selected.stream().map(ClaimedSchedule::id).toList(),
-              List.of());
+              selected.stream().map(ClaimedSchedule::id).toList());
           return selected;
         });
   }
@@ -194,17 +193,8 @@ public final class EngineStore {
     return result;
   }
 
-  /**
-   * Leases the rows of {@code table} with the given ids; {@code instants}, when not empty, holds
-   * each run's scheduled instant (in the same order), which leads the update to its partition.
-   */
   private void lease(
-      Connection connection,
-      String table,
-      String owner,
-      Instant leaseUntil,
-      List<UUID> ids,
-      List<Instant> instants)
+      Connection connection, String table, String owner, Instant leaseUntil, List<UUID> ids)
       throws SQLException {
     if (ids.isEmpty()) {
       return;
@@ -214,18 +204,42 @@ public final class EngineStore {
             "UPDATE "
                 + table
                 + " SET lease_owner = ?, lease_until = ?,"
-                + " lease_epoch = lease_epoch + 1 WHERE id = ?"
-                + (instants.isEmpty() ? "" : Statements.NEAR_INSTANT))) {
-      for (int i = 0; i < ids.size(); i++) {
+                + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
+      for (UUID id : ids) {
         lease.setString(1, owner);
         dialect.setInstant(lease, 2, leaseUntil);
-        lease.setString(3, ids.get(i).toString());
-        if (!instants.isEmpty()) {
-          Statements.bindNear(dialect, lease, 4, instants.get(i));
-        }
+        lease.setString(3, id.toString());
         lease.addBatch();
       }
       lease.executeBatch();
+    }
+  }
+
+  /**
+   * Leases the claimed runs (locked by the claim's select) in one statement: by id, within the span
+   * of their instants, so that on runs partitioned by day it reads only the days they are in.
+   */
+  private void leaseRuns(Connection connection, String owner, Instant leaseUntil, List<RunRef> runs)
+      throws SQLException {
+    if (runs.isEmpty()) {
+      return;
+    }
+    Instant earliest = runs.stream().map(RunRef::scheduledAt).min(Instant::compareTo).orElseThrow();
+    Instant latest = runs.stream().map(RunRef::scheduledAt).max(Instant::compareTo).orElseThrow();
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE runs SET lease_owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1"
+                + " WHERE "
+                + dialect.oneOf("id", runs.size())
+                + " AND scheduled_at BETWEEN ? AND ?")) {
+      lease.setString(1, owner);
+      dialect.setInstant(lease, 2, leaseUntil);
+      int i =
+          dialect.bindOneOf(
+              connection, lease, 3, runs.stream().map(r -> r.runId().toString()).toList());
+      dialect.setInstant(lease, i, earliest.minusSeconds(1));
+      dialect.setInstant(lease, i + 1, latest.plusSeconds(1));
+      lease.executeUpdate();
     }
   }
 
@@ -246,14 +260,14 @@ public final class EngineStore {
                       + " AND (s.enabled = TRUE OR r.origin = 'manual')"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?"
                       + " OR (r.lease_owner = ? AND r.lease_until < ?)"
-                      + ") ORDER BY r.due_at LIMIT ?"
+                      + ") ORDER BY r.due_at"
+                      + Statements.limit(limit)
                       + dialect.forUpdateSkipLocked("r"))) {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
             dialect.setInstant(select, i++, now);
             select.setString(i++, owner);
-            dialect.setInstant(select, i++, ownBefore);
-            select.setInt(i, limit);
+            dialect.setInstant(select, i, ownBefore);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 selected.add(
@@ -267,13 +281,7 @@ public final class EngineStore {
               }
             }
           }
-          lease(
-              connection,
-              "runs",
-              owner,
-              leaseUntil,
-              selected.stream().map(c -> c.ref().runId()).toList(),
-              selected.stream().map(c -> c.ref().scheduledAt()).toList());
+          leaseRuns(connection, owner, leaseUntil, selected.stream().map(ClaimedRun::ref).toList());
           return selected;
         });
   }

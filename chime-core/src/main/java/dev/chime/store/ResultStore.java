@@ -189,7 +189,7 @@ public final class ResultStore {
                       + ", r.started_at, r.lease_owner FROM runs r JOIN schedules s ON s.id ="
                       + " r.schedule_id WHERE "
                       + where
-                      + " LIMIT ?")) {
+                      + Statements.limit(limit))) {
             int i = 1;
             for (Object param : params) {
               if (param instanceof Instant instant) {
@@ -198,7 +198,6 @@ public final class ResultStore {
                 select.setString(i++, param.toString());
               }
             }
-            select.setInt(i, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 RunRef ref = finisher.readRunRef(rows);

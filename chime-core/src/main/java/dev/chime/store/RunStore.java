@@ -266,7 +266,8 @@ public final class RunStore {
                 ? " AND scheduled_at <= ? AND (scheduled_at < ? OR (scheduled_at = ? AND"
                     + " (attempt < ? OR (attempt = ? AND id < ?))))"
                 : "")
-            + " ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?";
+            + " ORDER BY scheduled_at DESC, attempt DESC, id DESC"
+            + Statements.limit(limit + 1);
     List<Run> rows =
         db.inTransaction(
             connection -> {
@@ -280,9 +281,8 @@ public final class RunStore {
                   dialect.setInstant(statement, i++, after.get().at());
                   statement.setInt(i++, after.get().rank());
                   statement.setInt(i++, after.get().rank());
-                  statement.setString(i++, after.get().id().toString());
+                  statement.setString(i, after.get().id().toString());
                 }
-                statement.setInt(i, limit + 1);
                 return readAll(statement, dialect);
               }
             });

@@ -46,6 +46,18 @@ final class Statements {
     return index + 2;
   }
 
+  /**
+   * {@code LIMIT n}, written into the statement rather than bound. With a bound limit PostgreSQL
+   * plans a read of runs partitioned by day again at every call, over every partition (a custom
+   * plan looks cheaper than the one it keeps); written, the statement keeps one plan.
+   */
+  static String limit(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + count);
+    }
+    return " LIMIT " + count;
+  }
+
   /** {@code ?,?,...,?} for an IN list of {@code count} values. */
   static String placeholders(int count) {
     return String.join(",", Collections.nCopies(count, "?"));
