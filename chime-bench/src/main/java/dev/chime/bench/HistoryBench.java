@@ -42,8 +42,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Run: {@code ./mvnw -q -pl chime-bench -am package -DskipTests && java -cp
  * chime-bench/target/chime-bench.jar dev.chime.bench.HistoryBench [--runs 10000000] [--schedules
- * 5000] [--db jdbc:postgresql://127.0.0.1:5432/test?user=postgres]}. Prints a table, then the
- * figures as one JSON object on the last line.
+ * 5000] [--db jdbc:postgresql://127.0.0.1:5432/test?user=postgres] [--keep]}. Prints a table, then
+ * the figures as one JSON object on the last line; {@code --keep} leaves the database behind for a
+ * look at the plans.
  */
 public final class HistoryBench {
   private static final String OWNER = "historybench-claimer";
@@ -59,18 +60,20 @@ public final class HistoryBench {
     int runs = 10_000_000;
     int schedules = 5_000;
     String admin = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    boolean keep = false;
+    for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-        case "--schedules" -> schedules = Integer.parseInt(args[i + 1]);
-        case "--db" -> admin = args[i + 1];
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--schedules" -> schedules = Integer.parseInt(args[++i]);
+        case "--db" -> admin = args[++i];
+        case "--keep" -> keep = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    new HistoryBench().run(admin, schedules, runs);
+    new HistoryBench().run(admin, schedules, runs, keep);
   }
 
-  private void run(String admin, int schedules, int runs) throws Exception {
+  private void run(String admin, int schedules, int runs, boolean keep) throws Exception {
     String name = "chime_historybench_" + UUID.randomUUID().toString().substring(0, 8);
     String url = admin.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
     execute(admin, "CREATE DATABASE " + name);
@@ -92,7 +95,11 @@ public final class HistoryBench {
         measure("after", db);
       }
     } finally {
-      execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      if (keep) {
+        log("kept the database %s (drop it by hand)", name);
+      } else {
+        execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      }
     }
     report(schedules, runs);
   }

@@ -37,7 +37,6 @@ public final class RunPartitions {
   private static final long ADVISORY_KEY = 0x6368696d6572756eL;
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
-  private static final String FINISHED = "status NOT IN ('queued', 'running')";
 
   private final Database db;
   private final boolean possible;
@@ -279,7 +278,9 @@ public final class RunPartitions {
     try (Statement statement = connection.createStatement();
         ResultSet row =
             statement.executeQuery(
-                "SELECT EXISTS (SELECT 1 FROM " + name + " WHERE NOT (" + FINISHED + "))")) {
+                "SELECT EXISTS (SELECT 1 FROM "
+                    + name
+                    + " WHERE status IN ('queued', 'running'))")) {
       row.next();
       return row.getBoolean(1);
     }
