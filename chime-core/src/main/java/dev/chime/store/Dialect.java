@@ -73,6 +73,17 @@ public enum Dialect {
     return this == POSTGRESQL ? " FOR NO KEY UPDATE" : " FOR UPDATE";
   }
 
+  /**
+   * A statement taking, until the transaction ends, the lock that serializes the starts of one
+   * tenant's runs ({@code ?} is its id). On PostgreSQL an advisory lock, which no foreign-key check
+   * waits on; elsewhere the tenant's row.
+   */
+  String lockTenant() {
+    return this == POSTGRESQL
+        ? "SELECT pg_advisory_xact_lock(hashtext('chime-tenant-starts:' || ?))"
+        : "SELECT id FROM tenants WHERE id = ? FOR UPDATE";
+  }
+
   String forUpdateSkipLocked() {
     return " FOR UPDATE SKIP LOCKED";
   }

@@ -344,6 +344,20 @@ public final class EngineStore {
     return new Activity(running, queued, byTenant);
   }
 
+  private void lockTenants(Connection connection, Collection<String> tenantIds)
+      throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(dialect.lockTenant())) {
+      for (String tenant : tenantIds.stream().sorted().toList()) {
+        lock.setString(1, tenant);
+        try (ResultSet rows = lock.executeQuery()) {
+          while (rows.next()) {
+            // reading the row takes the lock
+          }
+        }
+      }
+    }
+  }
+
   /**
    * Extends the leases this node holds on claimed schedules and queued runs to {@code leaseUntil},
    * each fenced by the epoch it was claimed with. Returns the ids whose lease is no longer this
@@ -411,9 +425,13 @@ public final class EngineStore {
       Instant now) {
     return db.inTransaction(
         connection -> {
-          // every start locks its schedules before it counts their runs, so two nodes starting
-          // runs of one schedule at one moment (its fire, a queued retry) count each other's
+          // every start locks its schedules, then its tenants, before it counts their runs, so
+          // two nodes starting runs of one schedule (its fire, a queued retry) or of one tenant
+          // at one moment count each other's: max_concurrency and the tenant's cap hold across
+          // nodes. Tenants come after schedules: the result writer takes schedules, then (by the
+          // foreign key of a retry it inserts) its tenant, so the two never wait in a circle.
           Finisher.lockSchedules(connection, dialect, scheduleIds);
+          lockTenants(connection, tenantIds);
           StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
           List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
           List<RunStart> runStarts = writes.runStarts();
