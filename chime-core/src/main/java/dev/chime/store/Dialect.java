@@ -64,6 +64,22 @@ public enum Dialect {
     return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
   }
 
+  /**
+   * The database's own clock as a value of this dialect's instant columns: UTC on MariaDB, whose
+   * columns hold UTC without a zone. On PostgreSQL and H2 it is the time the transaction began.
+   */
+  String currentTimestamp() {
+    return this == MARIADB ? "UTC_TIMESTAMP(6)" : "CURRENT_TIMESTAMP(6)";
+  }
+
+  /**
+   * Whether a committed change can wake the other nodes at once: PostgreSQL's {@code LISTEN} and
+   * {@code NOTIFY}. Elsewhere the nodes learn of changes at their next poll.
+   */
+  boolean hasListenNotify() {
+    return this == POSTGRESQL;
+  }
+
   /** The suffix that locks the selected rows and passes over rows another node has locked. */
   /**
    * Locks the selected rows against other writers; on PostgreSQL without blocking inserts of rows
