@@ -6,8 +6,10 @@ import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
+import dev.chime.engine.NodeHeartbeat;
 import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
+import dev.chime.node.NodeRegistration;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.config.ChimeConfig;
@@ -15,6 +17,7 @@ import dev.chime.server.config.NodeIdFile;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
+import dev.chime.store.NodeStore;
 import dev.chime.store.RetentionStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
@@ -51,6 +54,7 @@ public final class ChimeNode implements AutoCloseable {
   private final ApiServer api;
   private final Janitor janitor;
   private final Optional<TableVacuum> vacuum;
+  private final NodeHeartbeat heartbeat;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -124,6 +128,16 @@ public final class ChimeNode implements AutoCloseable {
             config.nodeId());
     this.vacuum =
         TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
+    this.heartbeat =
+        new NodeHeartbeat(
+            new NodeStore(db),
+            new NodeRegistration(
+                config.nodeId(),
+                config.publicUrl(),
+                ChimeVersion.current(),
+                config.heartbeat(),
+                config.lease()),
+            Duration.ofDays(7));
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
@@ -152,10 +166,14 @@ public final class ChimeNode implements AutoCloseable {
     }
   }
 
-  /** Opens the database (migrating it), starts the engine, then the HTTP server. */
+  /**
+   * Opens the database (migrating it), registers the node in the nodes table, starts the engine,
+   * then the HTTP server.
+   */
   public static ChimeNode start(ChimeConfig config, Clock clock) {
     ChimeNode node = new ChimeNode(config, clock);
     try {
+      node.heartbeat.start();
       node.engine.start();
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
@@ -195,6 +213,7 @@ public final class ChimeNode implements AutoCloseable {
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
     engine.close();
+    heartbeat.close();
     dispatcher.close();
     db.close();
     nodeIdLock.close();
