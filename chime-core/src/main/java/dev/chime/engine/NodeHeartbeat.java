@@ -5,8 +5,6 @@ import dev.chime.store.NodeStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +23,7 @@ public final class NodeHeartbeat implements AutoCloseable {
   private final NodeRegistration node;
   private final Duration keepGone;
   private final Thread thread;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition stopped = lock.newCondition();
-  private volatile boolean stopping;
+  private final StopSignal stop = new StopSignal();
   private boolean failing;
   private long failingSinceNanos;
   private boolean started;
@@ -78,7 +74,7 @@ public final class NodeHeartbeat implements AutoCloseable {
   private void runLoop() {
     long intervalNanos = node.heartbeatInterval().toNanos();
     long next = System.nanoTime() + intervalNanos;
-    while (pauseUntil(next)) {
+    while (stop.pause(Duration.ofNanos(next - System.nanoTime()))) {
       try {
         beat();
         if (failing) {
@@ -110,23 +106,6 @@ public final class NodeHeartbeat implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code deadlineNanos} of {@link System#nanoTime()}; false when stopping. */
-  private boolean pauseUntil(long deadlineNanos) {
-    lock.lock();
-    try {
-      long waitNanos = deadlineNanos - System.nanoTime();
-      while (!stopping && waitNanos > 0) {
-        waitNanos = stopped.awaitNanos(waitNanos);
-      }
-      return !stopping;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Stops the heartbeats and marks the node stopped, so the others see it gone at once. Idempotent;
    * a node that cannot mark itself stopped is seen gone once its lease has passed.
@@ -137,13 +116,7 @@ public final class NodeHeartbeat implements AutoCloseable {
       return;
     }
     closed = true;
-    lock.lock();
-    try {
-      stopping = true;
-      stopped.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    stop.stop();
     if (!started) {
       return;
     }

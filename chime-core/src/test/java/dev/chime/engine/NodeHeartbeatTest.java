@@ -13,22 +13,13 @@ import dev.chime.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A node's heartbeat thread keeps its row: registered, beating, stopped on close. */
 class NodeHeartbeatTest {
-  static Stream<Arguments> databases() {
-    return Stream.of(
-        Arguments.of("h2", (Supplier<DatabaseSettings>) TestDatabases::h2),
-        Arguments.of("postgresql", (Supplier<DatabaseSettings>) TestDatabases::postgres),
-        Arguments.of("mariadb", (Supplier<DatabaseSettings>) TestDatabases::mariadb));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
+  @MethodSource(TestDatabases.EVERY)
   void aNodeRegistersBeatsAndMarksItselfStopped(String name, Supplier<DatabaseSettings> settings) {
     try (Database db = Database.open(settings.get())) {
       NodeStore nodes = new NodeStore(db);

@@ -26,10 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -37,15 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * holds.
  */
 class NodeApiTest {
-  static Stream<Arguments> databases() {
-    return Stream.of(
-        Arguments.of("h2", (Supplier<DatabaseSettings>) TestDatabases::h2),
-        Arguments.of("postgresql", (Supplier<DatabaseSettings>) TestDatabases::postgres),
-        Arguments.of("mariadb", (Supplier<DatabaseSettings>) TestDatabases::mariadb));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
+  @MethodSource(TestDatabases.EVERY)
   void nodesListThemselvesAndARestartUnderTheSameIdKeepsOneRow(
       String name, Supplier<DatabaseSettings> databases) {
     DatabaseSettings database = databases.get();
