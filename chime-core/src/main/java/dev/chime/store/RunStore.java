@@ -182,6 +182,7 @@ public final class RunStore {
                     now,
                     now);
             insert(connection, dialect, List.of(NewRun.of(retry)));
+            WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return retry;
           });
     } catch (StoreException e) {
@@ -216,6 +217,7 @@ public final class RunStore {
               }
             }
             insert(connection, dialect, List.of(NewRun.of(run)));
+            WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return true;
           });
     } catch (StoreException e) {

@@ -9,6 +9,7 @@ import dev.chime.engine.Janitor;
 import dev.chime.engine.NodeHeartbeat;
 import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
+import dev.chime.engine.WakeUpListener;
 import dev.chime.node.NodeRegistration;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
@@ -55,6 +56,7 @@ public final class ChimeNode implements AutoCloseable {
   private final Janitor janitor;
   private final Optional<TableVacuum> vacuum;
   private final NodeHeartbeat heartbeat;
+  private final WakeUpListener wakeUps;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -138,6 +140,8 @@ public final class ChimeNode implements AutoCloseable {
                 config.heartbeat(),
                 config.lease()),
             Duration.ofDays(7));
+    // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
+    this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
@@ -174,6 +178,7 @@ public final class ChimeNode implements AutoCloseable {
     ChimeNode node = new ChimeNode(config, clock);
     try {
       node.heartbeat.start();
+      node.wakeUps.start();
       node.engine.start();
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
@@ -198,6 +203,10 @@ public final class ChimeNode implements AutoCloseable {
     return engine;
   }
 
+  public WakeUpListener wakeUps() {
+    return wakeUps;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -210,6 +219,7 @@ public final class ChimeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
     }
+    wakeUps.close();
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
     engine.close();
