@@ -101,7 +101,7 @@ public final class LoadBench {
       if (others > 0) {
         notes.add(others + " enabled schedules that are not the bench's add load of their own");
       }
-      try (ChimeNode node = ChimeNode.start(config, clock)) {
+      try (Nodes nodes = startNodes(config, options, dataDir)) {
         LoadPlan plan = LoadPlan.create(options, clock.instant());
         List<Schedule> schedules = plan.schedules(target.hook());
         new ScheduleRules(config.minInterval(), config.maxPayloadBytes())
@@ -110,7 +110,7 @@ public final class LoadBench {
         db.insert(schedules);
         db.analyzeIfPostgres();
         long registerMillis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
-        node.engine().wake();
+        nodes.wake();
         Instant registered = clock.instant();
         out.printf(
             "registered %d schedules in %d ms; first fire %s%n",
@@ -145,6 +145,42 @@ public final class LoadBench {
       }
     }
     return LoadReport.json(measurement);
+  }
+
+  /**
+   * Starts the nodes under test: the first on {@code first}; with {@code --nodes N} the others on
+   * the same database, each under its own id and data folder.
+   */
+  private Nodes startNodes(ChimeConfig first, LoadOptions options, Path dataDir)
+      throws IOException {
+    Nodes nodes = new Nodes();
+    try {
+      nodes.started.add(ChimeNode.start(first, clock));
+      for (int i = 2; i <= options.nodes(); i++) {
+        Path own = Files.createDirectories(dataDir.resolve("node-" + i));
+        Map<String, String> env = nodeEnvironment(options, own);
+        env.put("CHIME_NODE_ID", first.nodeId() + "-" + i);
+        nodes.started.add(ChimeNode.start(ConfigLoader.load(Optional.empty(), env), clock));
+      }
+    } catch (RuntimeException | IOException e) {
+      nodes.close();
+      throw e;
+    }
+    return nodes;
+  }
+
+  /** The nodes under test, stopped together. */
+  private static final class Nodes implements AutoCloseable {
+    private final List<ChimeNode> started = new ArrayList<>();
+
+    void wake() {
+      started.forEach(node -> node.engine().wake());
+    }
+
+    @Override
+    public void close() {
+      started.forEach(ChimeNode::close);
+    }
   }
 
   private record Run(

@@ -16,6 +16,7 @@ record LoadOptions(
     Duration targetDelay,
     int targetFailPercent,
     Duration drain,
+    int nodes,
     boolean help) {
 
   enum Mode {
@@ -50,6 +51,8 @@ record LoadOptions(
         --target-delay-ms D        the target waits D ms before it answers (0)
         --target-fail-percent P    the target answers 500 to P% of calls (0)
         --drain-seconds D          longest wait after the window for runs to finish (30)
+        --nodes N                  Chime nodes in this JVM on the one database (1); more than one
+                                   needs --db (PostgreSQL or MariaDB)
         --help                     this text
 
       The node runs with CHIME_SCHEDULE_MIN_INTERVAL_S=1 and CHIME_SHUTDOWN_GRACE_S=5; any
@@ -71,6 +74,15 @@ record LoadOptions(
     if (targetFailPercent < 0 || targetFailPercent > 100) {
       throw new IllegalArgumentException(
           "--target-fail-percent must be between 0 and 100, got " + targetFailPercent);
+    }
+    if (nodes < 1 || nodes > 16) {
+      throw new IllegalArgumentException("--nodes must be 1 to 16, got " + nodes);
+    }
+    if (nodes > 1 && (dbUrl.isEmpty() || dbUrl.get().startsWith("jdbc:h2:"))) {
+      throw new IllegalArgumentException(
+          "--nodes "
+              + nodes
+              + " needs a shared database: --db jdbc:postgresql:... or jdbc:mariadb:...");
     }
   }
 
@@ -97,6 +109,7 @@ record LoadOptions(
     long delayMs = 0;
     int failPercent = 0;
     long drain = 30;
+    int nodes = 1;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -119,6 +132,7 @@ record LoadOptions(
         case "--target-delay-ms" -> delayMs = Long.parseLong(value);
         case "--target-fail-percent" -> failPercent = Integer.parseInt(value);
         case "--drain-seconds" -> drain = Long.parseLong(value);
+        case "--nodes" -> nodes = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + flag + "; see --help");
       }
     }
@@ -134,6 +148,7 @@ record LoadOptions(
         Duration.ofMillis(delayMs),
         failPercent,
         Duration.ofSeconds(drain),
+        nodes,
         help);
   }
 }

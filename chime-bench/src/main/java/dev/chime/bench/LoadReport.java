@@ -59,6 +59,7 @@ final class LoadReport {
     root.put("target_delay_ms", options.targetDelay().toMillis());
     root.put("target_fail_percent", options.targetFailPercent());
     node(root.putObject("node"), m.config());
+    root.put("nodes", m.options().nodes());
     ObjectNode machine = root.putObject("machine");
     machine.put("cores", Runtime.getRuntime().availableProcessors());
     machine.put("load_average_before", round(m.loadAverageBefore()));

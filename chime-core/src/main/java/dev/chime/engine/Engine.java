@@ -75,6 +75,12 @@ public final class Engine implements AutoCloseable {
 
   private boolean claimNow = true;
 
+  /** Everything claimable due before this was claimed by this node's last claims; null: unknown. */
+  private Instant claimedThrough;
+
+  /** Set by a wake-up (a schedule changed): the next claim looks at everything due. */
+  private volatile boolean fullClaimNow = true;
+
   /** Leases of this node's id that run out before this were taken before it started. */
   private Instant ownBefore;
 
@@ -184,6 +190,7 @@ public final class Engine implements AutoCloseable {
     try {
       woken = true;
       claimNow = true;
+      fullClaimNow = true;
       wakeUp.signalAll();
     } finally {
       lock.unlock();
@@ -280,6 +287,7 @@ public final class Engine implements AutoCloseable {
       throw new IllegalStateException("tick() drives a manual engine; this one has its own loop");
     }
     claimNow = true;
+    fullClaimNow = true; // a tick stands for a poll
     nextExpiryNanos = 0;
     // a full turn: claims until nothing more is due, starts and sends all that is due
     for (int i = 0; i < 1_000 && turn() == 0 && (claimNow || held.peek() != null); i++) {
@@ -302,10 +310,11 @@ public final class Engine implements AutoCloseable {
     }
     lastTick = now;
     boolean claimed = false;
-    if (claimNow || System.nanoTime() - nextClaimNanos >= 0) {
+    boolean timed = System.nanoTime() - nextClaimNanos >= 0;
+    if (claimNow || timed) {
       claimNow = false;
       long t0 = System.nanoTime();
-      claimed = claim(now);
+      claimed = claim(now, timed);
       log.debug("claimed in {} ms; {} held", (System.nanoTime() - t0) / 1_000_000, held.size());
       nextClaimNanos = System.nanoTime() + settings.poll().toNanos();
     }
@@ -328,7 +337,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Claims what is due within the lookahead; true when a batch was full and more may wait. */
-  private boolean claim(Instant now) {
+  private boolean claim(Instant now, boolean timed) {
     int room = maxHeld() - held.size() - waiting.size();
     if (room <= 0) {
       return false;
@@ -336,8 +345,27 @@ public final class Engine implements AutoCloseable {
     int limit = Math.min(room, settings.batchSize());
     Instant dueBy = now.plus(settings.lookahead());
     Instant leaseUntil = dueBy.plus(settings.lease());
+    // The claim of each poll, and the one after a wake-up (a schedule changed), looks at
+    // everything due: rows may have become free behind what this node claimed (a dead node's, one
+    // given back, one edited to fire sooner). The claims that follow at once while batches come
+    // back full look only past what this node has claimed, instead of reading its own held rows
+    // again each time.
+    boolean full = timed || fullClaimNow || claimedThrough == null;
+    fullClaimNow = false;
     List<ClaimedSchedule> schedules =
-        store.claimSchedules(settings.nodeId(), dueBy, now, leaseUntil, limit, ownBefore);
+        store.claimSchedules(
+            settings.nodeId(),
+            full ? Instant.EPOCH : claimedThrough,
+            dueBy,
+            now,
+            leaseUntil,
+            limit,
+            ownBefore);
+    if (schedules.size() < limit) {
+      claimedThrough = dueBy;
+    } else {
+      claimedThrough = schedules.get(schedules.size() - 1).nextFireAt();
+    }
     for (ClaimedSchedule claimed : schedules) {
       held.offer(
           new ScheduledFire(

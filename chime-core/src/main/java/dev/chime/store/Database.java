@@ -36,10 +36,12 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final AtomicBoolean unreachable = new AtomicBoolean();
   private volatile long unreachableSinceNanos;
+  private final DatabaseSettings settings;
 
-  private Database(HikariDataSource dataSource, Dialect dialect) {
+  private Database(HikariDataSource dataSource, Dialect dialect, DatabaseSettings settings) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.settings = settings;
   }
 
   /** Opens the pool and applies pending migrations; throws if the database cannot be reached. */
@@ -99,7 +101,7 @@ public final class Database implements AutoCloseable {
       dataSource.close();
       throw new StoreException("cannot migrate the database: " + rootMessage(e), e);
     }
-    return new Database(dataSource, dialect);
+    return new Database(dataSource, dialect, settings);
   }
 
   private static MigrationVersion lastBefore(Flyway flyway, MigrationVersion version) {
@@ -116,6 +118,11 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /** How this database was reached, for a connection of its own outside the pool. */
+  DatabaseSettings settings() {
+    return settings;
   }
 
   /** Whether the database answers a trivial query now. */

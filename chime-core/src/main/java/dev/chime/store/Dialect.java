@@ -66,6 +66,22 @@ public enum Dialect {
     return Optional.ofNullable(value).map(OffsetDateTime::toInstant);
   }
 
+  /**
+   * The database's own clock as a value of this dialect's instant columns: UTC on MariaDB, whose
+   * columns hold UTC without a zone. On PostgreSQL and H2 it is the time the transaction began.
+   */
+  String currentTimestamp() {
+    return this == MARIADB ? "UTC_TIMESTAMP(6)" : "CURRENT_TIMESTAMP(6)";
+  }
+
+  /**
+   * Whether a committed change can wake the other nodes at once: PostgreSQL's {@code LISTEN} and
+   * {@code NOTIFY}. Elsewhere the nodes learn of changes at their next poll.
+   */
+  boolean hasListenNotify() {
+    return this == POSTGRESQL;
+  }
+
   /** The suffix that locks the selected rows and passes over rows another node has locked. */
   /**
    * Locks the selected rows against other writers; on PostgreSQL without blocking inserts of rows
@@ -73,6 +89,17 @@ public enum Dialect {
    */
   String forRowUpdate() {
     return this == POSTGRESQL ? " FOR NO KEY UPDATE" : " FOR UPDATE";
+  }
+
+  /**
+   * A statement taking, until the transaction ends, the lock that serializes the starts of one
+   * tenant's runs ({@code ?} is its id). On PostgreSQL an advisory lock, which no foreign-key check
+   * waits on; elsewhere the tenant's row.
+   */
+  String lockTenant() {
+    return this == POSTGRESQL
+        ? "SELECT pg_advisory_xact_lock(hashtext('chime-tenant-starts:' || ?))"
+        : "SELECT id FROM tenants WHERE id = ? FOR UPDATE";
   }
 
   String forUpdateSkipLocked() {

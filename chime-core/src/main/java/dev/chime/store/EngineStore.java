@@ -121,10 +121,27 @@ public final class EngineStore {
    */
   public List<ClaimedSchedule> claimSchedules(
       String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
+    return claimSchedules(owner, Instant.EPOCH, dueBy, now, leaseUntil, limit, ownBefore);
+  }
+
+  /**
+   * As {@link #claimSchedules(String, Instant, Instant, Instant, int, Instant)}, looking only at
+   * schedules due from {@code dueFrom}: a node that already claimed everything due before it passes
+   * over its own held rows instead of reading them again at every claim.
+   */
+  public List<ClaimedSchedule> claimSchedules(
+      String owner,
+      Instant dueFrom,
+      Instant dueBy,
+      Instant now,
+      Instant leaseUntil,
+      int limit,
+      Instant ownBefore) {
     // ownBefore: a node started again under the same id takes back at once the leases it took
     // before it started (they run out before ownBefore); those it took since, it holds
     String due =
         "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
+            + " AND next_fire_at >= ?"
             + " AND (lease_until IS NULL OR lease_until < ?"
             + " OR (lease_owner = ? AND lease_until < ?)"
             + ") ORDER BY next_fire_at LIMIT ?"
@@ -143,6 +160,7 @@ public final class EngineStore {
               claim.setString(i++, owner);
               dialect.setInstant(claim, i++, leaseUntil);
               dialect.setInstant(claim, i++, dueBy);
+              dialect.setInstant(claim, i++, dueFrom);
               dialect.setInstant(claim, i++, now);
               claim.setString(i++, owner);
               dialect.setInstant(claim, i++, ownBefore);
@@ -156,6 +174,7 @@ public final class EngineStore {
                   due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " "))) {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
+            dialect.setInstant(select, i++, dueFrom);
             dialect.setInstant(select, i++, now);
             select.setString(i++, owner);
             dialect.setInstant(select, i++, ownBefore);
@@ -345,6 +364,20 @@ public final class EngineStore {
     return new Activity(running, queued, byTenant);
   }
 
+  private void lockTenants(Connection connection, Collection<String> tenantIds)
+      throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(dialect.lockTenant())) {
+      for (String tenant : tenantIds.stream().sorted().toList()) {
+        lock.setString(1, tenant);
+        try (ResultSet rows = lock.executeQuery()) {
+          while (rows.next()) {
+            // reading the row takes the lock
+          }
+        }
+      }
+    }
+  }
+
   /**
    * Extends the leases this node holds on claimed schedules and queued runs to {@code leaseUntil},
    * each fenced by the epoch it was claimed with. Returns the ids whose lease is no longer this
@@ -412,9 +445,13 @@ public final class EngineStore {
       Instant now) {
     return db.inTransaction(
         connection -> {
-          // every start locks its schedules before it counts their runs, so two nodes starting
-          // runs of one schedule at one moment (its fire, a queued retry) count each other's
+          // every start locks its schedules, then its tenants, before it counts their runs, so
+          // two nodes starting runs of one schedule (its fire, a queued retry) or of one tenant
+          // at one moment count each other's: max_concurrency and the tenant's cap hold across
+          // nodes. Tenants come after schedules: the result writer takes schedules, then (by the
+          // foreign key of a retry it inserts) its tenant, so the two never wait in a circle.
           Finisher.lockSchedules(connection, dialect, scheduleIds);
+          lockTenants(connection, tenantIds);
           StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
           List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
           List<RunStart> runStarts = writes.runStarts();

@@ -190,6 +190,7 @@ public final class RunStore {
                     now,
                     now);
             insert(connection, dialect, List.of(NewRun.of(retry)));
+            WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return retry;
           });
     } catch (StoreException e) {
@@ -224,6 +225,7 @@ public final class RunStore {
               }
             }
             insert(connection, dialect, List.of(NewRun.of(run)));
+            WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return true;
           });
     } catch (StoreException e) {

@@ -50,6 +50,7 @@ public final class ScheduleStore {
               insert.setString(17, schedule.spec().trigger().type());
               insert.executeUpdate();
             }
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return null;
           });
     } catch (StoreException e) {
@@ -80,6 +81,7 @@ public final class ScheduleStore {
               }
               insert.executeBatch();
             }
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return null;
           });
     }
@@ -152,6 +154,7 @@ public final class ScheduleStore {
               Finisher.cancelQueued(
                   connection, dialect, List.of(id), now, "the schedule was disabled");
             }
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return Optional.of(updated);
           });
     } catch (StoreException e) {

@@ -12,24 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The batch insert load tests register schedules with, on every database. */
 class ScheduleStoreInsertAllTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
 
-  static Stream<Arguments> databases() {
-    return Stream.of(
-        Arguments.of("h2", (Supplier<DatabaseSettings>) TestDatabases::h2),
-        Arguments.of("postgresql", (Supplier<DatabaseSettings>) TestDatabases::postgres),
-        Arguments.of("mariadb", (Supplier<DatabaseSettings>) TestDatabases::mariadb));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
+  @MethodSource(TestDatabases.EVERY)
   void schedulesInManyChunksComeBackAsStored(String name, Supplier<DatabaseSettings> settings) {
     try (Database db = Database.open(settings.get())) {
       ScheduleStore store = new ScheduleStore(db);
@@ -45,7 +36,7 @@ class ScheduleStoreInsertAllTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("databases")
+  @MethodSource(TestDatabases.EVERY)
   void aFailingChunkIsRolledBackAndTheChunksBeforeItStay(
       String name, Supplier<DatabaseSettings> settings) {
     try (Database db = Database.open(settings.get())) {

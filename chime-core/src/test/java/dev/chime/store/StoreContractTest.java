@@ -169,19 +169,61 @@ abstract class StoreContractTest {
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
     ClaimedSchedule claim = insertAndClaim(due, now);
     Run run = runningRun(due.id(), now, now);
+
+    // node b starts a queued run of the same schedule while node a starts its fire
+    EngineStore.Activity seenByB = startWhileAnotherStarts(claim, run, due.id(), now);
+
+    assertThat(seenByB.running().get(due.id())).containsExactly(run.id());
+  }
+
+  @Test
+  void aStartCountsTheRunAnotherNodeIsStartingForTheSameTenantAtThatMoment() throws Exception {
+    Instant now = Instant.parse("2035-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    Schedule other = aSchedule().every(60).createdAt(T0).build();
+    schedules.insert(other);
+    ClaimedSchedule claim = insertAndClaim(due, now);
+    Run run = runningRun(due.id(), now, now);
+    int before = runningOfDefaultTenant(now);
+
+    // node b starts a run of another schedule of the tenant while node a starts its fire
+    EngineStore.Activity seenByB = startWhileAnotherStarts(claim, run, other.id(), now);
+
+    assertThat(seenByB.byTenant().get("default")).isEqualTo(before + 1);
+  }
+
+  private int runningOfDefaultTenant(Instant now) {
+    AtomicReference<EngineStore.Activity> seen = new AtomicReference<>();
+    engine.start(
+        "node-c",
+        Set.of(UUID.randomUUID()),
+        Set.of("default"),
+        activity -> {
+          seen.set(activity);
+          return new EngineStore.StartWrites(List.of(), List.of(), List.of());
+        },
+        now);
+    return seen.get().byTenant().getOrDefault("default", 0);
+  }
+
+  /**
+   * Node a starts {@code run} of {@code claim} and holds its transaction open; node b's start of
+   * {@code bSchedule} must wait for a's to commit. Returns what b saw in flight.
+   */
+  private EngineStore.Activity startWhileAnotherStarts(
+      ClaimedSchedule claim, Run run, UUID bSchedule, Instant now) throws Exception {
     CountDownLatch aDecided = new CountDownLatch(1);
     CountDownLatch aMayCommit = new CountDownLatch(1);
     AtomicReference<EngineStore.Activity> seenByB = new AtomicReference<>();
     ExecutorService nodes = Executors.newFixedThreadPool(2);
     try {
-      // node a starts the schedule's fire and has not committed yet ...
       Future<Set<UUID>> a =
           nodes.submit(
               () ->
                   engine
                       .start(
                           "node-a",
-                          Set.of(due.id()),
+                          Set.of(claim.id()),
                           Set.of("default"),
                           activity -> {
                             aDecided.countDown();
@@ -189,7 +231,7 @@ abstract class StoreContractTest {
                             return new EngineStore.StartWrites(
                                 List.of(
                                     starting(
-                                        due.id(),
+                                        claim.id(),
                                         claim.leaseEpoch(),
                                         Optional.of(now.plusSeconds(60)),
                                         run)),
@@ -199,13 +241,12 @@ abstract class StoreContractTest {
                           now)
                       .started());
       assertThat(aDecided.await(10, TimeUnit.SECONDS)).isTrue();
-      // ... when node b starts a queued run of the same schedule: it waits for a's start
       Future<?> b =
           nodes.submit(
               () ->
                   engine.start(
                       "node-b",
-                      Set.of(due.id()),
+                      Set.of(bSchedule),
                       Set.of("default"),
                       activity -> {
                         seenByB.set(activity);
@@ -217,7 +258,7 @@ abstract class StoreContractTest {
 
       assertThat(a.get(10, TimeUnit.SECONDS)).containsExactly(run.id());
       b.get(10, TimeUnit.SECONDS);
-      assertThat(seenByB.get().running().get(due.id())).containsExactly(run.id());
+      return seenByB.get();
     } finally {
       aMayCommit.countDown();
       nodes.shutdownNow();

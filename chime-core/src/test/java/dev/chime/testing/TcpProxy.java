@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
+  private volatile boolean refusing;
   private volatile boolean closed;
 
   public TcpProxy(String host, int upstreamPort) throws IOException {
@@ -43,6 +44,7 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Drops every connection and refuses new ones (the port is closed) until {@link #restore()}. */
   public synchronized void refuse() {
+    refusing = true;
     closeQuietly(listener);
     cut();
   }
@@ -50,6 +52,7 @@ public final class TcpProxy implements AutoCloseable {
   /** Takes connections again after {@link #refuse()}. */
   public synchronized void restore() throws IOException {
     if (listener.isClosed()) {
+      refusing = false;
       listener = listen(port);
       accept(listener);
     }
@@ -70,6 +73,7 @@ public final class TcpProxy implements AutoCloseable {
               while (!server.isClosed() && !closed) {
                 try {
                   Socket client = server.accept();
+                  open.add(client); // before refuse() can look, so that it closes this one too
                   Thread.ofVirtual().start(() -> connect(client));
                 } catch (IOException e) {
                   return; // closed by refuse() or close()
@@ -80,10 +84,12 @@ public final class TcpProxy implements AutoCloseable {
 
   private void connect(Socket client) {
     Socket server = new Socket();
-    open.add(client);
     open.add(server);
     try {
       server.connect(upstream, 5_000);
+      if (refusing || client.isClosed()) {
+        throw new IOException("refused meanwhile");
+      }
       client.setTcpNoDelay(true);
       server.setTcpNoDelay(true);
       Thread.ofVirtual().start(() -> pump(client, server));

@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * Fresh, empty databases for tests, one per call: H2 in memory; PostgreSQL on 127.0.0.1:5432 when
@@ -29,6 +32,20 @@ public final class TestDatabases {
   }
 
   private TestDatabases() {}
+
+  /**
+   * Every database, for a parameterized test: {@code @MethodSource(TestDatabases.EVERY)} gives each
+   * case a name and a {@code Supplier<DatabaseSettings>} of fresh databases.
+   */
+  public static Stream<Arguments> every() {
+    return Stream.of(
+        Arguments.of("h2", (Supplier<DatabaseSettings>) TestDatabases::h2),
+        Arguments.of("postgresql", (Supplier<DatabaseSettings>) TestDatabases::postgres),
+        Arguments.of("mariadb", (Supplier<DatabaseSettings>) TestDatabases::mariadb));
+  }
+
+  /** The {@code @MethodSource} of {@link #every()}. */
+  public static final String EVERY = "dev.chime.testing.TestDatabases#every";
 
   public static DatabaseSettings h2() {
     return settings("jdbc:h2:mem:chime-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");

@@ -6,9 +6,12 @@ import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
+import dev.chime.engine.NodeHeartbeat;
 import dev.chime.engine.PartitionKeeper;
 import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
+import dev.chime.engine.WakeUpListener;
+import dev.chime.node.NodeRegistration;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.config.ChimeConfig;
@@ -16,6 +19,7 @@ import dev.chime.server.config.NodeIdFile;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
+import dev.chime.store.NodeStore;
 import dev.chime.store.RetentionStore;
 import dev.chime.store.RunPartitions;
 import dev.chime.store.RunStore;
@@ -54,6 +58,8 @@ public final class ChimeNode implements AutoCloseable {
   private final Janitor janitor;
   private final Optional<TableVacuum> vacuum;
   private final Optional<PartitionKeeper> partitions;
+  private final NodeHeartbeat heartbeat;
+  private final WakeUpListener wakeUps;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -128,6 +134,18 @@ public final class ChimeNode implements AutoCloseable {
     this.vacuum =
         TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
     this.partitions = PartitionKeeper.create(new RunPartitions(db), clock, config.nodeId());
+    this.heartbeat =
+        new NodeHeartbeat(
+            new NodeStore(db),
+            new NodeRegistration(
+                config.nodeId(),
+                config.publicUrl(),
+                ChimeVersion.current(),
+                config.heartbeat(),
+                config.lease()),
+            Duration.ofDays(7));
+    // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
+    this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
@@ -156,10 +174,15 @@ public final class ChimeNode implements AutoCloseable {
     }
   }
 
-  /** Opens the database (migrating it), starts the engine, then the HTTP server. */
+  /**
+   * Opens the database (migrating it), registers the node in the nodes table, starts the engine,
+   * then the HTTP server.
+   */
   public static ChimeNode start(ChimeConfig config, Clock clock) {
     ChimeNode node = new ChimeNode(config, clock);
     try {
+      node.heartbeat.start();
+      node.wakeUps.start();
       node.engine.start();
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
@@ -185,6 +208,10 @@ public final class ChimeNode implements AutoCloseable {
     return engine;
   }
 
+  public WakeUpListener wakeUps() {
+    return wakeUps;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -197,10 +224,12 @@ public final class ChimeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("HTTP server did not stop cleanly: {}", e.getMessage());
     }
+    wakeUps.close();
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
     partitions.ifPresent(PartitionKeeper::close);
     engine.close();
+    heartbeat.close();
     dispatcher.close();
     db.close();
     nodeIdLock.close();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.engine.Engine;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.store.Database;
+import dev.chime.store.NodeStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import io.javalin.Javalin;
@@ -82,6 +83,7 @@ public final class ApiServer {
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
+    new NodeRoutes(new NodeStore(db)).register(app);
     registerHealth(engine);
     String openApi = resource("/openapi.json");
     app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -28,6 +28,7 @@ public record ChimeConfig(
     Duration poll,
     Duration lookahead,
     Duration lease,
+    Duration heartbeat,
     int batchSize,
     Duration shutdownGrace,
     Duration minInterval,
@@ -55,6 +56,7 @@ public record ChimeConfig(
     Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(dbVacuum, "dbVacuum");
     corsOrigins = List.copyOf(corsOrigins);
+    Objects.requireNonNull(heartbeat, "heartbeat");
   }
 
   /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
@@ -81,6 +83,7 @@ public record ChimeConfig(
     values.put("engine.poll.ms", Long.toString(poll.toMillis()));
     values.put("engine.lookahead.ms", Long.toString(lookahead.toMillis()));
     values.put("engine.lease.ms", Long.toString(lease.toMillis()));
+    values.put("node.heartbeat.ms", Long.toString(heartbeat.toMillis()));
     values.put("engine.batch.size", Integer.toString(batchSize));
     values.put("shutdown.grace.s", Long.toString(shutdownGrace.toSeconds()));
     values.put("schedule.min.interval.s", Long.toString(minInterval.toSeconds()));

@@ -61,6 +61,10 @@ public final class ConfigLoader {
           new Setting("engine.poll.ms", "500", "how often the engine looks for due work"),
           new Setting("engine.lookahead.ms", "2000", "how far ahead it claims due work"),
           new Setting("engine.lease.ms", "30000", "how long a claim lasts beyond the lookahead"),
+          new Setting(
+              "node.heartbeat.ms",
+              "5000",
+              "how often a node writes its heartbeat to the nodes table; two missed make it suspect"),
           new Setting("engine.batch.size", "500", "most schedules one claim takes"),
           new Setting(
               "engine.prestart.ms",
@@ -218,6 +222,7 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000)),
             Duration.ofMillis(reader.integer("engine.lookahead.ms", 100, 60_000)),
             Duration.ofMillis(reader.integer("engine.lease.ms", 1_000, 3_600_000)),
+            Duration.ofMillis(reader.integer("node.heartbeat.ms", 100, 600_000)),
             reader.integer("engine.batch.size", 1, 10_000),
             Duration.ofSeconds(reader.integer("shutdown.grace.s", 0, 3_600)),
             Duration.ofSeconds(reader.integer("schedule.min.interval.s", 1, 86_400)),

@@ -62,6 +62,8 @@ class OpenApiDocumentTest {
           "POST /api/v1/runs/{id}/cancel",
           "POST /api/v1/runs/{id}/complete",
           "GET /api/v1/cron/preview",
+          "GET /api/v1/nodes",
+          "GET /api/v1/nodes/{id}",
           "GET /api/v1/openapi.json",
           "GET /health/live",
           "GET /health/ready");
@@ -548,6 +550,17 @@ class OpenApiDocumentTest {
                 .replace("\"payload\":{}", "\"payload\":" + big));
     assertThat(tooLarge.status()).isEqualTo(413);
     assertFits(tooLarge.json(), schema("Problem"), "payload too large");
+  }
+
+  @Test
+  void theRealNodeListFitsItsSchema() {
+    Response list = node.get("/api/v1/nodes");
+    assertThat(list.status()).isEqualTo(200);
+    assertFits(list.json(), schema("NodeList"), "node list");
+    String id = list.json().path("items").get(0).path("id").asText();
+    Response one = node.get("/api/v1/nodes/" + id);
+    assertThat(one.status()).isEqualTo(200);
+    assertFits(one.json(), schema("Node"), "node");
   }
 
   @Test

@@ -62,6 +62,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNodeHeartbeatsEveryFiveSecondsUnlessToldOtherwise() {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1")).heartbeat())
+        .isEqualTo(Duration.ofSeconds(5));
+    ChimeConfig config =
+        ConfigLoader.load(
+            Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_NODE_HEARTBEAT_MS", "250"));
+    assertThat(config.heartbeat()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.describe()).containsEntry("node.heartbeat.ms", "250");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("CHIME_NODE_ID", "n1", "CHIME_NODE_HEARTBEAT_MS", "10")))
+        .hasMessageContaining("node.heartbeat.ms (from CHIME_NODE_HEARTBEAT_MS)");
+  }
+
+  @Test
   void theEnvironmentOverridesTheFileWhichOverridesDefaults() throws IOException {
     Path file = dir.resolve("chime.properties");
     Files.writeString(file, "port = 9000\nengine.poll.ms = 250\ndb.password = secret\n");
