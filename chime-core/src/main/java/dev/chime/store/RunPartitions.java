@@ -33,7 +33,10 @@ public final class RunPartitions {
   /** The longest a change waits for a table lock, during which the engine's statements wait. */
   static final String LOCK_WAIT = "500ms";
 
-  /** The key of the advisory lock every node takes to change partitions (ASCII "chimerun"). */
+  /**
+   * The key of the advisory lock every node takes to change partitions (ASCII "chimerun"), outside
+   * the 32-bit range of the tenants' lock keys ({@link Dialect#lockTenant}).
+   */
   private static final long ADVISORY_KEY = 0x6368696d6572756eL;
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
