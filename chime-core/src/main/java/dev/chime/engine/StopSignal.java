@@ -37,4 +37,20 @@ final class StopSignal {
       lock.unlock();
     }
   }
+
+  /**
+   * Stops, then waits at most {@code wait} for {@code thread} to end (not at all if it was never
+   * started), keeping the caller's interrupt.
+   */
+  void stopAndAwait(Thread thread, Duration wait) {
+    stop();
+    if (thread.getState() == Thread.State.NEW) {
+      return;
+    }
+    try {
+      thread.join(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

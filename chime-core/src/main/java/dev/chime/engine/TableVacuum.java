@@ -42,7 +42,7 @@ public final class TableVacuum implements AutoCloseable {
 
   static final long MIN_DEAD = 2_000;
 
-  /** The tables vacuumed, in the order they are checked. */
+  /** The tables vacuumed, in the order they are checked (or the partitions of {@code runs}). */
   static final List<String> TABLES = List.of("schedules", "runs");
 
   /** Whether Chime vacuums its own tables. */
@@ -65,13 +65,12 @@ public final class TableVacuum implements AutoCloseable {
     }
   }
 
-  /** What one check did: the tables vacuumed. */
+  /** What one check did: the tables (and partitions of {@code runs}) vacuumed. */
   public record Pass(List<String> vacuumed) {}
 
   private final Database db;
   private final Thread thread;
   private final StopSignal stop = new StopSignal();
-  private boolean started;
 
   private TableVacuum(Database db, String nodeId) {
     this.db = db;
@@ -118,7 +117,6 @@ public final class TableVacuum implements AutoCloseable {
   }
 
   public void start() {
-    started = true;
     thread.start();
   }
 
@@ -127,11 +125,15 @@ public final class TableVacuum implements AutoCloseable {
     List<String> due = new ArrayList<>();
     try (Connection connection = db.dataSource().getConnection()) {
       connection.setAutoCommit(true);
+      // runs partitioned by day has no rows of its own: its partitions are counted and vacuumed
+      // one by one, so a vacuum reads today's busy partition, not the whole history
       try (Statement statement = connection.createStatement();
           ResultSet rows =
               statement.executeQuery(
                   "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables"
-                      + " WHERE relid IN ('schedules'::regclass, 'runs'::regclass)")) {
+                      + " WHERE relid IN ('schedules'::regclass, 'runs'::regclass)"
+                      + " OR relid IN (SELECT inhrelid FROM pg_inherits"
+                      + " WHERE inhparent = 'runs'::regclass) ORDER BY relname <> 'schedules'")) {
         while (rows.next()) {
           long live = rows.getLong(2);
           long dead = rows.getLong(3);
@@ -140,18 +142,17 @@ public final class TableVacuum implements AutoCloseable {
           }
         }
       }
-      for (String table : TABLES) {
-        if (due.contains(table)) {
-          long startNanos = System.nanoTime();
-          try (Statement statement = connection.createStatement()) {
-            // VACUUM runs outside a transaction: the connection is in autocommit
-            statement.execute("VACUUM (SKIP_LOCKED, ANALYZE) " + table);
-          }
-          log.debug(
-              "vacuumed {} in {} ms",
-              table,
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+      for (String table : due) {
+        long startNanos = System.nanoTime();
+        try (Statement statement = connection.createStatement()) {
+          // VACUUM runs outside a transaction: the connection is in autocommit
+          statement.execute(
+              "VACUUM (SKIP_LOCKED, ANALYZE) \"" + table.replace("\"", "\"\"") + "\"");
         }
+        log.debug(
+            "vacuumed {} in {} ms",
+            table,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
       }
     }
     return new Pass(List.copyOf(due));
@@ -190,13 +191,6 @@ public final class TableVacuum implements AutoCloseable {
   /** Stops the thread, waiting at most a few seconds for a vacuum under way. Idempotent. */
   @Override
   public void close() {
-    stop.stop();
-    if (started) {
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    stop.stopAndAwait(thread, Duration.ofSeconds(5));
   }
 }

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,18 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and applies pending migrations; throws if the database cannot be reached. */
   public static Database open(DatabaseSettings settings) {
+    return open(settings, Optional.empty());
+  }
+
+  /**
+   * Opens the pool and migrates the schema only up to the last version before {@code version}: for
+   * tests of a migration and for measurements of an older schema beside the current one.
+   */
+  public static Database openBefore(DatabaseSettings settings, String version) {
+    return open(settings, Optional.of(MigrationVersion.fromVersion(version)));
+  }
+
+  private static Database open(DatabaseSettings settings, Optional<MigrationVersion> before) {
     Dialect dialect = Dialect.fromUrl(settings.url());
     HikariConfig config = new HikariConfig();
     config.setPoolName("chime-db");
@@ -68,12 +85,12 @@ public final class Database implements AutoCloseable {
           "cannot connect to the database at " + settings.url() + ": " + rootMessage(e), e);
     }
     try {
-      MigrateResult result =
-          Flyway.configure()
-              .dataSource(dataSource)
-              .locations(dialect.migrationLocation())
-              .load()
-              .migrate();
+      FluentConfiguration flyway =
+          Flyway.configure().dataSource(dataSource).locations(dialect.migrationLocation());
+      if (before.isPresent()) {
+        flyway.target(lastBefore(flyway.load(), before.get()));
+      }
+      MigrateResult result = flyway.load().migrate();
       log.info(
           "database {} ({}) at schema version {}, {} migration(s) applied",
           settings.url(),
@@ -85,6 +102,14 @@ public final class Database implements AutoCloseable {
       throw new StoreException("cannot migrate the database: " + rootMessage(e), e);
     }
     return new Database(dataSource, dialect, settings);
+  }
+
+  private static MigrationVersion lastBefore(Flyway flyway, MigrationVersion version) {
+    return Arrays.stream(flyway.info().all())
+        .map(MigrationInfo::getVersion)
+        .filter(v -> v != null && v.compareTo(version) < 0)
+        .max(Comparator.naturalOrder())
+        .orElseThrow(() -> new IllegalArgumentException("no migration before version " + version));
   }
 
   public Dialect dialect() {

@@ -1,5 +1,6 @@
 package dev.chime.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -105,22 +107,101 @@ public enum Dialect {
   }
 
   /**
-   * A DELETE of at most {@code ?} runs matching {@code where}, taken in {@code orderBy} order; the
-   * limit is bound after the parameters of {@code where}. MariaDB allows no LIMIT in an IN
-   * subquery, but deletes with ORDER BY and LIMIT; the others delete by the ids a limited select
-   * returns. PostgreSQL skips rows another node is deleting instead of waiting on them.
+   * A DELETE of at most a limit of rows of {@code table} (runs, or one of its partitions) matching
+   * {@code where}, taken in {@code orderBy} order. MariaDB allows no LIMIT in an IN subquery, but
+   * deletes with ORDER BY and LIMIT; H2 deletes by the ids a limited select returns. PostgreSQL
+   * selects them once, skipping rows another node is deleting instead of waiting on them, and
+   * repeats {@code where} on the delete itself, so that on a partitioned table it reads the
+   * matching rows of the partitions that can hold them, not every row of every partition.
    */
-  String deleteRunsLimited(String where, String orderBy) {
-    if (this == MARIADB) {
-      return "DELETE FROM runs WHERE " + where + " ORDER BY " + orderBy + " LIMIT ?";
+  LimitedDelete deleteRunsLimited(String table, String where, String orderBy) {
+    return switch (this) {
+      case MARIADB ->
+          new LimitedDelete(
+              "DELETE FROM " + table + " WHERE " + where + " ORDER BY " + orderBy + " LIMIT ?",
+              false);
+      case H2 ->
+          new LimitedDelete(
+              "DELETE FROM "
+                  + table
+                  + " WHERE id IN (SELECT id FROM "
+                  + table
+                  + " WHERE "
+                  + where
+                  + " ORDER BY "
+                  + orderBy
+                  + " LIMIT ?)",
+              false);
+      // materialized: selected once, however the delete is planned (a subquery scanned again
+      // would skip the rows this statement has just deleted and return more)
+      case POSTGRESQL ->
+          new LimitedDelete(
+              "WITH doomed AS MATERIALIZED (SELECT id FROM "
+                  + table
+                  + " WHERE "
+                  + where
+                  + " ORDER BY "
+                  + orderBy
+                  + " LIMIT ?"
+                  + forUpdateSkipLocked()
+                  + ") DELETE FROM "
+                  + table
+                  + " WHERE "
+                  + where
+                  + " AND id IN (SELECT id FROM doomed)",
+              true);
+    };
+  }
+
+  /** Binds one copy of a condition's parameters from an index; returns the next index. */
+  @FunctionalInterface
+  interface Binder {
+    int bind(PreparedStatement statement, int index) throws SQLException;
+  }
+
+  /**
+   * A limited delete's SQL: its condition, its limit, and the condition again if it is repeated.
+   */
+  record LimitedDelete(String sql, boolean whereAfterLimit) {
+    void bind(PreparedStatement statement, Binder where, int limit) throws SQLException {
+      int next = where.bind(statement, 1);
+      statement.setInt(next, limit);
+      if (whereAfterLimit) {
+        where.bind(statement, next + 1);
+      }
     }
-    return "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE "
-        + where
-        + " ORDER BY "
-        + orderBy
-        + " LIMIT ?"
-        + (this == POSTGRESQL ? forUpdateSkipLocked() : "")
-        + ")";
+  }
+
+  /**
+   * A test that {@code column} is one of {@code count} values, bound by {@link #bindOneOf}. On
+   * PostgreSQL one array parameter: every chunk then runs the same statement, whose plan the server
+   * keeps, where planning an IN list over many partitions costs more than the read itself.
+   */
+  String oneOf(String column, int count) {
+    return this == POSTGRESQL
+        ? column + " = ANY(?)"
+        : column + " IN (" + Statements.placeholders(count) + ")";
+  }
+
+  /** Binds the values of {@link #oneOf} from {@code index}; returns the next parameter's index. */
+  int bindOneOf(Connection connection, PreparedStatement statement, int index, List<String> values)
+      throws SQLException {
+    if (this == POSTGRESQL) {
+      statement.setArray(index, connection.createArrayOf("varchar", values.toArray()));
+      return index + 1;
+    }
+    for (String value : values) {
+      statement.setString(index++, value);
+    }
+    return index;
+  }
+
+  /**
+   * Whether {@code runs} may be a table partitioned by day (PostgreSQL from schema version 5),
+   * whose old history retention drops a partition at a time.
+   */
+  boolean partitionsRuns() {
+    return this == POSTGRESQL;
   }
 
   /**

@@ -234,6 +234,34 @@ public final class EngineStore {
     }
   }
 
+  /**
+   * Leases the claimed runs (locked by the claim's select) in one statement: by id, within the span
+   * of their instants, so that on runs partitioned by day it reads only the days they are in.
+   */
+  private void leaseRuns(Connection connection, String owner, Instant leaseUntil, List<RunRef> runs)
+      throws SQLException {
+    if (runs.isEmpty()) {
+      return;
+    }
+    Instant earliest = runs.stream().map(RunRef::scheduledAt).min(Instant::compareTo).orElseThrow();
+    Instant latest = runs.stream().map(RunRef::scheduledAt).max(Instant::compareTo).orElseThrow();
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE runs SET lease_owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1"
+                + " WHERE "
+                + dialect.oneOf("id", runs.size())
+                + " AND scheduled_at BETWEEN ? AND ?")) {
+      lease.setString(1, owner);
+      dialect.setInstant(lease, 2, leaseUntil);
+      int i =
+          dialect.bindOneOf(
+              connection, lease, 3, runs.stream().map(r -> r.runId().toString()).toList());
+      dialect.setInstant(lease, i, earliest.minusSeconds(1));
+      dialect.setInstant(lease, i + 1, latest.plusSeconds(1));
+      lease.executeUpdate();
+    }
+  }
+
   /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
   public List<ClaimedRun> claimRuns(
       String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
@@ -251,14 +279,14 @@ public final class EngineStore {
                       + " AND (s.enabled = TRUE OR r.origin = 'manual')"
                       + " AND (r.lease_until IS NULL OR r.lease_until < ?"
                       + " OR (r.lease_owner = ? AND r.lease_until < ?)"
-                      + ") ORDER BY r.due_at LIMIT ?"
+                      + ") ORDER BY r.due_at"
+                      + Statements.limit(limit)
                       + dialect.forUpdateSkipLocked("r"))) {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
             dialect.setInstant(select, i++, now);
             select.setString(i++, owner);
-            dialect.setInstant(select, i++, ownBefore);
-            select.setInt(i, limit);
+            dialect.setInstant(select, i, ownBefore);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 selected.add(
@@ -272,12 +300,7 @@ public final class EngineStore {
               }
             }
           }
-          lease(
-              connection,
-              "runs",
-              owner,
-              leaseUntil,
-              selected.stream().map(c -> c.ref().runId()).toList());
+          leaseRuns(connection, owner, leaseUntil, selected.stream().map(ClaimedRun::ref).toList());
           return selected;
         });
   }
@@ -305,13 +328,10 @@ public final class EngineStore {
     }
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT schedule_id, id, status FROM runs WHERE schedule_id IN ("
-                + Statements.placeholders(scheduleIds.size())
-                + ") AND status IN ('running', 'queued')")) {
-      int i = 1;
-      for (UUID id : scheduleIds) {
-        select.setString(i++, id.toString());
-      }
+            "SELECT schedule_id, id, status FROM runs WHERE "
+                + dialect.oneOf("schedule_id", scheduleIds.size())
+                + " AND status IN ('running', 'queued')")) {
+      dialect.bindOneOf(connection, select, 1, scheduleIds.stream().map(UUID::toString).toList());
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           UUID schedule = UUID.fromString(rows.getString("schedule_id"));
@@ -530,21 +550,26 @@ public final class EngineStore {
   private Set<String> existingKeys(Connection connection, List<ScheduleStart> kept)
       throws SQLException {
     Set<String> keys = new HashSet<>();
-    List<String> wanted = new ArrayList<>();
+    List<Run> wanted = new ArrayList<>();
     for (ScheduleStart start : kept) {
-      start.start().ifPresent(s -> wanted.add(s.run().runKey()));
-      start.recorded().forEach(run -> wanted.add(run.runKey()));
+      start.start().ifPresent(s -> wanted.add(s.run()));
+      wanted.addAll(start.recorded());
     }
     for (int from = 0; from < wanted.size(); from += 500) {
-      List<String> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      List<Run> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      // a key's runs all have the instant it names: the chunk's instants bound the days to read
+      Instant earliest = part.stream().map(Run::scheduledAt).min(Instant::compareTo).orElseThrow();
+      Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
       try (PreparedStatement select =
           connection.prepareStatement(
               "SELECT run_key, attempt FROM runs WHERE run_key IN ("
                   + Statements.placeholders(part.size())
-                  + ")")) {
+                  + ") AND scheduled_at BETWEEN ? AND ?")) {
         for (int i = 0; i < part.size(); i++) {
-          select.setString(i + 1, part.get(i));
+          select.setString(i + 1, part.get(i).runKey());
         }
+        dialect.setInstant(select, part.size() + 1, earliest.minusSeconds(1));
+        dialect.setInstant(select, part.size() + 2, latest.plusSeconds(1));
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));

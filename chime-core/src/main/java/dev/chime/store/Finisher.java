@@ -106,7 +106,8 @@ final class Finisher {
                 + " http_status = COALESCE(?, http_status), error_code = ?, error_message = ?,"
                 + " response_excerpt = COALESCE(?, response_excerpt), result_json = ?,"
                 + " started_at = COALESCE(?, started_at), callback_token_hash = NULL,"
-                + " lease_owner = NULL WHERE id = ? AND status = 'running'")) {
+                + " lease_owner = NULL WHERE id = ? AND status = 'running'"
+                + Statements.NEAR_INSTANT)) {
       for (Closing closing : ordered) {
         RunOutcome outcome = closing.outcome();
         RunStatus.RUNNING.checkMove(outcome.status());
@@ -124,6 +125,7 @@ final class Finisher {
         finish.setString(8, outcome.resultJson().orElse(null));
         dialect.setInstant(finish, 9, closing.startedAt().orElse(null));
         finish.setString(10, closing.run().runId().toString());
+        Statements.bindNear(dialect, finish, 11, closing.run().scheduledAt());
         finish.addBatch();
       }
       int[] counts = finish.executeBatch();
@@ -141,7 +143,11 @@ final class Finisher {
       RunRef run = closing.run();
       if (retrying.contains(closing)) {
         // a user may have retried this instant by hand meanwhile: take the next free number
-        int next = Math.max(run.attempt(), highestAttempt(connection, run.runKey())) + 1;
+        int next =
+            Math.max(
+                    run.attempt(),
+                    highestAttempt(connection, dialect, run.runKey(), run.scheduledAt()))
+                + 1;
         Duration wait =
             run.policy()
                 .retry()
@@ -243,7 +249,9 @@ final class Finisher {
                 + " ELSE consecutive_failures END, last_status = ?,"
                 + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
                 + " THEN FALSE ELSE enabled END"
-                + " WHERE id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running')"
+                + " WHERE id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running'"
+                + Statements.NEAR_INSTANT
+                + ")"
                 + " AND NOT (? AND consecutive_failures = 0 AND last_status = 'success'"
                 + " AND trigger_type <> 'once')")) {
       for (Closing closing : Statements.inIdOrder(closings, c -> c.run().scheduleId())) {
@@ -255,7 +263,8 @@ final class Finisher {
         streak.setBoolean(4, last && success);
         streak.setString(5, closing.run().scheduleId().toString());
         streak.setString(6, closing.run().runId().toString());
-        streak.setBoolean(7, last && success);
+        int i = Statements.bindNear(dialect, streak, 7, closing.run().scheduledAt());
+        streak.setBoolean(i, last && success);
         streak.addBatch();
       }
       streak.executeBatch();
@@ -309,11 +318,15 @@ final class Finisher {
     }
   }
 
-  /** The highest attempt recorded for a scheduled instant. */
-  static int highestAttempt(Connection connection, String runKey) throws SQLException {
+  /** The highest attempt recorded for a scheduled instant (the one {@code runKey} names). */
+  static int highestAttempt(
+      Connection connection, Dialect dialect, String runKey, Instant scheduledAt)
+      throws SQLException {
     try (PreparedStatement max =
-        connection.prepareStatement("SELECT MAX(attempt) FROM runs WHERE run_key = ?")) {
+        connection.prepareStatement(
+            "SELECT MAX(attempt) FROM runs WHERE run_key = ?" + Statements.NEAR_INSTANT)) {
       max.setString(1, runKey);
+      Statements.bindNear(dialect, max, 2, scheduledAt);
       try (ResultSet rows = max.executeQuery()) {
         rows.next();
         return rows.getInt(1);

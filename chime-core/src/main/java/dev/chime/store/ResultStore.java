@@ -83,7 +83,8 @@ public final class ResultStore {
         connection.prepareStatement(
             "UPDATE runs SET http_status = 202, duration_ms = ?, response_excerpt = ?,"
                 + " started_at = ?, deadline_at = ?, lease_owner = NULL"
-                + " WHERE id = ? AND status = 'running'")) {
+                + " WHERE id = ? AND status = 'running'"
+                + Statements.NEAR_INSTANT)) {
       for (Completion completion : ordered) {
         RunOutcome outcome = completion.outcome();
         update.setLong(1, outcome.durationMs());
@@ -91,6 +92,7 @@ public final class ResultStore {
         dialect.setInstant(update, 3, completion.startedAt());
         dialect.setInstant(update, 4, completion.asyncDeadline());
         update.setString(5, completion.run().runId().toString());
+        Statements.bindNear(dialect, update, 6, completion.run().scheduledAt());
         update.addBatch();
       }
       update.executeBatch();
@@ -187,7 +189,7 @@ public final class ResultStore {
                       + ", r.started_at, r.lease_owner FROM runs r JOIN schedules s ON s.id ="
                       + " r.schedule_id WHERE "
                       + where
-                      + " LIMIT ?")) {
+                      + Statements.limit(limit))) {
             int i = 1;
             for (Object param : params) {
               if (param instanceof Instant instant) {
@@ -196,7 +198,6 @@ public final class ResultStore {
                 select.setString(i++, param.toString());
               }
             }
-            select.setInt(i, limit);
             try (ResultSet rows = select.executeQuery()) {
               while (rows.next()) {
                 RunRef ref = finisher.readRunRef(rows);

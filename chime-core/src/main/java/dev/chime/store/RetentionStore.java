@@ -12,13 +12,16 @@ import java.util.Optional;
 
 /**
  * Deletes old run history, a bounded batch per call so that no transaction holds many row locks for
- * long. Only finished runs are ever deleted: queued and running runs stay whatever their age.
+ * long. Only finished runs are ever deleted: queued and running runs stay whatever their age. Where
+ * {@code runs} is partitioned by day (PostgreSQL), old history goes a whole day at a time ({@link
+ * #dropPartitionsOlderThan}) and only the default partition's runs are deleted by age row by row.
  */
 public final class RetentionStore {
   private static final String FINISHED = "status NOT IN ('queued', 'running')";
 
   private final Database db;
   private final Dialect dialect;
+  private final RunPartitions partitions;
 
   /**
    * The schedules the current sweep of {@link #trimPerSchedule} has still to trim, found by one
@@ -32,6 +35,16 @@ public final class RetentionStore {
   public RetentionStore(Database db) {
     this.db = db;
     this.dialect = db.dialect();
+    this.partitions = new RunPartitions(db);
+  }
+
+  /**
+   * Where runs are partitioned by day: drops the partitions whose whole day is older than {@code
+   * cutoff} and that hold no queued or running run (see {@link RunPartitions#dropOlderThan}).
+   * Elsewhere does nothing.
+   */
+  public RunPartitions.Change dropPartitionsOlderThan(Instant cutoff) {
+    return partitions.dropOlderThan(cutoff);
   }
 
   /**
@@ -39,13 +52,21 @@ public final class RetentionStore {
    * first, in one transaction; returns how many it deleted.
    */
   public int deleteOlderThan(Instant cutoff, int batchSize) {
-    String sql = dialect.deleteRunsLimited("finished_at < ? AND " + FINISHED, "finished_at, id");
+    // partitioned, the days are dropped whole: only runs outside them are deleted one by one
+    String table = partitions.active() ? RunPartitions.DEFAULT_PARTITION : "runs";
+    Dialect.LimitedDelete delete =
+        dialect.deleteRunsLimited(table, "finished_at < ? AND " + FINISHED, "finished_at, id");
     return db.inTransaction(
         connection -> {
-          try (PreparedStatement delete = connection.prepareStatement(sql)) {
-            dialect.setInstant(delete, 1, cutoff);
-            delete.setInt(2, batchSize);
-            return delete.executeUpdate();
+          try (PreparedStatement statement = connection.prepareStatement(delete.sql())) {
+            delete.bind(
+                statement,
+                (where, i) -> {
+                  dialect.setInstant(where, i, cutoff);
+                  return i + 1;
+                },
+                batchSize);
+            return statement.executeUpdate();
           }
         });
   }
@@ -77,8 +98,8 @@ public final class RetentionStore {
 
   /**
    * The schedules with more than {@code keep} runs of any status. Counting all runs needs only the
-   * (schedule_id, scheduled_at, id) index; a schedule with enough queued or running runs may pass
-   * here and then find nothing to trim.
+   * (schedule_id, scheduled_at, attempt, id) index; a schedule with enough queued or running runs
+   * may pass here and then find nothing to trim.
    */
   private List<String> schedulesOverLimit(int keep) {
     return db.inTransaction(
@@ -107,23 +128,30 @@ public final class RetentionStore {
             return 0;
           }
           RunPosition cutoff = firstBeyond.get();
-          // "scheduled_at <= ?" repeats what the OR implies, so the index scan ends at the cutoff.
-          String sql =
+          // "scheduled_at <= ?" repeats what the OR implies, so the index scan ends at the cutoff
+          // (and partitions of later days are not read at all)
+          Dialect.LimitedDelete delete =
               dialect.deleteRunsLimited(
+                  "runs",
                   "schedule_id = ? AND "
                       + FINISHED
                       + " AND scheduled_at <= ? AND (scheduled_at < ? OR attempt < ?"
                       + " OR (attempt = ? AND id <= ?))",
                   "scheduled_at, attempt, id");
-          try (PreparedStatement delete = connection.prepareStatement(sql)) {
-            delete.setString(1, scheduleId);
-            dialect.setInstant(delete, 2, cutoff.scheduledAt());
-            dialect.setInstant(delete, 3, cutoff.scheduledAt());
-            delete.setInt(4, cutoff.attempt());
-            delete.setInt(5, cutoff.attempt());
-            delete.setString(6, cutoff.id());
-            delete.setInt(7, limit);
-            return delete.executeUpdate();
+          try (PreparedStatement statement = connection.prepareStatement(delete.sql())) {
+            delete.bind(
+                statement,
+                (where, i) -> {
+                  where.setString(i, scheduleId);
+                  dialect.setInstant(where, i + 1, cutoff.scheduledAt());
+                  dialect.setInstant(where, i + 2, cutoff.scheduledAt());
+                  where.setInt(i + 3, cutoff.attempt());
+                  where.setInt(i + 4, cutoff.attempt());
+                  where.setString(i + 5, cutoff.id());
+                  return i + 6;
+                },
+                limit);
+            return statement.executeUpdate();
           }
         });
   }

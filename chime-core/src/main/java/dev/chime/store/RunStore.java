@@ -53,9 +53,11 @@ public final class RunStore {
       UUID runId, String tokenHash, RunOutcome outcome, Instant now) {
     return db.inTransaction(
         connection -> {
+          Instant scheduledAt;
           // one lock order everywhere: the schedule's row before its run's
           try (PreparedStatement owner =
-              connection.prepareStatement("SELECT schedule_id FROM runs WHERE id = ?")) {
+              connection.prepareStatement(
+                  "SELECT schedule_id, scheduled_at FROM runs WHERE id = ?")) {
             owner.setString(1, runId.toString());
             try (ResultSet rows = owner.executeQuery()) {
               if (!rows.next()) {
@@ -63,6 +65,7 @@ public final class RunStore {
               }
               Finisher.lockSchedules(
                   connection, dialect, List.of(UUID.fromString(rows.getString(1))));
+              scheduledAt = dialect.getInstant(rows, "scheduled_at").orElseThrow();
             }
           }
           try (PreparedStatement select =
@@ -71,8 +74,10 @@ public final class RunStore {
                       + Finisher.CLOSING_COLUMNS
                       + ", r.status, r.callback_token_hash, r.started_at FROM runs r"
                       + " JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
+                      + Statements.NEAR_INSTANT.replace("scheduled_at", "r.scheduled_at")
                       + dialect.forUpdate("r"))) {
             select.setString(1, runId.toString());
+            Statements.bindNear(dialect, select, 2, scheduledAt);
             try (ResultSet rows = select.executeQuery()) {
               if (!rows.next()) {
                 return CallbackResult.NOT_FOUND;
@@ -136,11 +141,13 @@ public final class RunStore {
                       "UPDATE runs SET status = 'cancelled', finished_at = ?,"
                           + " error_code = 'cancelled', error_message = 'cancelled by a user',"
                           + " callback_token_hash = NULL, lease_owner = NULL, lease_until = NULL"
-                          + " WHERE id = ? AND tenant_id = ? AND status = ?")) {
+                          + " WHERE id = ? AND tenant_id = ? AND status = ?"
+                          + Statements.NEAR_INSTANT)) {
                 dialect.setInstant(cancel, 1, now);
                 cancel.setString(2, runId.toString());
                 cancel.setString(3, tenantId);
                 cancel.setString(4, run.status().wireName());
+                Statements.bindNear(dialect, cancel, 5, run.scheduledAt());
                 return cancel.executeUpdate() == 1;
               }
             });
@@ -170,7 +177,8 @@ public final class RunStore {
     try {
       return db.inTransaction(
           connection -> {
-            int attempt = Finisher.highestAttempt(connection, run.runKey()) + 1;
+            int attempt =
+                Finisher.highestAttempt(connection, dialect, run.runKey(), run.scheduledAt()) + 1;
             Run retry =
                 Run.queued(
                     tenantId,
@@ -254,11 +262,14 @@ public final class RunStore {
         "SELECT "
             + COLUMNS
             + " FROM runs WHERE schedule_id = ? AND tenant_id = ?"
+            // "scheduled_at <= ?" repeats what the OR implies, so that the index scan starts at
+            // the cursor (and partitions of later days are not read at all)
             + (after.isPresent()
-                ? " AND (scheduled_at < ? OR (scheduled_at = ? AND (attempt < ?"
-                    + " OR (attempt = ? AND id < ?))))"
+                ? " AND scheduled_at <= ? AND (scheduled_at < ? OR (scheduled_at = ? AND"
+                    + " (attempt < ? OR (attempt = ? AND id < ?))))"
                 : "")
-            + " ORDER BY scheduled_at DESC, attempt DESC, id DESC LIMIT ?";
+            + " ORDER BY scheduled_at DESC, attempt DESC, id DESC"
+            + Statements.limit(limit + 1);
     List<Run> rows =
         db.inTransaction(
             connection -> {
@@ -269,11 +280,11 @@ public final class RunStore {
                 if (after.isPresent()) {
                   dialect.setInstant(statement, i++, after.get().at());
                   dialect.setInstant(statement, i++, after.get().at());
+                  dialect.setInstant(statement, i++, after.get().at());
                   statement.setInt(i++, after.get().rank());
                   statement.setInt(i++, after.get().rank());
-                  statement.setString(i++, after.get().id().toString());
+                  statement.setString(i, after.get().id().toString());
                 }
-                statement.setInt(i, limit + 1);
                 return readAll(statement, dialect);
               }
             });

@@ -1,6 +1,8 @@
 package dev.chime.store;
 
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -26,6 +28,34 @@ final class Statements {
     List<T> ordered = new ArrayList<>(items);
     ordered.sort(Comparator.comparing(item -> id.apply(item).toString()));
     return ordered;
+  }
+
+  /**
+   * A condition on a run's scheduled instant that a statement by run id adds when it knows the
+   * instant: where runs are partitioned by day it leads the database to the one partition (two, at
+   * midnight) that can hold the row instead of a look in every partition's index. A second either
+   * way, so that it can never miss the row; the id alone decides which row it is.
+   */
+  static final String NEAR_INSTANT = " AND scheduled_at BETWEEN ? AND ?";
+
+  /** Binds {@link #NEAR_INSTANT} at {@code index}; returns the next parameter's index. */
+  static int bindNear(Dialect dialect, PreparedStatement statement, int index, Instant at)
+      throws SQLException {
+    dialect.setInstant(statement, index, at.minusSeconds(1));
+    dialect.setInstant(statement, index + 1, at.plusSeconds(1));
+    return index + 2;
+  }
+
+  /**
+   * {@code LIMIT n}, written into the statement rather than bound. With a bound limit PostgreSQL
+   * plans a read of runs partitioned by day again at every call, over every partition (a custom
+   * plan looks cheaper than the one it keeps); written, the statement keeps one plan.
+   */
+  static String limit(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, got " + count);
+    }
+    return " LIMIT " + count;
   }
 
   /** {@code ?,?,...,?} for an IN list of {@code count} values. */

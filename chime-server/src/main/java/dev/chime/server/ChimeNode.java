@@ -7,6 +7,7 @@ import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
 import dev.chime.engine.NodeHeartbeat;
+import dev.chime.engine.PartitionKeeper;
 import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
 import dev.chime.engine.WakeUpListener;
@@ -20,6 +21,7 @@ import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
 import dev.chime.store.NodeStore;
 import dev.chime.store.RetentionStore;
+import dev.chime.store.RunPartitions;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import java.io.IOException;
@@ -55,6 +57,7 @@ public final class ChimeNode implements AutoCloseable {
   private final ApiServer api;
   private final Janitor janitor;
   private final Optional<TableVacuum> vacuum;
+  private final Optional<PartitionKeeper> partitions;
   private final NodeHeartbeat heartbeat;
   private final WakeUpListener wakeUps;
   private boolean closed;
@@ -130,6 +133,7 @@ public final class ChimeNode implements AutoCloseable {
             config.nodeId());
     this.vacuum =
         TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
+    this.partitions = PartitionKeeper.create(new RunPartitions(db), clock, config.nodeId());
     this.heartbeat =
         new NodeHeartbeat(
             new NodeStore(db),
@@ -182,6 +186,7 @@ public final class ChimeNode implements AutoCloseable {
       node.engine.start();
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
+      node.partitions.ifPresent(PartitionKeeper::start);
       node.api.start(config.host(), config.port());
       node.warmUp.accept(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
@@ -222,6 +227,7 @@ public final class ChimeNode implements AutoCloseable {
     wakeUps.close();
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
+    partitions.ifPresent(PartitionKeeper::close);
     engine.close();
     heartbeat.close();
     dispatcher.close();

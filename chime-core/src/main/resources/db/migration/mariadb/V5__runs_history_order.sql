@@ -1,0 +1,6 @@
+-- Index tuning beside PostgreSQL's runs partitioned by day (its V5), so versions stay aligned.
+-- A schedule's history in the API's order (newest instant, then attempt, then id): a page is read
+-- from the index without a filesort of all the schedule's runs; the per-schedule trim walks it the
+-- other way. ix_runs_schedule_status still serves the foreign key to schedules meanwhile.
+DROP INDEX ix_runs_schedule_scheduled ON runs;
+CREATE INDEX ix_runs_schedule_scheduled ON runs (schedule_id, scheduled_at, attempt, id);
