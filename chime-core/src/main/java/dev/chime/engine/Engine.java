@@ -47,6 +47,13 @@ public final class Engine implements AutoCloseable {
   /** Calls started but not yet answered beyond which the engine starts nothing more. */
   private static final int MAX_PENDING_CALLS = 20_000;
 
+  /**
+   * Results waiting for the writer past which nothing more starts: under overload the database is
+   * shared by starts and results, and a node that kept starting would leave its runs on record as
+   * running for ever longer. Ten of the writer's batches.
+   */
+  private static final int MAX_UNWRITTEN_RESULTS = 5_000;
+
   private final EngineStore store;
   private final Clock clock;
   private final EngineSettings settings;
@@ -383,6 +390,12 @@ public final class Engine implements AutoCloseable {
     return schedules.size() == limit || runs.size() == limit;
   }
 
+  /** Too many calls under way, or too many results waiting to be written, to start more. */
+  private boolean saturated() {
+    return flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS
+        || writer.pending() >= MAX_UNWRITTEN_RESULTS;
+  }
+
   private int maxHeld() {
     return Math.max(settings.batchSize() * 4, 20_000);
   }
@@ -434,8 +447,9 @@ public final class Engine implements AutoCloseable {
     }
     int chunks = 0;
     while (true) {
-      if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
-        return false; // the targets are the limit: start more once calls end
+      if (saturated()) {
+        return false; // the targets or the result writer are the limit: start more once they catch
+        // up
       }
       List<Held> chunk = new ArrayList<>();
       while (chunk.size() < START_CHUNK
@@ -561,7 +575,7 @@ public final class Engine implements AutoCloseable {
     if (waiting.peek() != null) {
       wait = Math.min(wait, Duration.between(now, waiting.peek().fireAt()).toNanos());
     }
-    if (flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS) {
+    if (saturated()) {
       wait = Math.min(wait, Duration.ofMillis(10).toNanos());
     }
     wait = Math.min(wait, nextClaimNanos - System.nanoTime());
