@@ -144,19 +144,6 @@ public record RunOutcome(
     return errorCode.map(RETRIED_CODES::contains).orElse(false);
   }
 
-  /** This outcome with the wait before the next attempt set to {@code wait}. */
-  public RunOutcome withRetryAfter(Duration wait) {
-    return new RunOutcome(
-        status,
-        httpStatus,
-        errorCode,
-        errorMessage,
-        responseExcerpt,
-        durationMs,
-        Optional.of(wait),
-        resultJson);
-  }
-
   public static RunOutcome failure(
       RunStatus status,
       OptionalInt httpStatus,

@@ -163,7 +163,7 @@ public final class ResultStore {
   private static RunOutcome lostWithNode(String code, String message, long durationMs) {
     return RunOutcome.failure(
             RunStatus.FAILED, OptionalInt.empty(), code, message, null, durationMs)
-        .withRetryAfter(Duration.ZERO);
+        .withRetryAfter(Optional.of(Duration.ZERO));
   }
 
   /** The outcome a closed run gets, from what the database said of it. */
