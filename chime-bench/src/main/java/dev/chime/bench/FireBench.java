@@ -38,6 +38,9 @@ import java.util.concurrent.Future;
  * an embedded H2 database in a temporary folder.
  */
 public final class FireBench {
+  /** The admin token the bench's node is given, so the bench can use the API. */
+  private static final String TOKEN = "chime_firebench-" + java.util.UUID.randomUUID();
+
   private record Hit(Instant scheduledAt, long receivedMillis) {}
 
   private final ConcurrentLinkedQueue<Hit> hits = new ConcurrentLinkedQueue<>();
@@ -76,6 +79,7 @@ public final class FireBench {
     env.put("CHIME_PORT", "0");
     env.put("CHIME_DATA_DIR", dataDir.toString());
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
+    env.put("CHIME_ADMIN_TOKEN", TOKEN);
     dbUrl.ifPresent(url -> env.put("CHIME_DB_URL", url));
     ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
 
@@ -167,7 +171,7 @@ public final class FireBench {
 
   private String body(String url) throws IOException, InterruptedException {
     return client
-        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
@@ -236,7 +240,7 @@ public final class FireBench {
     try {
       return client
           .send(
-              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
@@ -251,6 +255,7 @@ public final class FireBench {
     return client
         .send(
             HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),

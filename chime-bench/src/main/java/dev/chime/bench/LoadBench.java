@@ -245,7 +245,8 @@ public final class LoadBench {
 
   /**
    * The node's settings: a loopback node on a free port with the bench's data folder, a 1 s minimum
-   * interval and a short shutdown; then any {@code CHIME_*} variable of the environment.
+   * interval, room for 20,000 calls of the tenant at once and a short shutdown; then any {@code
+   * CHIME_*} variable of the environment.
    */
   private Map<String, String> nodeEnvironment(LoadOptions options, Path dataDir) {
     Map<String, String> env = new HashMap<>();
@@ -253,7 +254,9 @@ public final class LoadBench {
     env.put("CHIME_PORT", "0");
     env.put("CHIME_DATA_DIR", dataDir.toString());
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
-    env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
+    env.put("CHIME_QUOTA_MIN_INTERVAL_S", "1");
+    // a load test is one tenant sending far more than a tenant's default 50 calls at once
+    env.put("CHIME_QUOTA_MAX_RUNNING", "20000");
     options.dbUrl().ifPresent(url -> env.put("CHIME_DB_URL", url));
     environment.forEach(
         (name, value) -> {

@@ -55,9 +55,9 @@ record LoadOptions(
                                    needs --db (PostgreSQL or MariaDB)
         --help                     this text
 
-      The node runs with CHIME_SCHEDULE_MIN_INTERVAL_S=1 and CHIME_SHUTDOWN_GRACE_S=5; any
-      CHIME_* variable in the environment overrides the bench's settings (e.g.
-      CHIME_TENANT_MAX_RUNNING=20000). Earlier bench schedules (named loadbench-*) and their runs
+      The node runs with CHIME_QUOTA_MIN_INTERVAL_S=1, CHIME_QUOTA_MAX_RUNNING=20000 and
+      CHIME_SHUTDOWN_GRACE_S=5; any CHIME_* variable in the environment overrides the bench's
+      settings (e.g. CHIME_ENGINE_BATCH_SIZE=1000). Earlier bench schedules (named loadbench-*) and their runs
       are deleted from the database first. The last line printed is the result as one JSON object.
       """;
 

@@ -43,7 +43,7 @@ public final class LoadTarget {
 
   public static void main(String[] args) throws IOException {
     // The JDK server closes keep-alive connections beyond 200 idle ones (read at its first use):
-    // a burst opens up to CHIME_TENANT_MAX_RUNNING connections at once, and closing them makes
+    // a burst opens up to CHIME_QUOTA_MAX_RUNNING connections at once, and closing them makes
     // resets and slow reconnects that would be counted against Chime.
     if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
       System.setProperty(MAX_IDLE_CONNECTIONS, "20000");

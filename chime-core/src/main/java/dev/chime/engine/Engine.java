@@ -82,6 +82,8 @@ public final class Engine implements AutoCloseable {
 
   private boolean claimNow = true;
 
+  private final TenantLimits tenantLimits;
+
   /** Everything claimable due before this was claimed by this node's last claims; null: unknown. */
   private Instant claimedThrough;
 
@@ -134,14 +136,10 @@ public final class Engine implements AutoCloseable {
             settings.nodeId(),
             this::written,
             store::ping);
+    this.tenantLimits = new TenantLimits(store, settings.tenantMaxRunning());
     this.sender =
         new Sender(
-            dispatcher,
-            clock,
-            flights,
-            writer,
-            settings.tenantMaxRunning(),
-            settings.callsPerHost());
+            dispatcher, clock, flights, writer, tenantLimits::maxRunning, settings.callsPerHost());
     this.armed =
         new ArmedCalls(
             clock, settings.poll(), call -> sender.send(call), settings.nodeId(), !manual);
@@ -149,7 +147,7 @@ public final class Engine implements AutoCloseable {
         new Starter(
             store,
             flights,
-            new FirePlanner(settings),
+            new FirePlanner(settings, tenantLimits::maxRunning),
             sender,
             armed,
             startsDurable,
@@ -359,6 +357,9 @@ public final class Engine implements AutoCloseable {
     // again each time.
     boolean full = timed || fullClaimNow || claimedThrough == null;
     fullClaimNow = false;
+    if (full) {
+      tenantLimits.refresh();
+    }
     List<ClaimedSchedule> schedules =
         store.claimSchedules(
             settings.nodeId(),

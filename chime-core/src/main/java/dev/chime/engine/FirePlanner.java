@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 
 /**
  * Decides what each due piece of work does when its moment comes, applying the run policies: the
@@ -53,10 +54,13 @@ final class FirePlanner {
   private static final long MAX_COUNTING_NANOS = 2_000_000;
 
   private final EngineSettings settings;
+  private final ToIntFunction<String> tenantMaxRunning;
   private final CatchupLimiter limiter;
 
-  FirePlanner(EngineSettings settings) {
+  /** {@code tenantMaxRunning}: how many runs each tenant may have in flight. */
+  FirePlanner(EngineSettings settings, ToIntFunction<String> tenantMaxRunning) {
     this.settings = settings;
+    this.tenantMaxRunning = tenantMaxRunning;
     this.limiter = new CatchupLimiter(settings.catchupPerSecond());
   }
 
@@ -120,6 +124,14 @@ final class FirePlanner {
       }
     }
     return plan;
+  }
+
+  /**
+   * Whether the tenant is below its limit of runs in flight. Runs started past it within one chunk
+   * wait for the sender's permits of the tenant, which hold the limit on this node exactly.
+   */
+  private boolean tenantHasRoom(String tenantId, Map<String, Integer> running) {
+    return running.getOrDefault(tenantId, 0) < tenantMaxRunning.applyAsInt(tenantId);
   }
 
   /** Whether the work's schedule has a run in flight that its overlap policy must weigh. */
@@ -224,7 +236,7 @@ final class FirePlanner {
               claim.id(), claim.leaseEpoch(), next, instant, Optional.empty(), recorded, false));
       return;
     }
-    if (running.getOrDefault(claim.tenantId(), 0) >= settings.tenantMaxRunning()) {
+    if (!tenantHasRoom(claim.tenantId(), running)) {
       heldBack.add(fire.notBefore(now.plus(RECHECK)));
       return;
     }
@@ -289,7 +301,7 @@ final class FirePlanner {
       }
       active.put(ref.scheduleId(), new Active(current.running() + 1, current.queued()));
     }
-    if (running.getOrDefault(ref.tenantId(), 0) >= settings.tenantMaxRunning()) {
+    if (!tenantHasRoom(ref.tenantId(), running)) {
       heldBack.add(queued.notBefore(now.plus(RECHECK)));
       return;
     }

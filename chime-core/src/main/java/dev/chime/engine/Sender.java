@@ -17,15 +17,16 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes the calls the engine started, each on its own virtual thread, and hands their ends to the
- * result writer. A tenant has at most {@code tenantMaxRunning} calls under way on this node, and a
- * target host at most {@code perHost}; calls beyond wait their turn in the order they were sent, so
- * a burst goes out as fast as the targets answer, oldest first, without opening thousands of
- * connections to one host at once.
+ * result writer. A tenant has at most its {@code tenantMaxRunning} calls under way on this node,
+ * and a target host at most {@code perHost}; calls beyond wait their turn in the order they were
+ * sent, so a burst goes out as fast as the targets answer, oldest first, without opening thousands
+ * of connections to one host at once.
  */
 final class Sender {
   private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -34,11 +35,11 @@ final class Sender {
   private final Clock clock;
   private final Flights flights;
   private final CompletionWriter writer;
-  private final int tenantMaxRunning;
+  private final ToIntFunction<String> tenantMaxRunning;
   private final int perHost;
   private final ExecutorService calls =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-fire-", 0).factory());
-  private final ConcurrentHashMap<String, Semaphore> permits = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Permits> permits = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Semaphore> hosts = new ConcurrentHashMap<>();
   private final AtomicLong sent = new AtomicLong();
 
@@ -47,7 +48,7 @@ final class Sender {
       Clock clock,
       Flights flights,
       CompletionWriter writer,
-      int tenantMaxRunning,
+      ToIntFunction<String> tenantMaxRunning,
       int perHost) {
     this.dispatcher = dispatcher;
     this.perHost = perHost;
@@ -57,6 +58,12 @@ final class Sender {
     this.tenantMaxRunning = tenantMaxRunning;
   }
 
+  private record Permits(int size, Semaphore semaphore) {
+    Permits(int size) {
+      this(size, new Semaphore(size, true));
+    }
+  }
+
   /** Calls sent since start. */
   long sent() {
     return sent.get();
@@ -64,8 +71,14 @@ final class Sender {
 
   void send(FirePlanner.Call call) {
     DispatchRequest request = call.request();
+    int limit = tenantMaxRunning.applyAsInt(call.ref().tenantId());
+    // a tenant whose limit changed gets new permits; calls holding the old ones give them back
     Semaphore tenant =
-        permits.computeIfAbsent(call.ref().tenantId(), t -> new Semaphore(tenantMaxRunning, true));
+        permits
+            .compute(
+                call.ref().tenantId(),
+                (t, old) -> old != null && old.size() == limit ? old : new Permits(limit))
+            .semaphore();
     URI url = request.target().url();
     Semaphore host =
         hosts.computeIfAbsent(

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Reading single JSON fields with errors that name the field and the limit. */
-final class JsonFields {
+public final class JsonFields {
   private JsonFields() {}
 
   static void onlyFields(
@@ -24,7 +24,7 @@ final class JsonFields {
     }
   }
 
-  static String requiredText(
+  public static String requiredText(
       JsonNode parent, String field, String path, int maxLength, ScheduleJson.Errors errors) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -34,7 +34,7 @@ final class JsonFields {
     return text(node, path, maxLength, errors);
   }
 
-  static String optionalText(
+  public static String optionalText(
       JsonNode parent, String field, String path, int maxLength, ScheduleJson.Errors errors) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -83,7 +83,7 @@ final class JsonFields {
     return list;
   }
 
-  static long wholeNumber(
+  public static long wholeNumber(
       JsonNode parent,
       String field,
       String path,

@@ -11,6 +11,7 @@ import dev.chime.timing.CronExpression;
 import dev.chime.timing.CronSyntaxException;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -201,28 +202,36 @@ public final class ScheduleJson {
         if (at == null) {
           return null;
         }
-        try {
-          OffsetDateTime time = OffsetDateTime.parse(at);
-          int year = time.atZoneSameInstant(ZoneOffset.UTC).getYear();
-          if (errors.checksInput() && year > MAX_YEAR) {
-            errors.add(
-                path + ".at", "must be in the year " + MAX_YEAR + " or before; got year " + year);
-            return null;
-          }
-          return new OnceTrigger(time.toInstant());
-        } catch (DateTimeParseException e) {
-          errors.add(
-              path + ".at",
-              "must be an ISO-8601 instant with an offset, such as 2026-12-01T01:30:00Z; got '"
-                  + at
-                  + "'");
-          return null;
-        }
+        Instant time = instant(at, path + ".at", errors);
+        return time == null ? null : new OnceTrigger(time);
       }
       default -> {
         errors.add(path + ".type", "must be cron, interval or once; got '" + type + "'");
         return null;
       }
+    }
+  }
+
+  /**
+   * An ISO-8601 instant with an offset, in the year {@link #MAX_YEAR} or before (Chime's stored
+   * rules aside); null, with the error added, when the text is not one.
+   */
+  public static Instant instant(String text, String path, Errors errors) {
+    try {
+      OffsetDateTime time = OffsetDateTime.parse(text);
+      int year = time.atZoneSameInstant(ZoneOffset.UTC).getYear();
+      if (errors.checksInput() && year > MAX_YEAR) {
+        errors.add(path, "must be in the year " + MAX_YEAR + " or before; got year " + year);
+        return null;
+      }
+      return time.toInstant();
+    } catch (DateTimeParseException e) {
+      errors.add(
+          path,
+          "must be an ISO-8601 instant with an offset, such as 2026-12-01T01:30:00Z; got '"
+              + text
+              + "'");
+      return null;
     }
   }
 
@@ -276,6 +285,25 @@ public final class ScheduleJson {
         }
       }
     }
+  }
+
+  /**
+   * The user's part of a schedule as the API shows it: name, description, enabled, trigger, target,
+   * payload and run policies. The payload is written as stored, not parsed again.
+   */
+  public static ObjectNode specJson(ScheduleSpec spec) {
+    ObjectNode node = NODES.objectNode();
+    node.put("name", spec.name());
+    node.put("description", spec.description());
+    node.put("enabled", spec.enabled());
+    node.set("trigger", triggerJson(spec.trigger()));
+    node.set("target", TargetJson.write(spec.target()));
+    // JSON nested too deep to write back (stored before the body's depth was capped) must not
+    // break a read
+    node.putRawValue(
+        "payload", new com.fasterxml.jackson.databind.util.RawValue(spec.payloadJson()));
+    PolicyJson.write(spec.policy(), node);
+    return node;
   }
 
   /** The JSON form of a trigger, as the API shows it and the database keeps it. */

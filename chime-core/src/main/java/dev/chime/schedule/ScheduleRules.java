@@ -1,14 +1,15 @@
 package dev.chime.schedule;
 
-import dev.chime.InvalidInputException;
+import dev.chime.QuotaExceededException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The rules a schedule spec must keep beyond its shape: limits an operator configures, and checks
- * that depend on the time it is written.
+ * The rules a schedule spec must keep beyond its shape: its tenant's limits (shortest interval,
+ * largest payload; over one is {@link QuotaExceededException}), and checks that depend on the time
+ * it is written.
  */
 public final class ScheduleRules {
   private final Duration minInterval;
@@ -41,19 +42,26 @@ public final class ScheduleRules {
   public void check(ScheduleSpec spec, Optional<ScheduleSpec> previous, Instant now) {
     int payloadBytes = spec.payloadJson().getBytes(StandardCharsets.UTF_8).length;
     if (payloadBytes > maxPayloadBytes) {
-      throw InvalidInputException.tooLarge(
-          "payload", "is " + payloadBytes + " bytes; the limit is " + maxPayloadBytes + " bytes");
+      throw new QuotaExceededException(
+          "payload",
+          "max_payload_bytes",
+          maxPayloadBytes,
+          "is "
+              + payloadBytes
+              + " bytes; the limit (max_payload_bytes) is "
+              + maxPayloadBytes
+              + " bytes");
     }
     ScheduleJson.Errors errors = new ScheduleJson.Errors();
     boolean triggerChanged = previous.map(p -> !p.trigger().equals(spec.trigger())).orElse(true);
     switch (spec.trigger()) {
       case IntervalTrigger interval -> {
         if (interval.every().compareTo(minInterval) < 0) {
-          errors.add(
+          throw tooOften(
               "trigger.seconds",
               "must be at least "
                   + minInterval.toSeconds()
-                  + " (the configured minimum interval), got "
+                  + " (the minimum interval, min_interval_s), got "
                   + interval.every().toSeconds());
         }
       }
@@ -73,17 +81,21 @@ public final class ScheduleRules {
         } else {
           Duration gap = cron.expression().shortestGap();
           if (gap.compareTo(minInterval) < 0) {
-            errors.add(
+            throw tooOften(
                 "trigger.expr",
                 "fires as often as every "
                     + seconds(gap)
-                    + "; the configured minimum interval is "
+                    + "; the minimum interval (min_interval_s) is "
                     + seconds(minInterval));
           }
         }
       }
     }
     errors.throwIfAny();
+  }
+
+  private QuotaExceededException tooOften(String field, String message) {
+    return new QuotaExceededException(field, "min_interval_s", minInterval.toSeconds(), message);
   }
 
   private static String seconds(Duration duration) {

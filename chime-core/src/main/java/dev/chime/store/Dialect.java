@@ -102,6 +102,17 @@ public enum Dialect {
         : "SELECT id FROM tenants WHERE id = ? FOR UPDATE";
   }
 
+  /**
+   * A statement taking, until the transaction ends, the lock that serializes switching on a
+   * tenant's schedules, so its count of enabled schedules is exact. On PostgreSQL an advisory lock
+   * in the two-key space (apart from every one-key lock Chime takes); elsewhere the tenant's row.
+   */
+  String lockTenantSchedules() {
+    return this == POSTGRESQL
+        ? "SELECT pg_advisory_xact_lock(1, hashtext(?))"
+        : "SELECT id FROM tenants WHERE id = ? FOR UPDATE";
+  }
+
   String forUpdateSkipLocked() {
     return " FOR UPDATE SKIP LOCKED";
   }

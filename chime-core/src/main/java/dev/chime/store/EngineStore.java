@@ -305,6 +305,23 @@ public final class EngineStore {
         });
   }
 
+  /** The tenants that have their own limit of runs in flight, with that limit. */
+  public Map<String, Integer> tenantRunLimits() {
+    return db.inTransaction(
+        connection -> {
+          Map<String, Integer> limits = new HashMap<>();
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT id, max_running FROM tenants WHERE max_running IS NOT NULL");
+              ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+              limits.put(rows.getString("id"), rows.getInt("max_running"));
+            }
+          }
+          return limits;
+        });
+  }
+
   /**
    * Runs in flight now: per schedule, the ids of its running runs and how many are queued; per
    * tenant, how many are running.

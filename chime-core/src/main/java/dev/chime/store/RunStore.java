@@ -2,6 +2,8 @@ package dev.chime.store;
 
 import dev.chime.ConflictException;
 import dev.chime.NotFoundException;
+import dev.chime.audit.Actor;
+import dev.chime.audit.AuditEvent;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.run.RunOutcome;
@@ -119,6 +121,11 @@ public final class RunStore {
    * progress cannot be taken back: that is a conflict.
    */
   public Run cancel(String tenantId, UUID runId, Instant now) {
+    return cancel(tenantId, runId, now, Actor.CHIME);
+  }
+
+  /** {@link #cancel} by {@code actor}, with its audit event ({@code run.cancel}). */
+  public Run cancel(String tenantId, UUID runId, Instant now, Actor actor) {
     Run run = find(tenantId, runId);
     boolean asyncRunning =
         run.status() == RunStatus.RUNNING && run.httpStatus().equals(OptionalInt.of(202));
@@ -148,8 +155,12 @@ public final class RunStore {
                 cancel.setString(3, tenantId);
                 cancel.setString(4, run.status().wireName());
                 Statements.bindNear(dialect, cancel, 5, run.scheduledAt());
-                return cancel.executeUpdate() == 1;
+                if (cancel.executeUpdate() != 1) {
+                  return false;
+                }
               }
+              audit(connection, tenantId, now, actor, "run.cancel", run, "cancelled");
+              return true;
             });
     if (!done) {
       throw new ConflictException("", "run " + runId + " changed meanwhile; read it again");
@@ -162,6 +173,11 @@ public final class RunStore {
    * cancelled. The attempt number follows the highest one for that instant.
    */
   public Run retry(String tenantId, UUID runId, Instant now) {
+    return retry(tenantId, runId, now, Actor.CHIME);
+  }
+
+  /** {@link #retry} by {@code actor}, with its audit event ({@code run.retry}). */
+  public Run retry(String tenantId, UUID runId, Instant now, Actor actor) {
     Run run = find(tenantId, runId);
     if (run.status() != RunStatus.FAILED
         && run.status() != RunStatus.TIMEOUT
@@ -190,6 +206,19 @@ public final class RunStore {
                     now,
                     now);
             insert(connection, dialect, List.of(NewRun.of(retry)));
+            // the run retried before, the attempt it queued after
+            AuditStore.insert(
+                connection,
+                dialect,
+                AuditEvent.of(
+                    tenantId,
+                    now,
+                    actor,
+                    "run.retry",
+                    "run",
+                    run.id().toString(),
+                    Optional.of(describe(run, run.status().wireName())),
+                    Optional.of(describe(retry, retry.status().wireName()))));
             WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return retry;
           });
@@ -207,6 +236,14 @@ public final class RunStore {
    * exist in the tenant (it may have been deleted a moment ago).
    */
   public boolean insertQueued(Run run) {
+    return insertQueued(run, Actor.CHIME, "run.queue");
+  }
+
+  /**
+   * {@link #insertQueued(Run)} by {@code actor}, with its audit event: {@code action} (e.g. {@code
+   * schedule.run-now}) on the schedule, the queued run as its after.
+   */
+  public boolean insertQueued(Run run, Actor actor, String action) {
     if (run.status() != RunStatus.QUEUED) {
       throw new IllegalArgumentException("only a queued run is inserted here, got " + run.status());
     }
@@ -225,6 +262,18 @@ public final class RunStore {
               }
             }
             insert(connection, dialect, List.of(NewRun.of(run)));
+            AuditStore.insert(
+                connection,
+                dialect,
+                AuditEvent.of(
+                    run.tenantId(),
+                    run.createdAt(),
+                    actor,
+                    action,
+                    "schedule",
+                    run.scheduleId().toString(),
+                    Optional.empty(),
+                    Optional.of(describe(run, run.status().wireName()))));
             WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
             return true;
           });
@@ -236,8 +285,61 @@ public final class RunStore {
     }
   }
 
+  /** The audit event of a change to {@code run}: before as it was, after with {@code newStatus}. */
+  private void audit(
+      Connection connection,
+      String tenantId,
+      Instant now,
+      Actor actor,
+      String action,
+      Run run,
+      String newStatus)
+      throws SQLException {
+    AuditStore.insert(
+        connection,
+        dialect,
+        AuditEvent.of(
+            tenantId,
+            now,
+            actor,
+            action,
+            "run",
+            run.id().toString(),
+            Optional.of(describe(run, run.status().wireName())),
+            Optional.of(describe(run, newStatus))));
+  }
+
+  /** What the audit trail keeps of a run: which attempt of which instant, and its status. */
+  private static String describe(Run run, String status) {
+    com.fasterxml.jackson.databind.node.ObjectNode node =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    node.put("id", run.id().toString());
+    node.put("schedule_id", run.scheduleId().toString());
+    node.put("scheduled_at", run.scheduledAt().toString());
+    node.put("attempt", run.attempt());
+    node.put("origin", run.origin().wireName());
+    node.put("status", status);
+    return node.toString();
+  }
+
   private Run find(String tenantId, UUID runId) {
     return get(tenantId, runId).orElseThrow(() -> new NotFoundException("run", runId.toString()));
+  }
+
+  /**
+   * A run whatever its tenant: only for the answer to an async target that just completed it with
+   * the run's own callback token, which is proof enough of its right to see it.
+   */
+  public Optional<Run> getCompletedByCallback(UUID id) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE id = ?")) {
+            statement.setString(1, id.toString());
+            List<Run> runs = readAll(statement, dialect);
+            return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+          }
+        });
   }
 
   public Optional<Run> get(String tenantId, UUID id) {

@@ -2,6 +2,9 @@ package dev.chime.store;
 
 import dev.chime.ConflictException;
 import dev.chime.InvalidInputException;
+import dev.chime.QuotaExceededException;
+import dev.chime.audit.Actor;
+import dev.chime.audit.AuditEvent;
 import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
@@ -36,11 +39,32 @@ public final class ScheduleStore {
     this.dialect = db.dialect();
   }
 
+  /**
+   * Who writes, for the audit trail, and the most schedules the tenant may have enabled: a write
+   * that switches one on beyond that is refused ({@link QuotaExceededException}).
+   */
+  public record Writer(Actor actor, long maxEnabledSchedules) {
+    /** Chime itself, or code with no caller: audited as "chime", no limit. */
+    public static final Writer CHIME = new Writer(Actor.CHIME, Long.MAX_VALUE);
+
+    public Writer {
+      java.util.Objects.requireNonNull(actor, "actor");
+    }
+  }
+
   public void insert(Schedule schedule) {
+    insert(schedule, Writer.CHIME);
+  }
+
+  /** Inserts a schedule and its audit event ({@code schedule.create}) in one transaction. */
+  public void insert(Schedule schedule, Writer writer) {
     checkFitsColumns(schedule.spec());
     try {
       db.inTransaction(
           connection -> {
+            if (schedule.spec().enabled()) {
+              checkEnabledQuota(connection, schedule.tenantId(), writer);
+            }
             try (PreparedStatement insert =
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
@@ -50,12 +74,81 @@ public final class ScheduleStore {
               insert.setString(17, schedule.spec().trigger().type());
               insert.executeUpdate();
             }
+            audit(
+                connection,
+                schedule.tenantId(),
+                schedule.createdAt(),
+                writer,
+                "schedule.create",
+                schedule.id(),
+                Optional.empty(),
+                Optional.of(schedule));
             WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return null;
           });
     } catch (StoreException e) {
       throw duplicateNameOr(e, schedule.spec().name());
     }
+  }
+
+  /**
+   * Refuses to switch on one more schedule of a tenant that has its limit enabled. The tenant's
+   * lock makes the count exact while two requests (on two nodes) switch schedules on at once.
+   */
+  private void checkEnabledQuota(Connection connection, String tenantId, Writer writer)
+      throws SQLException {
+    if (writer.maxEnabledSchedules() == Long.MAX_VALUE) {
+      return;
+    }
+    try (PreparedStatement lock = connection.prepareStatement(dialect.lockTenantSchedules())) {
+      lock.setString(1, tenantId);
+      try (ResultSet rows = lock.executeQuery()) {
+        while (rows.next()) {
+          // reading takes the lock
+        }
+      }
+    }
+    long enabled = TenantStore.enabledSchedules(connection, tenantId);
+    if (enabled >= writer.maxEnabledSchedules()) {
+      throw new QuotaExceededException(
+          "enabled",
+          "max_enabled_schedules",
+          writer.maxEnabledSchedules(),
+          "the tenant has "
+              + enabled
+              + " schedules enabled, its limit (max_enabled_schedules) is "
+              + writer.maxEnabledSchedules()
+              + "; disable or delete one first, or ask an operator to raise the limit");
+    }
+  }
+
+  private void audit(
+      Connection connection,
+      String tenantId,
+      Instant at,
+      Writer writer,
+      String action,
+      UUID id,
+      Optional<Schedule> before,
+      Optional<Schedule> after)
+      throws SQLException {
+    AuditStore.insert(
+        connection,
+        dialect,
+        AuditEvent.of(
+            tenantId,
+            at,
+            writer.actor(),
+            action,
+            "schedule",
+            id.toString(),
+            before.map(ScheduleStore::describe),
+            after.map(ScheduleStore::describe)));
+  }
+
+  /** A schedule as its audit events keep it: the API's view of its spec, secrets masked. */
+  static String describe(Schedule schedule) {
+    return ScheduleJson.write(ScheduleJson.specJson(schedule.spec()));
   }
 
   /**
@@ -105,6 +198,20 @@ public final class ScheduleStore {
    */
   public Optional<Schedule> update(
       String tenantId, UUID id, Instant now, Function<Schedule, Change> change) {
+    return update(tenantId, id, now, change, Writer.CHIME, "schedule.update");
+  }
+
+  /**
+   * {@link #update} with its audit event: {@code action} (e.g. {@code schedule.update}, {@code
+   * schedule.disable}) by the writer, with the schedule before and after.
+   */
+  public Optional<Schedule> update(
+      String tenantId,
+      UUID id,
+      Instant now,
+      Function<Schedule, Change> change,
+      Writer writer,
+      String action) {
     String[] attemptedName = {""};
     try {
       return db.inTransaction(
@@ -115,6 +222,9 @@ public final class ScheduleStore {
             }
             Change next = change.apply(current.get());
             checkFitsColumns(next.spec());
+            if (next.spec().enabled() && !current.get().spec().enabled()) {
+              checkEnabledQuota(connection, tenantId, writer);
+            }
             attemptedName[0] = next.spec().name();
             Schedule updated =
                 new Schedule(
@@ -154,6 +264,7 @@ public final class ScheduleStore {
               Finisher.cancelQueued(
                   connection, dialect, List.of(id), now, "the schedule was disabled");
             }
+            audit(connection, tenantId, now, writer, action, id, current, Optional.of(updated));
             WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return Optional.of(updated);
           });
@@ -162,16 +273,25 @@ public final class ScheduleStore {
     }
   }
 
-  /** Deletes a schedule and its runs; false when there was none. */
-  public boolean delete(String tenantId, UUID id) {
+  /** Deletes a schedule and its runs, with its audit event; false when there was none. */
+  public boolean delete(String tenantId, UUID id, Writer writer, Instant now) {
     return db.inTransaction(
         connection -> {
+          Optional<Schedule> current = find(connection, tenantId, id, true);
+          if (current.isEmpty()) {
+            return false;
+          }
           try (PreparedStatement statement =
               connection.prepareStatement("DELETE FROM schedules WHERE id = ? AND tenant_id = ?")) {
             statement.setString(1, id.toString());
             statement.setString(2, tenantId);
-            return statement.executeUpdate() == 1;
+            if (statement.executeUpdate() != 1) {
+              return false;
+            }
           }
+          audit(
+              connection, tenantId, now, writer, "schedule.delete", id, current, Optional.empty());
+          return true;
         });
   }
 

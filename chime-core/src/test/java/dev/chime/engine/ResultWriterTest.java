@@ -163,7 +163,11 @@ class ResultWriterTest {
           pool.submit(
               () -> {
                 for (int i = refs.size() - 1; i >= 0; i -= 2) {
-                  schedules.delete("default", refs.get(i).scheduleId());
+                  schedules.delete(
+                      "default",
+                      refs.get(i).scheduleId(),
+                      ScheduleStore.Writer.CHIME,
+                      Instant.now());
                 }
                 return null;
               }));

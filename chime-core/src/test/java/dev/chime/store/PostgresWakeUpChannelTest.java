@@ -67,7 +67,11 @@ class PostgresWakeUpChannelTest {
       assertThat(runs.insertQueued(now)).isTrue();
       runs.cancel("default", now.id(), T0);
       runs.retry("default", now.id(), T0);
-      schedules.delete("default", schedule.id());
+      schedules.delete(
+          "default",
+          schedule.id(),
+          ScheduleStore.Writer.CHIME,
+          Instant.parse("2026-01-01T00:00:00Z"));
 
       // insert, update, run-now and retry: four; a fifth, sent by hand, comes after them all, so
       // a wake-up of the rolled-back insert (or of the cancel or the delete) would make six

@@ -427,9 +427,21 @@ abstract class StoreContractTest {
     Run run = queuedRun(schedule.id(), T0);
     runs.insertQueued(run);
 
-    assertThat(schedules.delete("default", schedule.id())).isTrue();
+    assertThat(
+            schedules.delete(
+                "default",
+                schedule.id(),
+                ScheduleStore.Writer.CHIME,
+                Instant.parse("2026-01-01T00:00:00Z")))
+        .isTrue();
     assertThat(runs.get("default", run.id())).isEmpty();
-    assertThat(schedules.delete("default", schedule.id())).isFalse();
+    assertThat(
+            schedules.delete(
+                "default",
+                schedule.id(),
+                ScheduleStore.Writer.CHIME,
+                Instant.parse("2026-01-01T00:00:00Z")))
+        .isFalse();
   }
 
   private static ScheduleStart starting(

@@ -34,6 +34,8 @@ public final class ScheduleBuilder {
   private Optional<Instant> nextFireAt = Optional.empty();
   private RunPolicy policy = RunPolicy.DEFAULTS;
 
+  private String tenant = "default";
+
   public static ScheduleBuilder aSchedule() {
     return new ScheduleBuilder();
   }
@@ -99,6 +101,11 @@ public final class ScheduleBuilder {
     return this;
   }
 
+  public ScheduleBuilder inTenant(String value) {
+    tenant = value;
+    return this;
+  }
+
   public ScheduleSpec spec() {
     return new ScheduleSpec(
         name,
@@ -114,6 +121,6 @@ public final class ScheduleBuilder {
     ScheduleSpec spec = spec();
     Optional<Instant> next = nextFireAt.isPresent() ? nextFireAt : trigger.first(createdAt);
     return new Schedule(
-        id, "default", spec, next, Optional.empty(), createdAt, createdAt, Schedule.Health.NEW);
+        id, tenant, spec, next, Optional.empty(), createdAt, createdAt, Schedule.Health.NEW);
   }
 }

@@ -12,8 +12,8 @@ import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
 import dev.chime.engine.WakeUpListener;
 import dev.chime.node.NodeRegistration;
-import dev.chime.schedule.ScheduleRules;
 import dev.chime.server.api.ApiServer;
+import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
 import dev.chime.store.Database;
@@ -146,14 +146,18 @@ public final class ChimeNode implements AutoCloseable {
             Duration.ofDays(7));
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
     this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
-    ScheduleRules rules = new ScheduleRules(config.minInterval(), config.maxPayloadBytes());
     this.api =
         new ApiServer(
             db,
             new ScheduleStore(db),
             new RunStore(db),
             engine,
-            rules,
+            config.quotas(),
+            new AuthSettings(
+                config.auth(),
+                config.adminToken(),
+                config.adminTokenFile(),
+                config.authFailuresPerMinute()),
             clock,
             config.corsOrigins(),
             () -> awaitWritten(flush));

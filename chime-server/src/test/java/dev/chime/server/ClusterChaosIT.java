@@ -220,7 +220,7 @@ class ClusterChaosIT {
                     "chaos-" + i,
                     "CHIME_ENGINE_LEASE_MS",
                     Long.toString(LEASE.toMillis()),
-                    "CHIME_SCHEDULE_MIN_INTERVAL_S",
+                    "CHIME_QUOTA_MIN_INTERVAL_S",
                     "1",
                     "CHIME_SHUTDOWN_GRACE_S",
                     "2",

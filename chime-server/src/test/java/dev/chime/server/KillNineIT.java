@@ -52,7 +52,7 @@ class KillNineIT {
           new ChimeJar(
               dataDir,
               Map.of(
-                  "CHIME_SCHEDULE_MIN_INTERVAL_S", "1",
+                  "CHIME_QUOTA_MIN_INTERVAL_S", "1",
                   // Old leases run out in lookahead + 2 s, whether or not a restarted node takes
                   // its own leases back at once; the default (30 s) would not fit the test's time.
                   "CHIME_ENGINE_LEASE_MS", "2000",

@@ -4,14 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.engine.Engine;
-import dev.chime.schedule.ScheduleRules;
+import dev.chime.server.auth.Access;
+import dev.chime.server.auth.AdminToken;
+import dev.chime.server.auth.AuthSettings;
+import dev.chime.server.auth.Authenticator;
+import dev.chime.server.auth.TenantQuotas;
+import dev.chime.store.AuditStore;
 import dev.chime.store.Database;
 import dev.chime.store.NodeStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
+import dev.chime.store.TenantStore;
+import dev.chime.store.TokenStore;
+import dev.chime.tenant.Quotas;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of a node: the REST API under {@code /api/v1}, health, and the OpenAPI document.
@@ -40,8 +51,13 @@ public final class ApiServer {
           HandlerType.PATCH,
           HandlerType.DELETE);
 
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
   private final Javalin app;
   private final DatabaseWatch databaseWatch;
+  private final AuthSettings auth;
+  private final TokenStore tokens;
+  private final Clock clock;
 
   /**
    * {@code flushWrites} runs after a request that may have written succeeds and before its answer
@@ -52,11 +68,17 @@ public final class ApiServer {
       ScheduleStore schedules,
       RunStore runs,
       Engine engine,
-      ScheduleRules rules,
+      Quotas quotaDefaults,
+      AuthSettings auth,
       Clock clock,
       List<String> corsOrigins,
       Runnable flushWrites) {
-    int maxBody = rules.maxPayloadBytes() + 32 * 1024;
+    this.auth = auth;
+    this.tokens = new TokenStore(db);
+    this.clock = clock;
+    TenantStore tenantStore = new TenantStore(db);
+    TenantQuotas quotas = new TenantQuotas(tenantStore, quotaDefaults);
+    int maxRequest = Quotas.MAX_PAYLOAD_BYTES_LIMIT + 2 * Requests.ENVELOPE_BYTES;
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
     this.app =
@@ -65,7 +87,9 @@ public final class ApiServer {
               config.showJavalinBanner = false;
               config.useVirtualThreads = true;
               config.http.prefer405over404 = true;
-              config.http.maxRequestSize = Math.max(maxBody * 4L, 1_000_000L);
+              // each tenant's body cap is checked as the body is read (Requests); this is the most
+              // any tenant's may be
+              config.http.maxRequestSize = maxRequest;
               config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
               config.jetty.modifyHttpConfiguration(
                   http -> {
@@ -77,16 +101,25 @@ public final class ApiServer {
                   handler -> handler.setErrorHandler(jettyErrors));
             });
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
-    Requests requests = new Requests(maxBody);
-    ScheduleOperations operations =
-        new ScheduleOperations(schedules, runs, rules, clock, engine::wake);
+    // every matched route names who may use it (Access); the check runs before its handler
+    app.beforeMatched(
+        new Authenticator(auth.on(), tokens, quotas, clock, auth.failuresPerMinute())::check);
+    Requests requests = new Requests(quotaDefaults.maxPayloadBytes());
+    ScheduleOperations operations = new ScheduleOperations(schedules, runs, clock, engine::wake);
+    TenantScope tenantScope = new TenantScope(tenantStore);
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     new NodeRoutes(new NodeStore(db)).register(app);
+    new TenantRoutes(tenantStore, quotas, requests, clock).register(app);
+    new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
+    new AuditRoutes(new AuditStore(db), tenantScope).register(app);
     registerHealth(engine);
     String openApi = resource("/openapi.json");
-    app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    app.get(
+        "/api/v1/openapi.json",
+        ctx -> ctx.contentType("application/json").result(openApi),
+        Access.PUBLIC);
     answerHeadLikeGet();
     Problems.register(app);
     // after-handlers run before Javalin writes the answer
@@ -105,7 +138,10 @@ public final class ApiServer {
   private void answerHeadLikeGet() {
     for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
       if (parsed.getEndpoint().getMethod() == HandlerType.GET) {
-        app.head(parsed.getEndpoint().getPath(), parsed.getEndpoint().getHandler());
+        app.head(
+            parsed.getEndpoint().getPath(),
+            parsed.getEndpoint().getHandler(),
+            parsed.getEndpoint().getRoles().toArray(RouteRole[]::new));
       }
     }
   }
@@ -134,7 +170,9 @@ public final class ApiServer {
    */
   private void registerHealth(Engine engine) {
     app.get(
-        "/health/live", ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")));
+        "/health/live",
+        ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")),
+        Access.PUBLIC);
     app.get(
         "/health/ready",
         ctx -> {
@@ -153,7 +191,8 @@ public final class ApiServer {
             body.put("reason", String.join("; ", reasons));
           }
           ctx.status(ready ? 200 : 503).json(body);
-        });
+        },
+        Access.PUBLIC);
   }
 
   private static String resource(String name) {
@@ -182,7 +221,24 @@ public final class ApiServer {
     return routes;
   }
 
+  /**
+   * Makes the first admin token if none exists (or adds the one {@code admin.token} names), then
+   * opens the port.
+   */
   public void start(String host, int port) {
+    if (auth.on()) {
+      AdminToken.ensure(
+          tokens,
+          auth.adminToken(),
+          auth.adminTokenFile(),
+          clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+          AdminViews::tokenRecord);
+    } else {
+      log.warn(
+          "AUTHENTICATION IS OFF (auth=off): anyone who reaches port {} may read, change and run"
+              + " every schedule. Use it only for development on your own machine.",
+          port);
+    }
     databaseWatch.start();
     app.start(host, port);
   }

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.chime.run.Run;
-import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
-import dev.chime.schedule.TargetJson;
 import dev.chime.store.Page;
 import java.time.Instant;
 import java.util.List;
@@ -24,17 +22,9 @@ final class JsonViews {
   static ObjectNode schedule(Schedule schedule) {
     ObjectNode node = NODES.objectNode();
     node.put("id", schedule.id().toString());
-    node.put("name", schedule.spec().name());
-    node.put("description", schedule.spec().description());
-    node.put("enabled", schedule.spec().enabled());
-    node.set("trigger", ScheduleJson.triggerJson(schedule.spec().trigger()));
-    node.set("target", TargetJson.write(schedule.spec().target()));
-    // as stored, not parsed and written again: JSON nested too deep to write back (taken before
-    // the body's depth was capped) must not break every read of the list
-    node.putRawValue("payload", new RawValue(schedule.spec().payloadJson()));
+    node.setAll(ScheduleJson.specJson(schedule.spec()));
     instant(node, "next_fire_at", schedule.nextFireAt());
     instant(node, "last_fire_at", schedule.lastFireAt());
-    PolicyJson.write(schedule.spec().policy(), node);
     node.put("consecutive_failures", schedule.health().consecutiveFailures());
     text(node, "last_status", schedule.health().lastStatus());
     text(node, "disabled_reason", schedule.health().disabledReason());

@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.NotFoundException;
 import dev.chime.node.Node;
 import dev.chime.node.NodeList;
+import dev.chime.server.auth.Access;
 import dev.chime.store.NodeStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 /**
  * {@code /api/v1/nodes}: the nodes of the cluster as the database sees them, each with its state
- * (judged by the database's clock) and what it holds.
+ * (judged by the database's clock) and what it holds. For operators only: what a node holds counts
+ * every tenant's work.
  */
 final class NodeRoutes {
   private static final String BASE = "/api/v1/nodes";
@@ -25,12 +27,11 @@ final class NodeRoutes {
   }
 
   void register(Javalin app) {
-    app.get(BASE, this::list);
-    app.get(BASE + "/{id}", this::get);
+    app.get(BASE, this::list, Access.OPERATOR);
+    app.get(BASE + "/{id}", this::get, Access.OPERATOR);
   }
 
   private void list(Context ctx) {
-    requireAdmin(ctx);
     NodeList list = nodes.list();
     ObjectNode body = JSON.objectNode();
     body.put("checked_at", list.checkedAt().toString());
@@ -40,17 +41,9 @@ final class NodeRoutes {
   }
 
   private void get(Context ctx) {
-    requireAdmin(ctx);
     String id = ctx.pathParam("id");
     ctx.json(view(nodes.get(id).orElseThrow(() -> new NotFoundException("node", id))));
   }
-
-  /**
-   * The place for the {@code admin} scope: the API has no tokens yet, so everyone may read the
-   * nodes. Once tokens exist, a caller without {@code admin} is refused here (403) before anything
-   * is read.
-   */
-  private static void requireAdmin(Context ctx) {}
 
   private static ObjectNode view(Node node) {
     ObjectNode view = JSON.objectNode();

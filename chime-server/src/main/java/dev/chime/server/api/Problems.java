@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.ConflictException;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
+import dev.chime.QuotaExceededException;
+import dev.chime.server.auth.AuthException;
 import dev.chime.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -71,6 +73,44 @@ final class Problems {
                 .put("reason", e.getMessage());
           }
           send(ctx, 409, problem);
+        });
+    app.exception(
+        QuotaExceededException.class,
+        (e, ctx) -> {
+          ObjectNode problem =
+              problem(ctx, 422, "quota-exceeded", "Quota exceeded", e.getMessage());
+          problem.put("field", e.field());
+          problem.put("limit", e.limit());
+          problem.put("value", e.value());
+          problem
+              .putArray("errors")
+              .addObject()
+              .put("field", e.field())
+              .put("reason", e.getMessage());
+          send(ctx, 422, problem);
+        });
+    app.exception(
+        AuthException.Unauthorized.class,
+        (e, ctx) -> {
+          ctx.header("WWW-Authenticate", e.challenge());
+          send(ctx, 401, problem(ctx, 401, "unauthorized", "Unauthorized", e.getMessage()));
+        });
+    app.exception(
+        AuthException.Forbidden.class,
+        (e, ctx) -> {
+          ObjectNode problem = problem(ctx, 403, "forbidden", "Forbidden", e.getMessage());
+          problem.put("scope", e.scope());
+          send(ctx, 403, problem);
+        });
+    app.exception(
+        AuthException.Throttled.class,
+        (e, ctx) -> {
+          long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+          ctx.header("Retry-After", Long.toString(seconds));
+          ObjectNode problem =
+              problem(ctx, 429, "too-many-bad-tokens", "Too many requests", e.getMessage());
+          problem.put("retry_after_s", seconds);
+          send(ctx, 429, problem);
         });
     app.exception(
         StoreException.class,
@@ -181,6 +221,8 @@ final class Problems {
   static String title(int status) {
     return switch (status) {
       case 400 -> "Bad request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
       case 413 -> "Request too large";

@@ -22,13 +22,24 @@ final class Requests {
   /** How deep objects and arrays may nest in a request body, the body itself counted as 1. */
   static final int MAX_DEPTH = 32;
 
-  private final int maxBodyBytes;
+  /** What a body may hold besides its payload: name, trigger, target, policies. */
+  static final int ENVELOPE_BYTES = 32 * 1024;
 
-  Requests(int maxBodyBytes) {
-    this.maxBodyBytes = maxBodyBytes;
+  private final int defaultPayloadBytes;
+
+  /** {@code defaultPayloadBytes}: the payload cap of a request that has no caller. */
+  Requests(int defaultPayloadBytes) {
+    this.defaultPayloadBytes = defaultPayloadBytes;
   }
 
+  /**
+   * The body as JSON, at most the caller's tenant's payload limit and {@link #ENVELOPE_BYTES}
+   * large.
+   */
   JsonNode body(Context ctx) {
+    dev.chime.server.auth.Caller caller = ctx.attribute(dev.chime.server.auth.Authenticator.CALLER);
+    int maxBodyBytes =
+        (caller == null ? defaultPayloadBytes : caller.quotas().maxPayloadBytes()) + ENVELOPE_BYTES;
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length > maxBodyBytes) {
       throw InvalidInputException.tooLarge(

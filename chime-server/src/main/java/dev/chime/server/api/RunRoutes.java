@@ -1,5 +1,7 @@
 package dev.chime.server.api;
 
+import static dev.chime.server.auth.Authenticator.caller;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
@@ -9,6 +11,8 @@ import dev.chime.run.Run;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.ScheduleJson;
+import dev.chime.server.auth.Access;
+import dev.chime.server.auth.Caller;
 import dev.chime.store.RunStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -41,27 +45,36 @@ final class RunRoutes {
   }
 
   void register(Javalin app) {
-    app.get("/api/v1/runs/{id}", ctx -> ctx.json(JsonViews.run(find(Requests.id(ctx, "run")))));
+    app.get(
+        "/api/v1/runs/{id}",
+        ctx -> ctx.json(JsonViews.run(find(caller(ctx).tenantId(), Requests.id(ctx, "run")))),
+        Access.RUNS_READ);
     app.post(
         "/api/v1/runs/{id}/retry",
         ctx -> {
-          Run retry = runs.retry(ScheduleRoutes.TENANT, Requests.id(ctx, "run"), now());
+          Caller caller = caller(ctx);
+          Run retry = runs.retry(caller.tenantId(), Requests.id(ctx, "run"), now(), caller.actor());
           engine.wake();
           ctx.status(202);
           ctx.header("Location", "/api/v1/runs/" + retry.id());
           ctx.json(JsonViews.run(retry));
-        });
+        },
+        Access.SCHEDULES_RUN);
     app.post(
         "/api/v1/runs/{id}/cancel",
-        ctx ->
-            ctx.json(
-                JsonViews.run(runs.cancel(ScheduleRoutes.TENANT, Requests.id(ctx, "run"), now()))));
-    app.post("/api/v1/runs/{id}/complete", this::complete);
+        ctx -> {
+          Caller caller = caller(ctx);
+          ctx.json(
+              JsonViews.run(
+                  runs.cancel(caller.tenantId(), Requests.id(ctx, "run"), now(), caller.actor())));
+        },
+        Access.SCHEDULES_RUN);
+    // the run's own callback token is the credential here, not an API token
+    app.post("/api/v1/runs/{id}/complete", this::complete, Access.PUBLIC);
   }
 
-  private Run find(UUID id) {
-    return runs.get(ScheduleRoutes.TENANT, id)
-        .orElseThrow(() -> new NotFoundException("run", id.toString()));
+  private Run find(String tenantId, UUID id) {
+    return runs.get(tenantId, id).orElseThrow(() -> new NotFoundException("run", id.toString()));
   }
 
   /**
@@ -88,7 +101,7 @@ final class RunRoutes {
           forbidden(ctx, "the callback token is not valid for run " + id + ", or was already used");
       case COMPLETED -> {
         engine.wake();
-        ctx.json(JsonViews.run(runs.get(ScheduleRoutes.TENANT, id).orElseThrow()));
+        ctx.json(JsonViews.run(runs.getCompletedByCallback(id).orElseThrow()));
       }
     }
   }

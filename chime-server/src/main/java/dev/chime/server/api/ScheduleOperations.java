@@ -10,6 +10,7 @@ import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleRules;
 import dev.chime.schedule.ScheduleSpec;
+import dev.chime.server.auth.Caller;
 import dev.chime.store.Page;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
@@ -29,38 +30,40 @@ import java.util.UUID;
 final class ScheduleOperations {
   private final ScheduleStore schedules;
   private final RunStore runs;
-  private final ScheduleRules rules;
   private final Clock clock;
   private final Runnable wakeEngine;
 
-  ScheduleOperations(
-      ScheduleStore schedules,
-      RunStore runs,
-      ScheduleRules rules,
-      Clock clock,
-      Runnable wakeEngine) {
+  ScheduleOperations(ScheduleStore schedules, RunStore runs, Clock clock, Runnable wakeEngine) {
     this.schedules = schedules;
     this.runs = runs;
-    this.rules = rules;
     this.clock = clock;
     this.wakeEngine = wakeEngine;
   }
 
-  Schedule create(String tenantId, JsonNode body) {
+  /** The rules of the caller's tenant: its shortest interval and largest payload. */
+  private static ScheduleRules rules(Caller caller) {
+    return new ScheduleRules(caller.quotas().minInterval(), caller.quotas().maxPayloadBytes());
+  }
+
+  private static ScheduleStore.Writer writer(Caller caller) {
+    return new ScheduleStore.Writer(caller.actor(), caller.quotas().maxEnabledSchedules());
+  }
+
+  Schedule create(Caller caller, JsonNode body) {
     ScheduleSpec spec = ScheduleJson.readSpec(body);
     Instant now = now();
-    rules.check(spec, Optional.empty(), now);
+    rules(caller).check(spec, Optional.empty(), now);
     Schedule schedule =
         new Schedule(
             UUID.randomUUID(),
-            tenantId,
+            caller.tenantId(),
             spec,
             spec.enabled() ? spec.trigger().first(now) : Optional.empty(),
             Optional.empty(),
             now,
             now,
             Schedule.Health.NEW);
-    schedules.insert(schedule);
+    schedules.insert(schedule, writer(caller));
     wakeEngine.run();
     return schedule;
   }
@@ -74,13 +77,13 @@ final class ScheduleOperations {
   }
 
   /** PUT: the body is the whole new spec. */
-  Schedule replace(String tenantId, UUID id, JsonNode body) {
+  Schedule replace(Caller caller, UUID id, JsonNode body) {
     ScheduleSpec spec = ScheduleJson.readSpec(body);
-    return change(tenantId, id, current -> spec);
+    return change(caller, id, "schedule.update", current -> spec);
   }
 
   /** PATCH: a JSON merge patch (RFC 7396) on the schedule's editable fields. */
-  Schedule patch(String tenantId, UUID id, JsonNode patch) {
+  Schedule patch(Caller caller, UUID id, JsonNode patch) {
     if (patch == null || !patch.isObject()) {
       throw new dev.chime.InvalidInputException(
           "body", "a merge patch must be a JSON object of the fields to change");
@@ -89,8 +92,9 @@ final class ScheduleOperations {
     ScheduleJson.refuseNulls(patch, true, nulls);
     nulls.throwIfAny();
     return change(
-        tenantId,
+        caller,
         id,
+        "schedule.update",
         current -> {
           ObjectNode base = JsonViews.editable(current);
           JsonNode newType = patch.path("trigger").path("type");
@@ -107,12 +111,16 @@ final class ScheduleOperations {
         });
   }
 
-  Schedule setEnabled(String tenantId, UUID id, boolean enabled) {
-    return change(tenantId, id, current -> current.spec().withEnabled(enabled));
+  Schedule setEnabled(Caller caller, UUID id, boolean enabled) {
+    return change(
+        caller,
+        id,
+        enabled ? "schedule.enable" : "schedule.disable",
+        current -> current.spec().withEnabled(enabled));
   }
 
-  boolean delete(String tenantId, UUID id) {
-    boolean deleted = schedules.delete(tenantId, id);
+  boolean delete(Caller caller, UUID id) {
+    boolean deleted = schedules.delete(caller.tenantId(), id, writer(caller), now());
     if (!deleted) {
       throw notFound(id);
     }
@@ -120,10 +128,11 @@ final class ScheduleOperations {
   }
 
   /** Queues a run for now; the regular rhythm of the schedule is not moved. */
-  Run runNow(String tenantId, UUID id) {
+  Run runNow(Caller caller, UUID id) {
     Instant now = now();
-    Run run = Run.queued(tenantId, id, Run.runKey(id, now), 1, RunOrigin.MANUAL, now, now, now);
-    if (!runs.insertQueued(run)) {
+    Run run =
+        Run.queued(caller.tenantId(), id, Run.runKey(id, now), 1, RunOrigin.MANUAL, now, now, now);
+    if (!runs.insertQueued(run, caller.actor(), "schedule.run-now")) {
       throw notFound(id);
     }
     wakeEngine.run();
@@ -138,12 +147,13 @@ final class ScheduleOperations {
    * Writes a new spec under a row lock. The next fire is worked out again when the trigger changed
    * or the schedule was just enabled; otherwise the rhythm is kept as it was.
    */
-  private Schedule change(String tenantId, UUID id, SpecChange change) {
+  private Schedule change(Caller caller, UUID id, String action, SpecChange change) {
     Instant now = now();
+    ScheduleRules rules = rules(caller);
     Schedule updated =
         schedules
             .update(
-                tenantId,
+                caller.tenantId(),
                 id,
                 now,
                 current -> {
@@ -154,7 +164,9 @@ final class ScheduleOperations {
                     rules.check(spec, Optional.of(current.spec()), now);
                   }
                   return new Change(spec, nextFire(current, spec, now), health(current, spec));
-                })
+                },
+                writer(caller),
+                action)
             .orElseThrow(() -> notFound(id));
     wakeEngine.run();
     return updated;

@@ -1,6 +1,9 @@
 package dev.chime.server.api;
 
+import static dev.chime.server.auth.Authenticator.caller;
+
 import dev.chime.schedule.Schedule;
+import dev.chime.server.auth.Access;
 import dev.chime.store.Page;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
@@ -10,10 +13,9 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/schedules}: create, list, read, replace, patch, delete, enable, disable, run-now,
- * runs.
+ * runs; always within the caller's tenant.
  */
 final class ScheduleRoutes {
-  static final String TENANT = "default";
   private static final String BASE = "/api/v1/schedules";
 
   private final ScheduleOperations operations;
@@ -27,41 +29,53 @@ final class ScheduleRoutes {
   }
 
   void register(Javalin app) {
-    app.post(BASE, this::create);
-    app.get(BASE, this::list);
-    app.get(BASE + "/{id}", ctx -> ctx.json(JsonViews.schedule(operations.get(TENANT, id(ctx)))));
+    app.post(BASE, this::create, Access.SCHEDULES_WRITE);
+    app.get(BASE, this::list, Access.SCHEDULES_READ);
+    app.get(
+        BASE + "/{id}",
+        ctx -> ctx.json(JsonViews.schedule(operations.get(caller(ctx).tenantId(), id(ctx)))),
+        Access.SCHEDULES_READ);
     app.put(
         BASE + "/{id}",
         ctx ->
-            ctx.json(JsonViews.schedule(operations.replace(TENANT, id(ctx), requests.body(ctx)))));
+            ctx.json(
+                JsonViews.schedule(operations.replace(caller(ctx), id(ctx), requests.body(ctx)))),
+        Access.SCHEDULES_WRITE);
     app.patch(
         BASE + "/{id}",
-        ctx -> ctx.json(JsonViews.schedule(operations.patch(TENANT, id(ctx), requests.body(ctx)))));
+        ctx ->
+            ctx.json(
+                JsonViews.schedule(operations.patch(caller(ctx), id(ctx), requests.body(ctx)))),
+        Access.SCHEDULES_WRITE);
     app.delete(
         BASE + "/{id}",
         ctx -> {
-          operations.delete(TENANT, id(ctx));
+          operations.delete(caller(ctx), id(ctx));
           ctx.status(204);
-        });
+        },
+        Access.SCHEDULES_DELETE);
     app.post(
         BASE + "/{id}/enable",
-        ctx -> ctx.json(JsonViews.schedule(operations.setEnabled(TENANT, id(ctx), true))));
+        ctx -> ctx.json(JsonViews.schedule(operations.setEnabled(caller(ctx), id(ctx), true))),
+        Access.SCHEDULES_WRITE);
     app.post(
         BASE + "/{id}/disable",
-        ctx -> ctx.json(JsonViews.schedule(operations.setEnabled(TENANT, id(ctx), false))));
+        ctx -> ctx.json(JsonViews.schedule(operations.setEnabled(caller(ctx), id(ctx), false))),
+        Access.SCHEDULES_WRITE);
     app.post(
         BASE + "/{id}/run-now",
         ctx -> {
-          var run = operations.runNow(TENANT, id(ctx));
+          var run = operations.runNow(caller(ctx), id(ctx));
           ctx.status(202);
           ctx.header("Location", "/api/v1/runs/" + run.id());
           ctx.json(JsonViews.run(run));
-        });
-    app.get(BASE + "/{id}/runs", this::runs);
+        },
+        Access.SCHEDULES_RUN);
+    app.get(BASE + "/{id}/runs", this::runs, Access.RUNS_READ);
   }
 
   private void create(Context ctx) {
-    Schedule schedule = operations.create(TENANT, requests.body(ctx));
+    Schedule schedule = operations.create(caller(ctx), requests.body(ctx));
     ctx.status(201);
     ctx.header("Location", BASE + "/" + schedule.id());
     ctx.json(JsonViews.schedule(schedule));
@@ -74,16 +88,17 @@ final class ScheduleRoutes {
             Requests.textParam(ctx, "name", 200),
             Requests.textParam(ctx, "cursor", 500),
             Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));
-    Page<Schedule> page = operations.list(TENANT, query);
+    Page<Schedule> page = operations.list(caller(ctx).tenantId(), query);
     ctx.json(JsonViews.page(page, JsonViews::schedule));
   }
 
   private void runs(Context ctx) {
     UUID id = id(ctx);
-    operations.get(TENANT, id);
+    String tenant = caller(ctx).tenantId();
+    operations.get(tenant, id);
     var page =
         runs.listBySchedule(
-            TENANT,
+            tenant,
             id,
             Requests.textParam(ctx, "cursor", 500),
             Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));

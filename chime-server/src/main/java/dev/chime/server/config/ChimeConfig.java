@@ -1,5 +1,6 @@
 package dev.chime.server.config;
 
+import dev.chime.tenant.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,7 +46,11 @@ public record ChimeConfig(
     int callsPerHost,
     String httpClient,
     String dbVacuum,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    boolean auth,
+    String adminToken,
+    int maxEnabledSchedules,
+    int authFailuresPerMinute) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -57,6 +62,17 @@ public record ChimeConfig(
     Objects.requireNonNull(dbVacuum, "dbVacuum");
     corsOrigins = List.copyOf(corsOrigins);
     Objects.requireNonNull(heartbeat, "heartbeat");
+    Objects.requireNonNull(adminToken, "adminToken");
+  }
+
+  /** The limits every tenant has unless it has its own. */
+  public Quotas quotas() {
+    return new Quotas(maxEnabledSchedules, minInterval, tenantMaxRunning, maxPayloadBytes);
+  }
+
+  /** Where the first admin token is written: {@code <data.dir>/admin-token}. */
+  public Path adminTokenFile() {
+    return dataDir.resolve("admin-token");
   }
 
   /** Where a generated node id is kept: {@code <data.dir>/node-id}. */
@@ -86,13 +102,14 @@ public record ChimeConfig(
     values.put("node.heartbeat.ms", Long.toString(heartbeat.toMillis()));
     values.put("engine.batch.size", Integer.toString(batchSize));
     values.put("shutdown.grace.s", Long.toString(shutdownGrace.toSeconds()));
-    values.put("schedule.min.interval.s", Long.toString(minInterval.toSeconds()));
-    values.put("payload.max.bytes", Integer.toString(maxPayloadBytes));
+    values.put("quota.max.enabled.schedules", Integer.toString(maxEnabledSchedules));
+    values.put("quota.min.interval.s", Long.toString(minInterval.toSeconds()));
+    values.put("quota.max.running", Integer.toString(tenantMaxRunning));
+    values.put("quota.max.payload.bytes", Integer.toString(maxPayloadBytes));
     values.put("response.excerpt.bytes", Integer.toString(responseExcerptBytes));
     values.put("http.connect.timeout.ms", Long.toString(connectTimeout.toMillis()));
     values.put("public.url", publicUrl);
     values.put("engine.catchup.per.second", Integer.toString(catchupPerSecond));
-    values.put("tenant.max.running", Integer.toString(tenantMaxRunning));
     values.put("retention.max.age.days", Long.toString(retentionMaxAge.toDays()));
     values.put("retention.max.runs.per.schedule", Integer.toString(retentionMaxRunsPerSchedule));
     values.put("engine.prestart.ms", Long.toString(prestart.toMillis()));
@@ -102,6 +119,9 @@ public record ChimeConfig(
     values.put("db.vacuum", dbVacuum);
     values.put(
         "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
+    values.put("auth", auth ? "on" : "off (every caller may do everything)");
+    values.put("admin.token", adminToken.isEmpty() ? "(not set)" : "****");
+    values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
     return values;
   }
 }

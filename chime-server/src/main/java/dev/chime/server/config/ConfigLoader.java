@@ -1,5 +1,6 @@
 package dev.chime.server.config;
 
+import dev.chime.tenant.Quotas;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -76,8 +77,24 @@ public final class ConfigLoader {
           new Setting(
               "engine.calls.per.host", "64", "calls one node makes to one target host at once"),
           new Setting("shutdown.grace.s", "30", "how long in-flight calls may finish on stop"),
-          new Setting("schedule.min.interval.s", "10", "shortest interval trigger allowed"),
-          new Setting("payload.max.bytes", "65536", "largest payload a schedule may carry"),
+          new Setting(
+              "quota.max.enabled.schedules",
+              "1000",
+              "schedules one tenant may have enabled, unless the tenant has its own limit"),
+          new Setting(
+              "quota.min.interval.s",
+              "10",
+              "shortest time between two fires of one schedule (interval or cron), unless the"
+                  + " tenant has its own limit"),
+          new Setting(
+              "quota.max.running",
+              "50",
+              "runs one tenant may have in flight at once (more wait), unless the tenant has its"
+                  + " own limit"),
+          new Setting(
+              "quota.max.payload.bytes",
+              "65536",
+              "largest payload a schedule may carry, unless the tenant has its own limit"),
           new Setting(
               "response.excerpt.bytes", "4096", "how much of a target's answer a run keeps"),
           new Setting("http.connect.timeout.ms", "5000", "connect timeout for calls to targets"),
@@ -85,6 +102,20 @@ public final class ConfigLoader {
               "http.client",
               "jetty",
               "HTTP client for calls to targets: jetty, or jdk (java.net.http)"),
+          new Setting(
+              "auth",
+              "on",
+              "on: every API call needs a token (Authorization: Bearer); off: a single-user"
+                  + " development mode without tokens"),
+          new Setting(
+              "admin.token",
+              "",
+              "the admin token of the default tenant (at least 32 characters); default: made at"
+                  + " the first start and written to <data.dir>/admin-token"),
+          new Setting(
+              "auth.failures.per.minute",
+              "20",
+              "bad tokens one client address may send per minute before it is answered 429"),
           new Setting(
               "http.cors.origins",
               "",
@@ -98,7 +129,6 @@ public final class ConfigLoader {
               "engine.catchup.per.second",
               "20",
               "late fires (catching up after downtime) sent per second"),
-          new Setting("tenant.max.running", "1000", "runs one tenant may have in flight at once"),
           new Setting("retention.max.age.days", "30", "finished runs older than this are deleted"),
           new Setting(
               "retention.max.runs.per.schedule",
@@ -225,13 +255,14 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("node.heartbeat.ms", 100, 600_000)),
             reader.integer("engine.batch.size", 1, 10_000),
             Duration.ofSeconds(reader.integer("shutdown.grace.s", 0, 3_600)),
-            Duration.ofSeconds(reader.integer("schedule.min.interval.s", 1, 86_400)),
-            reader.integer("payload.max.bytes", 2, 16 * 1024 * 1024),
+            Duration.ofSeconds(
+                reader.integer("quota.min.interval.s", 1, Quotas.MIN_INTERVAL_S_LIMIT)),
+            reader.integer("quota.max.payload.bytes", 2, Quotas.MAX_PAYLOAD_BYTES_LIMIT),
             reader.integer("response.excerpt.bytes", 0, 1024 * 1024),
             Duration.ofMillis(reader.integer("http.connect.timeout.ms", 100, 600_000)),
             publicUrl,
             reader.integer("engine.catchup.per.second", 1, 100_000),
-            reader.integer("tenant.max.running", 1, 1_000_000),
+            reader.integer("quota.max.running", 1, Quotas.MAX_RUNNING_LIMIT),
             Duration.ofDays(reader.integer("retention.max.age.days", 1, 36_500)),
             reader.integer("retention.max.runs.per.schedule", 1, 10_000_000),
             Duration.ofMillis(reader.integer("engine.prestart.ms", 0, 60_000)),
@@ -240,7 +271,11 @@ public final class ConfigLoader {
             values.get("http.client"),
             values.get("db.vacuum"),
             corsOrigins(
-                values.get("http.cors.origins"), sources.get("http.cors.origins"), problems));
+                values.get("http.cors.origins"), sources.get("http.cors.origins"), problems),
+            reader.onOff("auth"),
+            adminToken(values.get("admin.token"), sources.get("admin.token"), problems),
+            reader.integer("quota.max.enabled.schedules", 0, Quotas.MAX_ENABLED_SCHEDULES_LIMIT),
+            reader.integer("auth.failures.per.minute", 1, 1_000_000));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -304,6 +339,22 @@ public final class ConfigLoader {
     return origins;
   }
 
+  /**
+   * An admin token an operator chose: long enough to be hard to guess and free of what an {@code
+   * Authorization} header cannot carry. Its value never appears in a message.
+   */
+  private static String adminToken(String token, String source, List<String> problems) {
+    if (!token.isEmpty() && (token.length() < 32 || !token.matches("[\\x21-\\x7e]+"))) {
+      problems.add(
+          "admin.token (from "
+              + source
+              + ") must be at least 32 characters, printable ASCII without spaces (got "
+              + token.length()
+              + " characters)");
+    }
+    return token;
+  }
+
   private static void readFile(
       Path file, Map<String, String> values, Map<String, String> sources, List<String> problems) {
     Properties properties = new Properties();
@@ -333,6 +384,15 @@ public final class ConfigLoader {
 
   private record Values(
       Map<String, String> values, Map<String, String> sources, List<String> problems) {
+    boolean onOff(String key) {
+      String text = values.get(key).toLowerCase(Locale.ROOT);
+      if (!text.equals("on") && !text.equals("off")) {
+        problems.add(
+            key + " (from " + sources.get(key) + ") must be on or off, got '" + text + "'");
+      }
+      return !text.equals("off");
+    }
+
     int integer(String key, int min, int max) {
       String text = values.get(key);
       try {

@@ -36,7 +36,7 @@ class BadInputTest {
         ChimeTestNode.start(
             TestDatabases.h2(),
             Clock.systemUTC(),
-            Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "10", "CHIME_PAYLOAD_MAX_BYTES", "1024"));
+            Map.of("CHIME_QUOTA_MIN_INTERVAL_S", "10", "CHIME_QUOTA_MAX_PAYLOAD_BYTES", "1024"));
   }
 
   @AfterAll
@@ -61,21 +61,6 @@ class BadInputTest {
             schedule("a", cron("0 9 * *", "UTC"), target(HOOK)),
             "trigger.expr",
             "found 4 fields, expected 5"),
-        Arguments.of(
-            "interval under the configured minimum",
-            schedule("a", interval(5), target(HOOK)),
-            "trigger.seconds",
-            "must be at least 10 (the configured minimum interval), got 5"),
-        Arguments.of(
-            "a cron that fires more often than the configured minimum",
-            schedule("a", cron("* * * * * *", "UTC"), target(HOOK)),
-            "trigger.expr",
-            "fires as often as every 1 s; the configured minimum interval is 10 s"),
-        Arguments.of(
-            "a cron whose closest fires are under the minimum only once a day",
-            schedule("a", cron("0,5 30 9 * * *", "UTC"), target(HOOK)),
-            "trigger.expr",
-            "fires as often as every 5 s"),
         Arguments.of(
             "once in the past",
             schedule("a", once("2020-01-01T00:00:00Z"), target(HOOK)),
@@ -208,16 +193,49 @@ class BadInputTest {
     assertThat(count()).isEqualTo(before);
   }
 
+  static Stream<Arguments> overTheLimits() {
+    return Stream.of(
+        Arguments.of(
+            "interval under the tenant's minimum",
+            schedule("a", interval(5), target(HOOK)),
+            "trigger.seconds",
+            "must be at least 10 (the minimum interval, min_interval_s), got 5"),
+        Arguments.of(
+            "a cron that fires more often than the tenant's minimum",
+            schedule("a", cron("* * * * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 1 s; the minimum interval (min_interval_s) is 10 s"),
+        Arguments.of(
+            "a cron whose closest fires are under the minimum only once a day",
+            schedule("a", cron("0,5 30 9 * * *", "UTC"), target(HOOK)),
+            "trigger.expr",
+            "fires as often as every 5 s"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overTheLimits")
+  void aScheduleOverTheTenantsLimitsIs422NamingTheLimitAndNothingIsWritten(
+      String what, String body, String field, String reason) {
+    int before = count();
+
+    Response response = chime.post("/api/v1/schedules", body);
+
+    assertProblem(response, 422, field, reason);
+    assertThat(response.json().path("limit").asText()).isEqualTo("min_interval_s");
+    assertThat(response.json().path("value").asInt()).isEqualTo(10);
+    assertThat(count()).isEqualTo(before);
+  }
+
   @Test
-  void aPayloadOverTheCapIs413NamingTheLimit() {
+  void aPayloadOverTheTenantsCapIs422NamingTheLimit() {
     String payload = "{\"data\":\"" + "x".repeat(2000) + "\"}";
     int before = count();
 
     Response response =
         chime.post("/api/v1/schedules", schedule("big", interval(60), target(HOOK), payload));
 
-    assertThat(response.status()).isEqualTo(413);
-    assertProblem(response, 413, "payload", "the limit is 1024 bytes");
+    assertProblem(response, 422, "payload", "the limit (max_payload_bytes) is 1024 bytes");
+    assertThat(response.json().path("limit").asText()).isEqualTo("max_payload_bytes");
     assertThat(count()).isEqualTo(before);
   }
 
@@ -236,7 +254,7 @@ class BadInputTest {
         chime.post("/api/v1/schedules", "{\"name\":\"" + "x".repeat(2_000_000) + "\"}");
 
     assertThat(response.status()).isEqualTo(413);
-    assertProblem(response, 413, "body", "larger than");
+    assertProblem(response, 413, "body", "the limit is");
   }
 
   @Test
@@ -263,7 +281,7 @@ class BadInputTest {
     Response patch =
         chime.patch("/api/v1/schedules/" + id, "{\"trigger\":{\"timezone\":\"Nowhere/Land\"}}");
 
-    assertThat(put.status()).isEqualTo(400);
+    assertThat(put.status()).isEqualTo(422);
     assertThat(patch.status()).isEqualTo(400);
     assertThat(chime.get("/api/v1/schedules/" + id).json()).isEqualTo(created.json());
   }
@@ -274,7 +292,7 @@ class BadInputTest {
     String id;
     try (ChimeTestNode loose =
         ChimeTestNode.start(
-            database, Clock.systemUTC(), Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "1"))) {
+            database, Clock.systemUTC(), Map.of("CHIME_QUOTA_MIN_INTERVAL_S", "1"))) {
       id =
           loose
               .post("/api/v1/schedules", schedule("fast", interval(2), target(HOOK)))
@@ -284,11 +302,11 @@ class BadInputTest {
     }
     try (ChimeTestNode strict =
         ChimeTestNode.start(
-            database, Clock.systemUTC(), Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "10"))) {
+            database, Clock.systemUTC(), Map.of("CHIME_QUOTA_MIN_INTERVAL_S", "10"))) {
       assertThat(strict.post("/api/v1/schedules/" + id + "/disable", null).status()).isEqualTo(200);
       assertProblem(
           strict.post("/api/v1/schedules/" + id + "/enable", null),
-          400,
+          422,
           "trigger.seconds",
           "at least 10");
       assertThat(strict.get("/api/v1/schedules/" + id).json().get("enabled").asBoolean()).isFalse();

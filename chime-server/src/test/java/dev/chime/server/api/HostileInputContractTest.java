@@ -43,7 +43,7 @@ abstract class HostileInputContractTest {
   void start() {
     chime =
         ChimeTestNode.start(
-            database(), Clock.systemUTC(), Map.of("CHIME_SCHEDULE_MIN_INTERVAL_S", "10"));
+            database(), Clock.systemUTC(), Map.of("CHIME_QUOTA_MIN_INTERVAL_S", "10"));
     Response fixture =
         chime.post(
             SCHEDULES,
@@ -158,9 +158,9 @@ abstract class HostileInputContractTest {
         create(
             "a cron firing every second",
             schedule("c", cron("* * * * * *", "UTC"), target(HOOK)),
-            400,
+            422,
             "trigger.expr",
-            "the configured minimum interval is 10 s"),
+            "the minimum interval (min_interval_s) is 10 s"),
         create(
             "enabled: null",
             "{\"name\":\"n\",\"enabled\":null,\"trigger\":"

@@ -64,6 +64,17 @@ class OpenApiDocumentTest {
           "GET /api/v1/cron/preview",
           "GET /api/v1/nodes",
           "GET /api/v1/nodes/{id}",
+          "GET /api/v1/tenants",
+          "POST /api/v1/tenants",
+          "GET /api/v1/tenants/{id}",
+          "PATCH /api/v1/tenants/{id}",
+          "DELETE /api/v1/tenants/{id}",
+          "GET /api/v1/tokens",
+          "POST /api/v1/tokens",
+          "GET /api/v1/tokens/current",
+          "GET /api/v1/tokens/{id}",
+          "DELETE /api/v1/tokens/{id}",
+          "GET /api/v1/audit",
           "GET /api/v1/openapi.json",
           "GET /health/live",
           "GET /health/ready");
@@ -548,8 +559,19 @@ class OpenApiDocumentTest {
             "/api/v1/schedules",
             cronSchedule("big-" + UUID.randomUUID())
                 .replace("\"payload\":{}", "\"payload\":" + big));
-    assertThat(tooLarge.status()).isEqualTo(413);
-    assertFits(tooLarge.json(), schema("Problem"), "payload too large");
+    assertThat(tooLarge.status()).isEqualTo(422);
+    assertFits(tooLarge.json(), schema("Problem"), "payload over the tenant's limit");
+    Response tooBig = node.post("/api/v1/schedules", "{\"name\":\"" + "x".repeat(100_000) + "\"}");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertFits(tooBig.json(), schema("Problem"), "body too large");
+    Response noToken = node.as(null).get("/api/v1/schedules");
+    assertThat(noToken.status()).isEqualTo(401);
+    assertFits(noToken.json(), schema("Problem"), "no token");
+    Response noScope =
+        node.as(dev.chime.server.testing.Tenants.token(node, "default", "runs:read"))
+            .get("/api/v1/schedules");
+    assertThat(noScope.status()).isEqualTo(403);
+    assertFits(noScope.json(), schema("Problem"), "missing scope");
   }
 
   @Test

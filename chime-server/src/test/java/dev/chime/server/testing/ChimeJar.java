@@ -57,6 +57,7 @@ public final class ChimeJar {
     builder.environment().put("CHIME_PORT", Integer.toString(port));
     builder.environment().put("CHIME_HOST", "127.0.0.1");
     builder.environment().put("CHIME_DATA_DIR", dataDir.toString());
+    builder.environment().put("CHIME_ADMIN_TOKEN", ChimeTestNode.ADMIN_TOKEN);
     builder.environment().putAll(settings);
     return builder.start();
   }
@@ -94,6 +95,9 @@ public final class ChimeJar {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json")
+            .header(
+                "Authorization",
+                "Bearer " + settings.getOrDefault("CHIME_ADMIN_TOKEN", ChimeTestNode.ADMIN_TOKEN))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

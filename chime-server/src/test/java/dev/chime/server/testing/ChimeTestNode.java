@@ -25,12 +25,35 @@ import java.util.Optional;
 public final class ChimeTestNode implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final ChimeNode node;
-  private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /**
+   * The default tenant's admin token of every test node (set as {@code CHIME_ADMIN_TOKEN}); the
+   * client sends it unless a request brings its own {@code Authorization} or the node runs with
+   * {@code CHIME_AUTH=off}.
+   */
+  public static final String ADMIN_TOKEN = "chime_test-admin-token-for-every-test-node";
 
-  private ChimeTestNode(ChimeNode node) {
+  private final ChimeNode node;
+  private final HttpClient client;
+  private final Optional<String> token;
+  private final boolean owner;
+
+  private ChimeTestNode(ChimeNode node, Optional<String> token) {
+    this(node, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), token, true);
+  }
+
+  private ChimeTestNode(ChimeNode node, HttpClient client, Optional<String> token, boolean owner) {
     this.node = node;
+    this.client = client;
+    this.token = token;
+    this.owner = owner;
+  }
+
+  /**
+   * A client of this node that sends {@code token} (none when null) instead of the admin token.
+   * Closing it leaves the node running.
+   */
+  public ChimeTestNode as(String token) {
+    return new ChimeTestNode(node, client, Optional.ofNullable(token), false);
   }
 
   /** A node on a fresh in-memory H2 database, real time, minimum interval 1 s, fast polling. */
@@ -49,15 +72,20 @@ public final class ChimeTestNode implements AutoCloseable {
     env.put("CHIME_DB_USER", database.user());
     env.put("CHIME_DB_PASSWORD", database.password());
     env.put("CHIME_ENGINE_POLL_MS", "50");
-    env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
+    env.put("CHIME_QUOTA_MIN_INTERVAL_S", "1");
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
     if (!settings.containsKey("CHIME_DATA_DIR")) {
       // no node-id file under the module's ./data: a test that wants one names its data folder
       env.put("CHIME_NODE_ID", "test-node-" + port);
     }
+    env.put("CHIME_ADMIN_TOKEN", ADMIN_TOKEN);
     env.putAll(settings);
     ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
-    return new ChimeTestNode(ChimeNode.start(config, clock));
+    Optional<String> token =
+        config.auth() && !config.adminToken().isEmpty()
+            ? Optional.of(config.adminToken())
+            : Optional.empty();
+    return new ChimeTestNode(ChimeNode.start(config, clock), token);
   }
 
   private static int freePort() {
@@ -130,6 +158,10 @@ public final class ChimeTestNode implements AutoCloseable {
     if (body != null && contentType != null) {
       request.header("Content-Type", contentType);
     }
+    if (token.isPresent()
+        && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Authorization"))) {
+      request.header("Authorization", "Bearer " + token.get());
+    }
     headers.forEach(request::header);
     try {
       HttpResponse<String> response =
@@ -146,7 +178,9 @@ public final class ChimeTestNode implements AutoCloseable {
 
   @Override
   public void close() {
-    node.close();
-    client.close();
+    if (owner) {
+      node.close();
+      client.close();
+    }
   }
 }

@@ -1,0 +1,171 @@
+package dev.chime.server.auth;
+
+import static dev.chime.server.testing.Json.interval;
+import static dev.chime.server.testing.Json.schedule;
+import static dev.chime.server.testing.Json.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.server.testing.ChimeTestNode;
+import dev.chime.server.testing.ChimeTestNode.Response;
+import dev.chime.server.testing.Tenants;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenant A's admin token, which may do everything in A, tried on every route of the API against
+ * tenant B's objects: each answers as if B's object did not exist (404), or refuses A outright
+ * where the route is the operator's, and nothing of B changes. A route added to the API without a
+ * line here fails the test.
+ */
+class TenantIsolationTest {
+  private static final String BODY =
+      schedule("b-schedule", interval(60), target("http://127.0.0.1:9/hook"));
+
+  /** What A's token on B's objects must get, by route as {@code ApiServer.routes()} lists it. */
+  private static Map<String, Integer> expected() {
+    Map<String, Integer> routes = new LinkedHashMap<>();
+    // B's objects by id
+    routes.put("GET /api/v1/schedules/{id}", 404);
+    routes.put("PUT /api/v1/schedules/{id}", 404);
+    routes.put("PATCH /api/v1/schedules/{id}", 404);
+    routes.put("DELETE /api/v1/schedules/{id}", 404);
+    routes.put("POST /api/v1/schedules/{id}/enable", 404);
+    routes.put("POST /api/v1/schedules/{id}/disable", 404);
+    routes.put("POST /api/v1/schedules/{id}/run-now", 404);
+    routes.put("GET /api/v1/schedules/{id}/runs", 404);
+    routes.put("GET /api/v1/runs/{id}", 404);
+    routes.put("POST /api/v1/runs/{id}/retry", 404);
+    routes.put("POST /api/v1/runs/{id}/cancel", 404);
+    routes.put("GET /api/v1/tokens/{id}", 404);
+    routes.put("DELETE /api/v1/tokens/{id}", 404);
+    routes.put("GET /api/v1/tenants/{id}", 404);
+    // the operator's routes refuse A whatever the id
+    routes.put("PATCH /api/v1/tenants/{id}", 403);
+    routes.put("DELETE /api/v1/tenants/{id}", 403);
+    routes.put("GET /api/v1/tenants", 403);
+    routes.put("POST /api/v1/tenants", 403);
+    routes.put("GET /api/v1/nodes", 403);
+    routes.put("GET /api/v1/nodes/{id}", 403);
+    // collections: A sees and makes only its own (checked below)
+    routes.put("GET /api/v1/schedules", 200);
+    routes.put("POST /api/v1/schedules", 201);
+    routes.put("GET /api/v1/tokens", 200);
+    routes.put("POST /api/v1/tokens", 201);
+    routes.put("GET /api/v1/tokens/current", 200);
+    routes.put("GET /api/v1/audit", 200);
+    // open to anyone; the callback needs the run's own one-time token (404/403 without)
+    routes.put("POST /api/v1/runs/{id}/complete", 403);
+    routes.put("GET /api/v1/cron/preview", 200);
+    routes.put("GET /api/v1/openapi.json", 200);
+    routes.put("GET /health/live", 200);
+    routes.put("GET /health/ready", 200);
+    return routes;
+  }
+
+  @Test
+  void tenantAsAdminTokenFindsNothingOfTenantBOnAnyRoute() {
+    try (ChimeTestNode node = ChimeTestNode.start()) {
+      Tenants.create(node, "a");
+      Tenants.create(node, "b");
+      String aToken = Tenants.token(node, "a", "admin");
+      String bToken = Tenants.token(node, "b", "admin");
+      try (ChimeTestNode a = node.as(aToken);
+          ChimeTestNode b = node.as(bToken)) {
+        String bSchedule = b.post("/api/v1/schedules", BODY).json().path("id").asText();
+        String bRun =
+            b.post("/api/v1/schedules/" + bSchedule + "/run-now", "{}").json().path("id").asText();
+        String bTokenId = b.get("/api/v1/tokens/current").json().path("id").asText();
+        JsonNode scheduleBefore = b.get("/api/v1/schedules/" + bSchedule).json();
+        JsonNode tenantBefore = b.get("/api/v1/tenants/b").json();
+
+        assertThat(node.node().api().routes())
+            .containsExactlyInAnyOrderElementsOf(expected().keySet());
+        for (Map.Entry<String, Integer> route : expected().entrySet()) {
+          String[] parts = route.getKey().split(" ", 2);
+          String path = concrete(parts[1], bSchedule, bRun, bTokenId);
+          Response answer = a.send(parts[0], path, body(parts[0], path), contentType(parts[0]));
+          assertThat(answer.status())
+              .as("%s as tenant a: %s", route.getKey(), answer.raw().body())
+              .isEqualTo(route.getValue());
+          assertThat(answer.raw().body()).as(route.getKey()).doesNotContain("b-schedule");
+        }
+
+        // nothing of B changed: its schedule, its run, its token, its tenant
+        JsonNode scheduleAfter = b.get("/api/v1/schedules/" + bSchedule).json();
+        assertThat(scheduleAfter.path("name")).isEqualTo(scheduleBefore.path("name"));
+        assertThat(scheduleAfter.path("enabled")).isEqualTo(scheduleBefore.path("enabled"));
+        assertThat(scheduleAfter.path("updated_at")).isEqualTo(scheduleBefore.path("updated_at"));
+        assertThat(b.get("/api/v1/runs/" + bRun).status()).isEqualTo(200);
+        assertThat(b.get("/api/v1/runs/" + bRun).json().path("attempt").asInt()).isEqualTo(1);
+        assertThat(b.get("/api/v1/tokens/current").status()).isEqualTo(200);
+        assertThat(b.get("/api/v1/tenants/b").json()).isEqualTo(tenantBefore);
+
+        // A's collections hold only A's objects
+        assertThat(a.get("/api/v1/schedules").json().path("items").toString())
+            .doesNotContain(bSchedule);
+        assertThat(b.get("/api/v1/schedules").json().path("items")).hasSize(1);
+        assertThat(a.get("/api/v1/tokens").json().path("items").toString())
+            .doesNotContain(bTokenId);
+        assertThat(a.get("/api/v1/audit").json().path("items").toString())
+            .doesNotContain(bSchedule)
+            .doesNotContain(bRun);
+        // naming tenant b is answered as if there were none
+        assertThat(a.get("/api/v1/audit?tenant=b").status()).isEqualTo(404);
+        assertThat(a.get("/api/v1/tokens?tenant=b").status()).isEqualTo(404);
+        assertThat(
+                a.post(
+                        "/api/v1/tokens",
+                        "{\"name\":\"x\",\"scopes\":[\"admin\"],\"tenant_id\":\"b\"}")
+                    .status())
+            .isEqualTo(400);
+        assertThat(a.get("/api/v1/tenants/does-not-exist").status()).isEqualTo(404);
+      }
+    }
+  }
+
+  private static String concrete(String route, String schedule, String run, String token) {
+    if (route.startsWith("/api/v1/schedules/{id}")) {
+      return route.replace("{id}", schedule);
+    }
+    if (route.startsWith("/api/v1/runs/{id}")) {
+      return route.replace("{id}", run);
+    }
+    if (route.startsWith("/api/v1/tokens/{id}")) {
+      return route.replace("{id}", token);
+    }
+    if (route.startsWith("/api/v1/tenants/{id}") || route.startsWith("/api/v1/nodes/{id}")) {
+      return route.replace("{id}", "b");
+    }
+    if (route.equals("/api/v1/cron/preview")) {
+      return route + "?expr=0%209%20*%20*%20*";
+    }
+    return route;
+  }
+
+  private static String body(String method, String path) {
+    if (method.equals("GET") || method.equals("DELETE")) {
+      return null;
+    }
+    if (path.equals("/api/v1/schedules")) {
+      return schedule("a-schedule", interval(60), target("http://127.0.0.1:9/hook"));
+    }
+    if (path.equals("/api/v1/tokens")) {
+      return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";
+    }
+    if (path.startsWith("/api/v1/schedules/") && (method.equals("PUT") || method.equals("PATCH"))) {
+      return method.equals("PUT")
+          ? schedule("renamed", interval(60), target("http://127.0.0.1:9/hook"))
+          : "{\"name\":\"renamed\"}";
+    }
+    if (path.endsWith("/complete")) {
+      return "{\"status\":\"success\"}";
+    }
+    return "{}";
+  }
+
+  private static String contentType(String method) {
+    return method.equals("PATCH") ? "application/merge-patch+json" : "application/json";
+  }
+}
