@@ -41,6 +41,7 @@ public final class ScheduleJson {
           "trigger",
           "target",
           "payload",
+          "labels",
           PolicyJson.RETRY_POLICY,
           PolicyJson.CATCHUP_WINDOW_S,
           PolicyJson.MAX_CONCURRENCY,
@@ -128,6 +129,7 @@ public final class ScheduleJson {
     }
     String payloadJson = payload == null ? "null" : write(payload);
     RunPolicy policy = PolicyJson.read(body, errors);
+    var labels = Labels.read(body.get("labels"), "labels", errors);
     errors.throwIfAny();
     return new ScheduleSpec(
         name,
@@ -136,7 +138,8 @@ public final class ScheduleJson {
         trigger,
         target,
         payloadJson,
-        policy);
+        policy,
+        labels);
   }
 
   /** Reads a trigger; the {@code path} names it in errors. */
@@ -296,6 +299,7 @@ public final class ScheduleJson {
     node.put("name", spec.name());
     node.put("description", spec.description());
     node.put("enabled", spec.enabled());
+    node.set("labels", Labels.write(spec.labels()));
     node.set("trigger", triggerJson(spec.trigger()));
     node.set("target", TargetJson.write(spec.target()));
     // JSON nested too deep to write back (stored before the body's depth was capped) must not

@@ -244,45 +244,71 @@ public final class RunStore {
    * schedule.run-now}) on the schedule, the queued run as its after.
    */
   public boolean insertQueued(Run run, Actor actor, String action) {
-    if (run.status() != RunStatus.QUEUED) {
-      throw new IllegalArgumentException("only a queued run is inserted here, got " + run.status());
+    try {
+      return db.inTransaction(connection -> insertQueuedIn(connection, run, actor, action));
+    } catch (StoreException e) {
+      throw duplicateKeyOr(e, run);
     }
+  }
+
+  /**
+   * Queues many runs (a bulk run-now) in one transaction, in the order of their schedules' ids;
+   * answers, per run, whether its schedule existed in the tenant.
+   */
+  public java.util.Map<UUID, Boolean> insertQueuedEach(
+      List<Run> queued, Actor actor, String action) {
     try {
       return db.inTransaction(
           connection -> {
-            try (PreparedStatement check =
-                connection.prepareStatement(
-                    "SELECT id FROM schedules WHERE id = ? AND tenant_id = ? FOR UPDATE")) {
-              check.setString(1, run.scheduleId().toString());
-              check.setString(2, run.tenantId());
-              try (ResultSet rows = check.executeQuery()) {
-                if (!rows.next()) {
-                  return false;
-                }
-              }
+            java.util.Map<UUID, Boolean> done = new java.util.HashMap<>();
+            for (Run run : Statements.inIdOrder(queued, Run::scheduleId)) {
+              done.put(run.id(), insertQueuedIn(connection, run, actor, action));
             }
-            insert(connection, dialect, List.of(NewRun.of(run)));
-            AuditStore.insert(
-                connection,
-                dialect,
-                AuditEvent.of(
-                    run.tenantId(),
-                    run.createdAt(),
-                    actor,
-                    action,
-                    "schedule",
-                    run.scheduleId().toString(),
-                    Optional.empty(),
-                    Optional.of(describe(run, run.status().wireName()))));
-            WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
-            return true;
+            return done;
           });
     } catch (StoreException e) {
-      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
-        throw new ConflictException("", "a run with key " + run.runKey() + " already exists");
-      }
-      throw e;
+      throw duplicateKeyOr(e, queued.get(0));
     }
+  }
+
+  private boolean insertQueuedIn(Connection connection, Run run, Actor actor, String action)
+      throws SQLException {
+    if (run.status() != RunStatus.QUEUED) {
+      throw new IllegalArgumentException("only a queued run is inserted here, got " + run.status());
+    }
+    try (PreparedStatement check =
+        connection.prepareStatement(
+            "SELECT id FROM schedules WHERE id = ? AND tenant_id = ? FOR UPDATE")) {
+      check.setString(1, run.scheduleId().toString());
+      check.setString(2, run.tenantId());
+      try (ResultSet rows = check.executeQuery()) {
+        if (!rows.next()) {
+          return false;
+        }
+      }
+    }
+    insert(connection, dialect, List.of(NewRun.of(run)));
+    AuditStore.insert(
+        connection,
+        dialect,
+        AuditEvent.of(
+            run.tenantId(),
+            run.createdAt(),
+            actor,
+            action,
+            "schedule",
+            run.scheduleId().toString(),
+            Optional.empty(),
+            Optional.of(describe(run, run.status().wireName()))));
+    WakeUps.announce(connection, dialect, WakeUps.Change.QUEUED_RUN);
+    return true;
+  }
+
+  private RuntimeException duplicateKeyOr(StoreException e, Run run) {
+    if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+      return new ConflictException("", "a run with key " + run.runKey() + " already exists");
+    }
+    return e;
   }
 
   /** The audit event of a change to {@code run}: before as it was, after with {@code newStatus}. */

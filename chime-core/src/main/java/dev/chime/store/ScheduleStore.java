@@ -6,6 +6,7 @@ import dev.chime.QuotaExceededException;
 import dev.chime.audit.Actor;
 import dev.chime.audit.AuditEvent;
 import dev.chime.schedule.HttpTarget;
+import dev.chime.schedule.Labels;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
@@ -29,7 +30,7 @@ public final class ScheduleStore {
   private static final String COLUMNS =
       "id, tenant_id, name, description, enabled, trigger_json, target_json, payload_json,"
           + " next_fire_at, last_fire_at, created_at, updated_at, policy_json,"
-          + " consecutive_failures, last_status, disabled_reason";
+          + " consecutive_failures, last_status, disabled_reason, labels_json";
 
   private final Database db;
   private final Dialect dialect;
@@ -69,11 +70,13 @@ public final class ScheduleStore {
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
                         + COLUMNS
-                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
               bindAll(insert, schedule);
-              insert.setString(17, schedule.spec().trigger().type());
+              insert.setString(18, schedule.spec().trigger().type());
               insert.executeUpdate();
             }
+            ScheduleLabels.write(
+                connection, schedule.tenantId(), schedule.id(), schedule.spec().labels(), true);
             audit(
                 connection,
                 schedule.tenantId(),
@@ -166,13 +169,17 @@ public final class ScheduleStore {
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
                         + COLUMNS
-                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
+                        + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
               for (Schedule schedule : chunk) {
                 bindAll(insert, schedule);
-                insert.setString(17, schedule.spec().trigger().type());
+                insert.setString(18, schedule.spec().trigger().type());
                 insert.addBatch();
               }
               insert.executeBatch();
+            }
+            for (Schedule schedule : chunk) {
+              ScheduleLabels.write(
+                  connection, schedule.tenantId(), schedule.id(), schedule.spec().labels(), true);
             }
             WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             return null;
@@ -216,83 +223,212 @@ public final class ScheduleStore {
     try {
       return db.inTransaction(
           connection -> {
-            Optional<Schedule> current = find(connection, tenantId, id, true);
-            if (current.isEmpty()) {
-              return Optional.empty();
+            Optional<Schedule> updated =
+                updateIn(connection, tenantId, id, now, change, writer, action, attemptedName);
+            if (updated.isPresent()) {
+              WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
             }
-            Change next = change.apply(current.get());
-            checkFitsColumns(next.spec());
-            if (next.spec().enabled() && !current.get().spec().enabled()) {
-              checkEnabledQuota(connection, tenantId, writer);
-            }
-            attemptedName[0] = next.spec().name();
-            Schedule updated =
-                new Schedule(
-                    id,
-                    tenantId,
-                    next.spec(),
-                    next.nextFireAt(),
-                    current.get().lastFireAt(),
-                    current.get().createdAt(),
-                    now,
-                    next.health());
-            try (PreparedStatement statement =
-                connection.prepareStatement(
-                    "UPDATE schedules SET name = ?, description = ?, enabled = ?, trigger_type = ?,"
-                        + " trigger_json = ?, target_json = ?, payload_json = ?, next_fire_at = ?,"
-                        + " updated_at = ?, policy_json = ?, consecutive_failures = ?,"
-                        + " disabled_reason = ?, lease_owner = NULL, lease_until = NULL,"
-                        + " lease_epoch = lease_epoch + 1 WHERE id = ? AND tenant_id = ?")) {
-              ScheduleSpec spec = updated.spec();
-              statement.setString(1, spec.name());
-              statement.setString(2, spec.description());
-              statement.setBoolean(3, spec.enabled());
-              statement.setString(4, spec.trigger().type());
-              statement.setString(5, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-              statement.setString(6, ScheduleJson.write(TargetJson.write(spec.target())));
-              statement.setString(7, spec.payloadJson());
-              dialect.setInstant(statement, 8, updated.nextFireAt().orElse(null));
-              dialect.setInstant(statement, 9, now);
-              statement.setString(10, PolicyJson.toStored(spec.policy()));
-              statement.setInt(11, updated.health().consecutiveFailures());
-              statement.setString(12, updated.health().disabledReason().orElse(null));
-              statement.setString(13, id.toString());
-              statement.setString(14, tenantId);
-              statement.executeUpdate();
-            }
-            if (current.get().spec().enabled() && !updated.spec().enabled()) {
-              Finisher.cancelQueued(
-                  connection, dialect, List.of(id), now, "the schedule was disabled");
-            }
-            audit(connection, tenantId, now, writer, action, id, current, Optional.of(updated));
-            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
-            return Optional.of(updated);
+            return updated;
           });
     } catch (StoreException e) {
       throw duplicateNameOr(e, attemptedName[0]);
     }
   }
 
-  /** Deletes a schedule and its runs, with its audit event; false when there was none. */
-  public boolean delete(String tenantId, UUID id, Writer writer, Instant now) {
+  /** What a bulk action did to one schedule. */
+  public enum Done {
+    DONE,
+    /** It was already so: nothing written, no audit event. */
+    UNCHANGED,
+    NOT_FOUND,
+    /** The change would break a rule or a limit; {@link ItemResult#detail} says which. */
+    REFUSED
+  }
+
+  public record ItemResult(UUID id, Done done, String detail) {}
+
+  /**
+   * Changes many schedules in one transaction, in id order (the one lock order), each as {@link
+   * #update} would; a change that breaks a rule or a limit refuses that schedule alone. A change
+   * that leaves a schedule as it was writes nothing.
+   */
+  public List<ItemResult> updateEach(
+      String tenantId,
+      List<UUID> ids,
+      Instant now,
+      Function<Schedule, Change> change,
+      Writer writer,
+      String action) {
     return db.inTransaction(
         connection -> {
-          Optional<Schedule> current = find(connection, tenantId, id, true);
-          if (current.isEmpty()) {
-            return false;
-          }
-          try (PreparedStatement statement =
-              connection.prepareStatement("DELETE FROM schedules WHERE id = ? AND tenant_id = ?")) {
-            statement.setString(1, id.toString());
-            statement.setString(2, tenantId);
-            if (statement.executeUpdate() != 1) {
-              return false;
+          List<ItemResult> results = new ArrayList<>();
+          boolean changed = false;
+          for (UUID id : Statements.inIdOrder(ids, x -> x)) {
+            try {
+              Optional<Schedule> updated =
+                  updateIn(
+                      connection,
+                      tenantId,
+                      id,
+                      now,
+                      schedule -> {
+                        Change next = change.apply(schedule);
+                        if (next.spec().equals(schedule.spec())) {
+                          throw new Unchanged();
+                        }
+                        return next;
+                      },
+                      writer,
+                      action,
+                      new String[] {""});
+              results.add(new ItemResult(id, updated.isPresent() ? Done.DONE : Done.NOT_FOUND, ""));
+              changed |= updated.isPresent();
+            } catch (Unchanged e) {
+              results.add(new ItemResult(id, Done.UNCHANGED, ""));
+            } catch (dev.chime.ChimeException e) {
+              results.add(new ItemResult(id, Done.REFUSED, e.getMessage()));
             }
           }
-          audit(
-              connection, tenantId, now, writer, "schedule.delete", id, current, Optional.empty());
-          return true;
+          if (changed) {
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
+          }
+          return results;
         });
+  }
+
+  /** Thrown by a bulk change that finds nothing to change; no write has happened. */
+  private static final class Unchanged extends RuntimeException {
+    Unchanged() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Deletes many schedules in one transaction, in id order, each with its audit event. */
+  public List<ItemResult> deleteEach(String tenantId, List<UUID> ids, Writer writer, Instant now) {
+    return db.inTransaction(
+        connection -> {
+          List<ItemResult> results = new ArrayList<>();
+          for (UUID id : Statements.inIdOrder(ids, x -> x)) {
+            results.add(
+                new ItemResult(
+                    id,
+                    deleteIn(connection, tenantId, id, writer, now) ? Done.DONE : Done.NOT_FOUND,
+                    ""));
+          }
+          return results;
+        });
+  }
+
+  /** The ids of a tenant's schedules a query selects, oldest first, at most {@code max} + 1. */
+  public List<UUID> select(String tenantId, ScheduleQuery query, int max) {
+    List<UUID> ids = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Schedule> page =
+          list(
+              tenantId,
+              new ScheduleQuery(
+                  query.enabled(),
+                  query.nameContains(),
+                  query.textContains(),
+                  query.labels(),
+                  query.lastStatus(),
+                  cursor,
+                  ScheduleQuery.MAX_LIMIT));
+      page.items().forEach(schedule -> ids.add(schedule.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent() && ids.size() <= max);
+    return ids.size() > max + 1 ? ids.subList(0, max + 1) : ids;
+  }
+
+  private Optional<Schedule> updateIn(
+      Connection connection,
+      String tenantId,
+      UUID id,
+      Instant now,
+      Function<Schedule, Change> change,
+      Writer writer,
+      String action,
+      String[] attemptedName)
+      throws SQLException {
+    Optional<Schedule> current = find(connection, tenantId, id, true);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Change next = change.apply(current.get());
+    checkFitsColumns(next.spec());
+    if (next.spec().enabled() && !current.get().spec().enabled()) {
+      checkEnabledQuota(connection, tenantId, writer);
+    }
+    attemptedName[0] = next.spec().name();
+    Schedule updated =
+        new Schedule(
+            id,
+            tenantId,
+            next.spec(),
+            next.nextFireAt(),
+            current.get().lastFireAt(),
+            current.get().createdAt(),
+            now,
+            next.health());
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "UPDATE schedules SET name = ?, description = ?, enabled = ?, trigger_type = ?,"
+                + " trigger_json = ?, target_json = ?, payload_json = ?, next_fire_at = ?,"
+                + " updated_at = ?, policy_json = ?, consecutive_failures = ?,"
+                + " disabled_reason = ?, labels_json = ?, lease_owner = NULL,"
+                + " lease_until = NULL, lease_epoch = lease_epoch + 1"
+                + " WHERE id = ? AND tenant_id = ?")) {
+      ScheduleSpec spec = updated.spec();
+      statement.setString(1, spec.name());
+      statement.setString(2, spec.description());
+      statement.setBoolean(3, spec.enabled());
+      statement.setString(4, spec.trigger().type());
+      statement.setString(5, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
+      statement.setString(6, ScheduleJson.write(TargetJson.write(spec.target())));
+      statement.setString(7, spec.payloadJson());
+      dialect.setInstant(statement, 8, updated.nextFireAt().orElse(null));
+      dialect.setInstant(statement, 9, now);
+      statement.setString(10, PolicyJson.toStored(spec.policy()));
+      statement.setInt(11, updated.health().consecutiveFailures());
+      statement.setString(12, updated.health().disabledReason().orElse(null));
+      statement.setString(13, ScheduleJson.write(Labels.write(spec.labels())));
+      statement.setString(14, id.toString());
+      statement.setString(15, tenantId);
+      statement.executeUpdate();
+    }
+    if (!updated.spec().labels().equals(current.get().spec().labels())) {
+      ScheduleLabels.write(connection, tenantId, id, updated.spec().labels(), false);
+    }
+    if (current.get().spec().enabled() && !updated.spec().enabled()) {
+      Finisher.cancelQueued(connection, dialect, List.of(id), now, "the schedule was disabled");
+    }
+    audit(connection, tenantId, now, writer, action, id, current, Optional.of(updated));
+    return Optional.of(updated);
+  }
+
+  /** Deletes a schedule and its runs, with its audit event; false when there was none. */
+  public boolean delete(String tenantId, UUID id, Writer writer, Instant now) {
+    return db.inTransaction(connection -> deleteIn(connection, tenantId, id, writer, now));
+  }
+
+  private boolean deleteIn(
+      Connection connection, String tenantId, UUID id, Writer writer, Instant now)
+      throws SQLException {
+    Optional<Schedule> current = find(connection, tenantId, id, true);
+    if (current.isEmpty()) {
+      return false;
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement("DELETE FROM schedules WHERE id = ? AND tenant_id = ?")) {
+      statement.setString(1, id.toString());
+      statement.setString(2, tenantId);
+      if (statement.executeUpdate() != 1) {
+        return false;
+      }
+    }
+    audit(connection, tenantId, now, writer, "schedule.delete", id, current, Optional.empty());
+    return true;
   }
 
   public Page<Schedule> list(String tenantId, ScheduleQuery query) {
@@ -314,6 +450,31 @@ public final class ScheduleStore {
               sql.append(" AND ").append(dialect.containsIgnoreCase("name"));
               params.add("%" + escapeLike(name.toLowerCase(Locale.ROOT)) + "%");
             });
+    query
+        .textContains()
+        .ifPresent(
+            text -> {
+              String pattern = "%" + escapeLike(text.toLowerCase(Locale.ROOT)) + "%";
+              sql.append(" AND (")
+                  .append(dialect.containsIgnoreCase("name"))
+                  .append(" OR ")
+                  .append(dialect.containsIgnoreCase("description"))
+                  .append(")");
+              params.add(pattern);
+              params.add(pattern);
+            });
+    query
+        .lastStatus()
+        .ifPresent(
+            status -> {
+              if (status.equals(ScheduleQuery.NO_STATUS)) {
+                sql.append(" AND last_status IS NULL");
+              } else {
+                sql.append(" AND last_status = ?");
+                params.add(status);
+              }
+            });
+    query.labels().ifPresent(selector -> ScheduleLabels.where(selector, sql, params));
     Optional<Cursor> after = query.cursor().map(Cursor::decode);
     after.ifPresent(
         cursor -> {
@@ -376,7 +537,8 @@ public final class ScheduleStore {
             trigger,
             target,
             rows.getString("payload_json"),
-            PolicyJson.fromStored(rows.getString("policy_json")));
+            PolicyJson.fromStored(rows.getString("policy_json")),
+            Labels.stored(rows.getString("labels_json")));
     return new Schedule(
         UUID.fromString(rows.getString("id")),
         rows.getString("tenant_id"),
@@ -409,6 +571,7 @@ public final class ScheduleStore {
     statement.setInt(14, schedule.health().consecutiveFailures());
     statement.setString(15, schedule.health().lastStatus().orElse(null));
     statement.setString(16, schedule.health().disabledReason().orElse(null));
+    statement.setString(17, ScheduleJson.write(Labels.write(spec.labels())));
   }
 
   private void bindParams(PreparedStatement statement, List<Object> params) throws SQLException {

@@ -107,6 +107,8 @@ public final class ApiServer {
     Requests requests = new Requests(quotaDefaults.maxPayloadBytes());
     ScheduleOperations operations = new ScheduleOperations(schedules, runs, clock, engine::wake);
     TenantScope tenantScope = new TenantScope(tenantStore);
+    // before the schedule routes: /bulk is not an id
+    new BulkRoutes(operations, requests).register(app);
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);

@@ -19,6 +19,7 @@ import dev.chime.store.ScheduleStore.Change;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -117,6 +118,69 @@ final class ScheduleOperations {
         id,
         enabled ? "schedule.enable" : "schedule.disable",
         current -> current.spec().withEnabled(enabled));
+  }
+
+  /** How many schedules one transaction of a bulk action takes. */
+  static final int BULK_CHUNK = 100;
+
+  List<UUID> select(String tenantId, ScheduleQuery query, int max) {
+    return schedules.select(tenantId, query, max);
+  }
+
+  /**
+   * Enables, disables, deletes or runs many schedules, one transaction per chunk of {@link
+   * #BULK_CHUNK}; answers one result per id, in the order given.
+   */
+  List<ScheduleStore.ItemResult> bulk(Caller caller, String action, List<UUID> ids) {
+    Map<UUID, ScheduleStore.ItemResult> results = new java.util.HashMap<>();
+    Instant now = now();
+    for (int from = 0; from < ids.size(); from += BULK_CHUNK) {
+      List<UUID> chunk = ids.subList(from, Math.min(from + BULK_CHUNK, ids.size()));
+      List<ScheduleStore.ItemResult> done =
+          switch (action) {
+            case "enable", "disable" -> {
+              boolean enabled = action.equals("enable");
+              ScheduleRules rules = rules(caller);
+              yield schedules.updateEach(
+                  caller.tenantId(),
+                  chunk,
+                  now,
+                  current -> {
+                    ScheduleSpec spec = current.spec().withEnabled(enabled);
+                    if (enabled && !current.spec().enabled()) {
+                      rules.check(spec, Optional.of(current.spec()), now);
+                    }
+                    return new Change(spec, nextFire(current, spec, now), health(current, spec));
+                  },
+                  writer(caller),
+                  "schedule." + action);
+            }
+            case "delete" -> schedules.deleteEach(caller.tenantId(), chunk, writer(caller), now);
+            case "run-now" -> runNowEach(caller, chunk, now);
+            default -> throw new IllegalArgumentException("no bulk action " + action);
+          };
+      done.forEach(result -> results.put(result.id(), result));
+    }
+    wakeEngine.run();
+    return ids.stream().map(results::get).toList();
+  }
+
+  private List<ScheduleStore.ItemResult> runNowEach(Caller caller, List<UUID> ids, Instant now) {
+    List<Run> queued = new java.util.ArrayList<>();
+    for (UUID id : ids) {
+      queued.add(
+          Run.queued(
+              caller.tenantId(), id, Run.runKey(id, now), 1, RunOrigin.MANUAL, now, now, now));
+    }
+    Map<UUID, Boolean> done = runs.insertQueuedEach(queued, caller.actor(), "schedule.run-now");
+    return queued.stream()
+        .map(
+            run ->
+                new ScheduleStore.ItemResult(
+                    run.scheduleId(),
+                    done.get(run.id()) ? ScheduleStore.Done.DONE : ScheduleStore.Done.NOT_FOUND,
+                    done.get(run.id()) ? "queued run " + run.id() : ""))
+        .toList();
   }
 
   boolean delete(Caller caller, UUID id) {

@@ -2,6 +2,9 @@ package dev.chime.server.api;
 
 import static dev.chime.server.auth.Authenticator.caller;
 
+import dev.chime.InvalidInputException;
+import dev.chime.run.RunStatus;
+import dev.chime.schedule.LabelSelector;
 import dev.chime.schedule.Schedule;
 import dev.chime.server.auth.Access;
 import dev.chime.store.Page;
@@ -9,6 +12,7 @@ import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -82,14 +86,40 @@ final class ScheduleRoutes {
   }
 
   private void list(Context ctx) {
-    ScheduleQuery query =
-        new ScheduleQuery(
-            Requests.boolParam(ctx, "enabled"),
-            Requests.textParam(ctx, "name", 200),
-            Requests.textParam(ctx, "cursor", 500),
-            Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));
-    Page<Schedule> page = operations.list(caller(ctx).tenantId(), query);
+    Page<Schedule> page = operations.list(caller(ctx).tenantId(), query(ctx));
     ctx.json(JsonViews.page(page, JsonViews::schedule));
+  }
+
+  /** The list's filters: enabled, name, q (name or description), label, last_status; paging. */
+  static ScheduleQuery query(Context ctx) {
+    return new ScheduleQuery(
+        Requests.boolParam(ctx, "enabled"),
+        Requests.textParam(ctx, "name", 200),
+        Requests.textParam(ctx, "q", 200),
+        Requests.textParam(ctx, "label", 2000).map(text -> LabelSelector.parse(text, "label")),
+        lastStatus(Requests.textParam(ctx, "last_status", 16)),
+        Requests.textParam(ctx, "cursor", 500),
+        Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));
+  }
+
+  static Optional<String> lastStatus(Optional<String> text) {
+    if (text.isEmpty() || text.get().equals(ScheduleQuery.NO_STATUS)) {
+      return text;
+    }
+    return Optional.of(
+        java.util.Arrays.stream(RunStatus.values())
+            .filter(RunStatus::isFinal)
+            .map(RunStatus::wireName)
+            .filter(text.get()::equals)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        "last_status",
+                        "must be none or the status of a finished run (success, failed, timeout,"
+                            + " skipped, cancelled), got '"
+                            + text.get()
+                            + "'")));
   }
 
   private void runs(Context ctx) {

@@ -49,6 +49,7 @@ class OpenApiDocumentTest {
       Set.of(
           "POST /api/v1/schedules",
           "GET /api/v1/schedules",
+          "POST /api/v1/schedules/bulk",
           "GET /api/v1/schedules/{id}",
           "PUT /api/v1/schedules/{id}",
           "PATCH /api/v1/schedules/{id}",

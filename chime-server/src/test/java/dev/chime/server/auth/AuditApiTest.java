@@ -14,6 +14,7 @@ import dev.chime.testing.TargetServer;
 import dev.chime.testing.TargetServer.Answer;
 import dev.chime.testing.TestDatabases;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

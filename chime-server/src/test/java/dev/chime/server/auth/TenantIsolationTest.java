@@ -50,6 +50,8 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/nodes/{id}", 403);
     // collections: A sees and makes only its own (checked below)
     routes.put("GET /api/v1/schedules", 200);
+    // a bulk action on B's ids finds none of them (checked below)
+    routes.put("POST /api/v1/schedules/bulk", 200);
     routes.put("POST /api/v1/schedules", 201);
     routes.put("GET /api/v1/tokens", 200);
     routes.put("POST /api/v1/tokens", 201);
@@ -74,6 +76,7 @@ class TenantIsolationTest {
       try (ChimeTestNode a = node.as(aToken);
           ChimeTestNode b = node.as(bToken)) {
         String bSchedule = b.post("/api/v1/schedules", BODY).json().path("id").asText();
+        bScheduleId = bSchedule;
         String bRun =
             b.post("/api/v1/schedules/" + bSchedule + "/run-now", "{}").json().path("id").asText();
         String bTokenId = b.get("/api/v1/tokens/current").json().path("id").asText();
@@ -111,6 +114,13 @@ class TenantIsolationTest {
         assertThat(a.get("/api/v1/audit").json().path("items").toString())
             .doesNotContain(bSchedule)
             .doesNotContain(bRun);
+        Response bulk =
+            a.post(
+                "/api/v1/schedules/bulk",
+                "{\"action\":\"delete\",\"ids\":[\"" + bSchedule + "\"]}");
+        assertThat(bulk.json().path("results").get(0).path("result").asText())
+            .isEqualTo("not_found");
+        assertThat(b.get("/api/v1/schedules/" + bSchedule).status()).isEqualTo(200);
         // naming tenant b is answered as if there were none
         assertThat(a.get("/api/v1/audit?tenant=b").status()).isEqualTo(404);
         assertThat(a.get("/api/v1/tokens?tenant=b").status()).isEqualTo(404);
@@ -144,12 +154,17 @@ class TenantIsolationTest {
     return route;
   }
 
+  private static String bScheduleId = "";
+
   private static String body(String method, String path) {
     if (method.equals("GET") || method.equals("DELETE")) {
       return null;
     }
     if (path.equals("/api/v1/schedules")) {
       return schedule("a-schedule", interval(60), target("http://127.0.0.1:9/hook"));
+    }
+    if (path.equals("/api/v1/schedules/bulk")) {
+      return "{\"action\":\"disable\",\"ids\":[\"" + bScheduleId + "\"]}";
     }
     if (path.equals("/api/v1/tokens")) {
       return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";
