@@ -9,6 +9,7 @@ import dev.chime.server.auth.AdminToken;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.auth.Authenticator;
 import dev.chime.server.auth.TenantQuotas;
+import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.store.AuditStore;
 import dev.chime.store.Database;
 import dev.chime.store.NodeStore;
@@ -72,6 +73,8 @@ public final class ApiServer {
       AuthSettings auth,
       Clock clock,
       List<String> corsOrigins,
+      ChimeMetrics metrics,
+      boolean metricsOpen,
       Runnable flushWrites) {
     this.auth = auth;
     this.tokens = new TokenStore(db);
@@ -117,6 +120,10 @@ public final class ApiServer {
     new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
     registerHealth(engine);
+    app.get(
+        "/metrics",
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()),
+        metricsOpen ? Access.PUBLIC : Access.METRICS);
     String openApi = resource("/openapi.json");
     app.get(
         "/api/v1/openapi.json",

@@ -50,7 +50,8 @@ public record ChimeConfig(
     boolean auth,
     String adminToken,
     int maxEnabledSchedules,
-    int authFailuresPerMinute) {
+    int authFailuresPerMinute,
+    boolean metricsOpen) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -122,6 +123,7 @@ public record ChimeConfig(
     values.put("auth", auth ? "on" : "off (every caller may do everything)");
     values.put("admin.token", adminToken.isEmpty() ? "(not set)" : "****");
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
+    values.put("metrics.auth", metricsOpen ? "open" : "token");
     return values;
   }
 }

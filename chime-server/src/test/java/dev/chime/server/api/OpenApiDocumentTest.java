@@ -77,6 +77,7 @@ class OpenApiDocumentTest {
           "DELETE /api/v1/tokens/{id}",
           "GET /api/v1/audit",
           "GET /api/v1/openapi.json",
+          "GET /metrics",
           "GET /health/live",
           "GET /health/ready");
 

@@ -166,7 +166,10 @@ public final class ChimeTestNode implements AutoCloseable {
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = response.body().isEmpty() ? null : MAPPER.readTree(response.body());
+      boolean isJson =
+          response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
+      JsonNode json =
+          response.body().isEmpty() || !isJson ? null : MAPPER.readTree(response.body());
       return new Response(response.statusCode(), response, json);
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
