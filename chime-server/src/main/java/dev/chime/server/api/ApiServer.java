@@ -112,7 +112,7 @@ public final class ApiServer {
     TenantScope tenantScope = new TenantScope(tenantStore);
     // before the schedule routes: /bulk is not an id
     new BulkRoutes(operations, requests).register(app);
-    new ScheduleRoutes(operations, runs, requests).register(app);
+    new ScheduleRoutes(operations, runs, requests, clock).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     new NodeRoutes(new NodeStore(db)).register(app);

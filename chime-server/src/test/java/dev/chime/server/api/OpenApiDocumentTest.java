@@ -58,6 +58,7 @@ class OpenApiDocumentTest {
           "POST /api/v1/schedules/{id}/disable",
           "POST /api/v1/schedules/{id}/run-now",
           "GET /api/v1/schedules/{id}/runs",
+          "GET /api/v1/schedules/{id}/stats",
           "GET /api/v1/runs/{id}",
           "POST /api/v1/runs/{id}/retry",
           "POST /api/v1/runs/{id}/cancel",

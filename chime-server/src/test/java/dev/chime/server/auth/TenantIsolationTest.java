@@ -35,6 +35,7 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/schedules/{id}/disable", 404);
     routes.put("POST /api/v1/schedules/{id}/run-now", 404);
     routes.put("GET /api/v1/schedules/{id}/runs", 404);
+    routes.put("GET /api/v1/schedules/{id}/stats", 404);
     routes.put("GET /api/v1/runs/{id}", 404);
     routes.put("POST /api/v1/runs/{id}/retry", 404);
     routes.put("POST /api/v1/runs/{id}/cancel", 404);
