@@ -51,7 +51,8 @@ public record ChimeConfig(
     String adminToken,
     int maxEnabledSchedules,
     int authFailuresPerMinute,
-    boolean metricsOpen) {
+    boolean metricsOpen,
+    String logFormat) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -124,6 +125,7 @@ public record ChimeConfig(
     values.put("admin.token", adminToken.isEmpty() ? "(not set)" : "****");
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
     values.put("metrics.auth", metricsOpen ? "open" : "token");
+    values.put("log.format", logFormat);
     return values;
   }
 }

@@ -117,6 +117,10 @@ public final class ConfigLoader {
               "20",
               "bad tokens one client address may send per minute before it is answered 429"),
           new Setting(
+              "log.format",
+              "plain",
+              "plain: lines for people; json: one JSON object per line, for log collectors"),
+          new Setting(
               "metrics.auth",
               "token",
               "token: /metrics needs a token with metrics:read (or admin); open: anyone who reaches"
@@ -281,7 +285,8 @@ public final class ConfigLoader {
             adminToken(values.get("admin.token"), sources.get("admin.token"), problems),
             reader.integer("quota.max.enabled.schedules", 0, Quotas.MAX_ENABLED_SCHEDULES_LIMIT),
             reader.integer("auth.failures.per.minute", 1, 1_000_000),
-            reader.oneOf("metrics.auth", "token", "open").equals("open"));
+            reader.oneOf("metrics.auth", "token", "open").equals("open"),
+            reader.oneOf("log.format", "plain", "json"));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
