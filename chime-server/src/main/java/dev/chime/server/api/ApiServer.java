@@ -10,8 +10,13 @@ import dev.chime.store.NodeStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
+import io.javalin.security.Roles;
+import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.UriCompliance;
 
 /**
  * The HTTP face of a node: the REST API under {@code /api/v1}, health, and the OpenAPI document.
@@ -56,38 +62,78 @@ public final class ApiServer {
       Clock clock,
       List<String> corsOrigins,
       Runnable flushWrites) {
-    int maxBody = rules.maxPayloadBytes() + 32 * 1024;
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
     this.app =
         Javalin.create(
             config -> {
-              config.showJavalinBanner = false;
-              config.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
-              config.http.maxRequestSize = Math.max(maxBody * 4L, 1_000_000L);
+              config.http.maxRequestSize = maxRequestSize(rules);
               config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
                     http.setSendServerVersion(false);
+                    // Javalin's LEGACY, and as Jetty 11 did: a path such as /x/..;/y reaches the
+                    // router, which matches it to no route (404)
+                    http.setUriCompliance(
+                        http.getUriCompliance()
+                            .with("CHIME", UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER));
                   });
+              // Jetty's own answers, before a request reaches Javalin or from its servlet layer
               config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
               config.jetty.modifyServletContextHandler(
                   handler -> handler.setErrorHandler(jettyErrors));
+              register(
+                  config.routes,
+                  db,
+                  schedules,
+                  runs,
+                  engine,
+                  rules,
+                  clock,
+                  corsOrigins,
+                  flushWrites);
+              answerHeadLikeGet(config.routes, config.unsafe.internalRouter);
             });
+  }
+
+  /** The most a request body may take: the largest payload, and room for the rest of a schedule. */
+  private static int maxBody(ScheduleRules rules) {
+    return rules.maxPayloadBytes() + 32 * 1024;
+  }
+
+  /** The server's own cap on any request, far above the body cap {@link Requests} checks. */
+  private static long maxRequestSize(ScheduleRules rules) {
+    return Math.max(maxBody(rules) * 4L, 1_000_000L);
+  }
+
+  /**
+   * Javalin takes every route, and the handlers before and after them, as the server is configured.
+   */
+  private void register(
+      RoutesConfig app,
+      Database db,
+      ScheduleStore schedules,
+      RunStore runs,
+      Engine engine,
+      ScheduleRules rules,
+      Clock clock,
+      List<String> corsOrigins,
+      Runnable flushWrites) {
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
-    Requests requests = new Requests(maxBody);
+    Requests requests = new Requests(maxBody(rules), maxRequestSize(rules));
     ScheduleOperations operations =
         new ScheduleOperations(schedules, runs, rules, clock, engine::wake);
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     new NodeRoutes(new NodeStore(db)).register(app);
-    registerHealth(engine);
+    registerHealth(app, engine);
     String openApi = resource("/openapi.json");
     app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-    answerHeadLikeGet();
     Problems.register(app);
     // after-handlers run before Javalin writes the answer
     app.after(
@@ -100,24 +146,30 @@ public final class ApiServer {
 
   /**
    * Every GET route answers HEAD by running the GET handler (Jetty sends no body), so a HEAD of a
-   * missing schedule is 404 as its GET is; Javalin alone would answer 200 without running it.
+   * missing schedule is 404 as its GET is; Javalin alone would answer 200 without running it. The
+   * HEAD route asks for the roles its GET route asks for.
    */
-  private void answerHeadLikeGet() {
-    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
-      if (parsed.getEndpoint().getMethod() == HandlerType.GET) {
-        app.head(parsed.getEndpoint().getPath(), parsed.getEndpoint().getHandler());
+  private static void answerHeadLikeGet(RoutesConfig app, InternalRouter router) {
+    for (var parsed : router.allHttpHandlers()) {
+      Endpoint get = parsed.endpoint;
+      if (get.method.equals(HandlerType.GET)) {
+        Roles roles = get.metadata(Roles.class);
+        app.head(
+            get.path,
+            get.handler,
+            roles == null ? new RouteRole[0] : roles.getRoles().toArray(RouteRole[]::new));
       }
     }
   }
 
   /** The methods routed at a concrete path, as {@code Allow} lists them; empty for no route. */
   private List<String> methodsAt(String path) {
-    var router = app.unsafeConfig().pvt.internalRouter;
+    var router = app.unsafe.internalRouter;
     List<String> methods = new ArrayList<>();
     for (HandlerType method : ROUTED_METHODS) {
-      if (router.findHttpHandlerEntries(method, path).findAny().isPresent()) {
+      if (router.findFirstHttpHandlerEntry(method, path) != null) {
         methods.add(method.name());
-        if (method == HandlerType.GET) {
+        if (method.equals(HandlerType.GET)) {
           methods.add(HandlerType.HEAD.name());
         }
       }
@@ -132,7 +184,7 @@ public final class ApiServer {
    * {@code /health/ready} answers from what is known now, never waiting on the database: its state
    * as the background check last saw it, and the engine's own account of its loop and writes.
    */
-  private void registerHealth(Engine engine) {
+  private void registerHealth(RoutesConfig app, Engine engine) {
     app.get(
         "/health/live", ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")));
     app.get(
@@ -173,10 +225,10 @@ public final class ApiServer {
    */
   public java.util.SortedSet<String> routes() {
     java.util.SortedSet<String> routes = new java.util.TreeSet<>();
-    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
-      HandlerType method = parsed.getEndpoint().getMethod();
-      if (method.isHttpMethod() && method != HandlerType.HEAD) {
-        routes.add(parsed.getEndpoint().getMethod().name() + " " + parsed.getEndpoint().getPath());
+    for (var parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+      HandlerType method = parsed.endpoint.method;
+      if (method.isHttpMethod() && !method.equals(HandlerType.HEAD)) {
+        routes.add(method.name() + " " + parsed.endpoint.path);
       }
     }
     return routes;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.InvalidInputException;
 import dev.chime.timing.CronExpression;
 import dev.chime.timing.CronSyntaxException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -25,7 +25,7 @@ final class CronRoutes {
     this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get("/api/v1/cron/preview", this::preview);
   }
 

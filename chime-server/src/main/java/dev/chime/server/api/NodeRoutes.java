@@ -7,7 +7,7 @@ import dev.chime.NotFoundException;
 import dev.chime.node.Node;
 import dev.chime.node.NodeList;
 import dev.chime.store.NodeStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
@@ -24,7 +24,7 @@ final class NodeRoutes {
     this.nodes = nodes;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get(BASE, this::list);
     app.get(BASE + "/{id}", this::get);
   }

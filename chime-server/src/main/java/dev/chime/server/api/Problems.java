@@ -8,7 +8,7 @@ import dev.chime.ConflictException;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
 import dev.chime.store.StoreException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ final class Problems {
 
   private Problems() {}
 
-  static void register(Javalin app) {
+  static void register(RoutesConfig app) {
     app.exception(
         InvalidInputException.class,
         (e, ctx) -> {

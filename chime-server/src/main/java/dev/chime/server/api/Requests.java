@@ -10,6 +10,8 @@ import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
 import dev.chime.schedule.InputText;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,12 +25,19 @@ final class Requests {
   static final int MAX_DEPTH = 32;
 
   private final int maxBodyBytes;
+  private final long maxRequestBytes;
 
-  Requests(int maxBodyBytes) {
+  /** {@code maxRequestBytes}: the server's cap on any request, which Javalin enforces too. */
+  Requests(int maxBodyBytes, long maxRequestBytes) {
     this.maxBodyBytes = maxBodyBytes;
+    this.maxRequestBytes = maxRequestBytes;
   }
 
   JsonNode body(Context ctx) {
+    if (ctx.req().getContentLengthLong() > maxRequestBytes) {
+      // refused on its Content-Length, before any of it is read or waited for
+      throw new HttpResponseException(413, HttpStatus.CONTENT_TOO_LARGE.getMessage());
+    }
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length > maxBodyBytes) {
       throw InvalidInputException.tooLarge(

@@ -10,7 +10,7 @@ import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.store.RunStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,7 +40,7 @@ final class RunRoutes {
     this.engine = engine;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get("/api/v1/runs/{id}", ctx -> ctx.json(JsonViews.run(find(Requests.id(ctx, "run")))));
     app.post(
         "/api/v1/runs/{id}/retry",

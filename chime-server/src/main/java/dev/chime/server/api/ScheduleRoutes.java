@@ -4,7 +4,7 @@ import dev.chime.schedule.Schedule;
 import dev.chime.store.Page;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.UUID;
 
@@ -26,7 +26,7 @@ final class ScheduleRoutes {
     this.requests = requests;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post(BASE, this::create);
     app.get(BASE, this::list);
     app.get(BASE + "/{id}", ctx -> ctx.json(JsonViews.schedule(operations.get(TENANT, id(ctx)))));
