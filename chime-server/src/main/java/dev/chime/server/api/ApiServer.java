@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.UriCompliance;
 
 /**
@@ -76,11 +77,17 @@ public final class ApiServer {
                   http -> {
                     http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
                     http.setSendServerVersion(false);
-                    // Javalin's LEGACY, and as Jetty 11 did: a path such as /x/..;/y reaches the
-                    // router, which matches it to no route (404)
+                    // As on Jetty 11: an odd path (/x/..;/y, a raw é or \) reaches the router,
+                    // which matches it to no route (404), and a method in lower case is that method
                     http.setUriCompliance(
                         http.getUriCompliance()
-                            .with("CHIME", UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER));
+                            .with(
+                                "CHIME",
+                                UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
+                    http.setHttpCompliance(
+                        http.getHttpCompliance()
+                            .with("CHIME", HttpCompliance.Violation.CASE_INSENSITIVE_METHOD));
                   });
               // Jetty's own answers, before a request reaches Javalin or from its servlet layer
               config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));

@@ -118,6 +118,9 @@ final class ProblemErrorHandler extends ErrorHandler {
       return true;
     }
     String lower = reason.toLowerCase(java.util.Locale.ROOT);
-    return lower.contains("uri") || lower.contains("path") || lower.contains("ambiguous");
+    return lower.contains("uri")
+        || lower.contains("path")
+        || lower.contains("ambiguous")
+        || lower.contains("utf-8");
   }
 }
