@@ -11,7 +11,7 @@ import dev.chime.server.auth.Access;
 import dev.chime.store.Page;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class ScheduleRoutes {
     this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post(BASE, this::create, Access.SCHEDULES_WRITE);
     app.get(BASE, this::list, Access.SCHEDULES_READ);
     app.get(

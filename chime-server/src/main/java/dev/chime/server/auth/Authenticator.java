@@ -54,11 +54,7 @@ public final class Authenticator {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "route "
-                            + ctx.method()
-                            + " "
-                            + ctx.endpointHandlerPath()
-                            + " names no access"));
+                        "route " + ctx.method() + " " + ctx.endpoint().path + " names no access"));
     if (access == Access.PUBLIC) {
       return;
     }
