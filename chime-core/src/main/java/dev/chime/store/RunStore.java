@@ -514,7 +514,7 @@ public final class RunStore {
     return result;
   }
 
-  private static Run read(ResultSet rows, Dialect dialect) throws SQLException {
+  static Run read(ResultSet rows, Dialect dialect) throws SQLException {
     long duration = rows.getLong("duration_ms");
     OptionalLong durationMs = rows.wasNull() ? OptionalLong.empty() : OptionalLong.of(duration);
     int http = rows.getInt("http_status");

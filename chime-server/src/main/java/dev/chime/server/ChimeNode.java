@@ -12,10 +12,13 @@ import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
 import dev.chime.engine.WakeUpListener;
 import dev.chime.node.NodeRegistration;
+import dev.chime.secret.SecretBox;
+import dev.chime.server.alerts.Alerts;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
+import dev.chime.server.config.SecretsKeyFile;
 import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
@@ -63,6 +66,7 @@ public final class ChimeNode implements AutoCloseable {
   private final NodeHeartbeat heartbeat;
   private final WakeUpListener wakeUps;
   private final ChimeMetrics metrics;
+  private final Alerts alerts;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -157,6 +161,9 @@ public final class ChimeNode implements AutoCloseable {
                 : null,
         new StatsStore(db),
         clock);
+    this.alerts =
+        new Alerts(
+            db, secretBox(config), clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
     this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     this.api =
@@ -175,7 +182,27 @@ public final class ChimeNode implements AutoCloseable {
             config.corsOrigins(),
             metrics,
             config.metricsOpen(),
+            alerts,
             () -> awaitWritten(flush));
+  }
+
+  /**
+   * The box that seals channel credentials: {@code secrets.key}, or the key kept in the data
+   * folder.
+   */
+  private static SecretBox secretBox(ChimeConfig config) {
+    if (config.secretsKey().isPresent()) {
+      return SecretBox.of(config.secretsKey().get().bytes());
+    }
+    try {
+      return SecretBox.of(SecretsKeyFile.readOrCreate(config.secretsKeyFile()).bytes());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "secrets.key is not set and the key kept in the data folder cannot be used: "
+              + e.getMessage()
+              + "; set CHIME_SECRETS_KEY or CHIME_DATA_DIR",
+          e);
+    }
   }
 
   private static void checkpoint(Database db) throws SQLException {
@@ -206,6 +233,7 @@ public final class ChimeNode implements AutoCloseable {
       node.janitor.start();
       node.vacuum.ifPresent(TableVacuum::start);
       node.partitions.ifPresent(PartitionKeeper::start);
+      node.alerts.start();
       node.api.start(config.host(), config.port());
       node.warmUp.accept(URI.create("http://127.0.0.1:" + node.port() + "/health/live"));
     } catch (RuntimeException e) {
@@ -247,6 +275,7 @@ public final class ChimeNode implements AutoCloseable {
     janitor.close();
     vacuum.ifPresent(TableVacuum::close);
     partitions.ifPresent(PartitionKeeper::close);
+    alerts.close();
     engine.close();
     heartbeat.close();
     metrics.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.engine.Engine;
+import dev.chime.server.alerts.Alerts;
 import dev.chime.server.auth.Access;
 import dev.chime.server.auth.AdminToken;
 import dev.chime.server.auth.AuthSettings;
@@ -88,6 +89,7 @@ public final class ApiServer {
       List<String> corsOrigins,
       ChimeMetrics metrics,
       boolean metricsOpen,
+      Alerts alerts,
       Runnable flushWrites) {
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
@@ -126,7 +128,8 @@ public final class ApiServer {
               config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
               config.jetty.modifyServletContextHandler(
                   handler -> handler.setErrorHandler(jettyErrors));
-              register(config.routes, db, schedules, runs, engine, corsOrigins, flushWrites);
+              register(
+                  config.routes, db, schedules, runs, engine, corsOrigins, alerts, flushWrites);
               config.routes.get(
                   "/metrics",
                   ctx ->
@@ -147,6 +150,7 @@ public final class ApiServer {
       RunStore runs,
       Engine engine,
       List<String> corsOrigins,
+      Alerts alerts,
       Runnable flushWrites) {
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
     // every matched route names who may use it (Access); the check runs before its handler
@@ -164,6 +168,8 @@ public final class ApiServer {
     new TenantRoutes(tenants, quotas, requests, clock).register(app);
     new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
+    new ChannelRoutes(alerts, requests, clock).register(app);
+    new AlertRuleRoutes(alerts, requests, clock).register(app);
     registerHealth(app, engine);
     String openApi = resource("/openapi.json");
     app.get(

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every setting of a Chime node, validated once at start. Built by {@link ConfigLoader} from
@@ -52,7 +53,9 @@ public record ChimeConfig(
     int maxEnabledSchedules,
     int authFailuresPerMinute,
     boolean metricsOpen,
-    String logFormat) {
+    String logFormat,
+    Optional<SecretsKey> secretsKey,
+    Duration alertsPoll) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -65,6 +68,13 @@ public record ChimeConfig(
     corsOrigins = List.copyOf(corsOrigins);
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(adminToken, "adminToken");
+    Objects.requireNonNull(secretsKey, "secretsKey");
+    Objects.requireNonNull(alertsPoll, "alertsPoll");
+  }
+
+  /** Where a generated secrets key is kept: {@code <data.dir>/secrets-key}. */
+  public Path secretsKeyFile() {
+    return dataDir.resolve(SecretsKeyFile.NAME);
   }
 
   /** The limits every tenant has unless it has its own. */
@@ -126,6 +136,12 @@ public record ChimeConfig(
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
+    values.put(
+        "secrets.key",
+        secretsKey.isPresent()
+            ? "**** (set)"
+            : "(kept in " + secretsKeyFile().toAbsolutePath().normalize() + ")");
+    values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));
     return values;
   }
 }

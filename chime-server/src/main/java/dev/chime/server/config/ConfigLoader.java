@@ -126,6 +126,16 @@ public final class ConfigLoader {
               "token: /metrics needs a token with metrics:read (or admin); open: anyone who reaches"
                   + " the port may scrape it"),
           new Setting(
+              "secrets.key",
+              "",
+              "base64 of 32 random bytes that seal secrets at rest (channel credentials);"
+                  + " default made once and kept in <data.dir>/secrets-key (mode 600); every node"
+                  + " of a cluster needs the same one"),
+          new Setting(
+              "alerts.poll.ms",
+              "1000",
+              "how often each node judges the alert rules and sends the alerts due"),
+          new Setting(
               "http.cors.origins",
               "",
               "web origins (https://host[:port], comma-separated) whose pages may call the API;"
@@ -286,7 +296,9 @@ public final class ConfigLoader {
             reader.integer("quota.max.enabled.schedules", 0, Quotas.MAX_ENABLED_SCHEDULES_LIMIT),
             reader.integer("auth.failures.per.minute", 1, 1_000_000),
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
-            reader.oneOf("log.format", "plain", "json"));
+            reader.oneOf("log.format", "plain", "json"),
+            secretsKey(values.get("secrets.key"), sources.get("secrets.key"), problems),
+            Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -348,6 +360,26 @@ public final class ConfigLoader {
           origin.replaceFirst("^(https://.*):443$", "$1").replaceFirst("^(http://.*):80$", "$1"));
     }
     return origins;
+  }
+
+  /** The key of {@code secrets.key}, or empty for the one kept in the data folder. */
+  private static Optional<SecretsKey> secretsKey(
+      String text, String source, List<String> problems) {
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SecretsKey.parse(text));
+    } catch (IllegalArgumentException e) {
+      // the reason only: the value is a secret, and never repeated
+      problems.add(
+          "secrets.key (from "
+              + source
+              + ") "
+              + e.getMessage()
+              + "; make one with: openssl rand -base64 32");
+      return Optional.empty();
+    }
   }
 
   /**

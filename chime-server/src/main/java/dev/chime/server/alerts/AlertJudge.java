@@ -1,0 +1,230 @@
+package dev.chime.server.alerts;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.alert.AlertRule;
+import dev.chime.alert.Delivery;
+import dev.chime.alert.RuleKind;
+import dev.chime.run.Run;
+import dev.chime.run.RunStatus;
+import dev.chime.store.AlertStore;
+import dev.chime.store.AlertStore.OpenIncident;
+import dev.chime.store.AlertStore.StuckRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Judges the alert rules against the database at one instant: opens an incident for each rule newly
+ * broken, counts repeats of open ones, closes the ones that are well again, and turns ended runs
+ * into result deliveries. Every node judges; the incidents' unique key and the guarded close make
+ * one incident, and one message each way, however many nodes race.
+ */
+final class AlertJudge {
+  /** How long after its end a run's result is told: results written late by a busy node count. */
+  static final Duration RESULT_LAG = Duration.ofSeconds(5);
+
+  private static final int LIMIT = 500;
+  private static final int STREAK_RUNS = 200;
+
+  private final AlertStore store;
+  private final AlertMessages messages;
+
+  AlertJudge(AlertStore store, AlertMessages messages) {
+    this.store = store;
+    this.messages = messages;
+  }
+
+  void judge(Instant now) {
+    openStreaks(now);
+    followStreaks(now);
+    judgeStuck(now);
+    store.deliverResults(now.minus(RESULT_LAG), LIMIT, result -> resultDeliveries(result, now));
+  }
+
+  private void openStreaks(Instant now) {
+    for (AlertStore.Streak streak : store.brokenStreaks(LIMIT)) {
+      List<Run> runs = store.recentRuns(streak.scheduleId(), STREAK_RUNS);
+      Optional<Run> last = lastEnded(runs);
+      Instant since = streakStart(runs).orElse(now);
+      UUID incident = UUID.randomUUID();
+      List<Delivery> deliveries =
+          streak.rule().kind() == RuleKind.RECOVERED
+              ? List.of()
+              : deliveries(
+                  streak.rule(),
+                  incident,
+                  "opened",
+                  messages.failing(
+                      streak.rule(),
+                      incident,
+                      streak.scheduleId(),
+                      streak.scheduleName(),
+                      streak.failures(),
+                      since,
+                      last,
+                      now),
+                  now);
+      store.open(
+          new AlertStore.NewIncident(
+              incident,
+              streak.rule(),
+              streak.scheduleId().toString(),
+              since,
+              now,
+              streak.failures(),
+              last.map(Run::id),
+              last.flatMap(AlertJudge::errorOf)),
+          deliveries);
+    }
+  }
+
+  private void followStreaks(Instant now) {
+    for (OpenIncident open : store.openIncidents(List.of(RuleKind.FAILURES, RuleKind.RECOVERED))) {
+      if (open.subjectName().isEmpty()) {
+        store.close(open.id(), now, List.of()); // the schedule is gone: nothing to tell
+      } else if (open.failures() == 0 && open.lastStatus().equals(Optional.of("success"))) {
+        UUID schedule = UUID.fromString(open.subjectId());
+        Optional<Run> last = lastEnded(store.recentRuns(schedule, 1));
+        ObjectNode message =
+            messages.recovered(
+                open.rule(),
+                open.id(),
+                schedule,
+                open.subjectName().get(),
+                open.seen(),
+                open.sinceAt(),
+                last,
+                now);
+        store.close(open.id(), now, deliveries(open.rule(), open.id(), "resolved", message, now));
+      } else if (open.failures() > open.seen()) {
+        store.seen(open.id(), open.failures(), now);
+      }
+    }
+  }
+
+  private void judgeStuck(Instant now) {
+    Map<String, StuckRun> stuck = new HashMap<>();
+    for (StuckRun run : store.overdueRuns(now, LIMIT)) {
+      if (run.deadlineAt().plusSeconds(run.rule().threshold()).isBefore(now)) {
+        stuck.putIfAbsent(run.rule().id() + " " + run.scheduleId(), run);
+      }
+    }
+    Set<String> open = new HashSet<>();
+    for (OpenIncident incident : store.openIncidents(List.of(RuleKind.STUCK))) {
+      String key = incident.rule().id() + " " + incident.subjectId();
+      open.add(key);
+      if (!stuck.containsKey(key)) {
+        List<Delivery> deliveries =
+            incident.subjectName().isEmpty()
+                ? List.of()
+                : deliveries(
+                    incident.rule(),
+                    incident.id(),
+                    "resolved",
+                    messages.unstuck(
+                        incident.rule(),
+                        incident.id(),
+                        UUID.fromString(incident.subjectId()),
+                        incident.subjectName().get(),
+                        incident.sinceAt(),
+                        now),
+                    now);
+        store.close(incident.id(), now, deliveries);
+      }
+    }
+    for (Map.Entry<String, StuckRun> entry : stuck.entrySet()) {
+      if (open.contains(entry.getKey())) {
+        continue;
+      }
+      StuckRun run = entry.getValue();
+      UUID incident = UUID.randomUUID();
+      ObjectNode message =
+          messages.stuck(
+              run.rule(),
+              incident,
+              run.scheduleId(),
+              run.scheduleName(),
+              run.runId(),
+              run.deadlineAt(),
+              now);
+      store.open(
+          new AlertStore.NewIncident(
+              incident,
+              run.rule(),
+              run.scheduleId().toString(),
+              run.deadlineAt(),
+              now,
+              1,
+              Optional.of(run.runId()),
+              Optional.empty()),
+          deliveries(run.rule(), incident, "opened", message, now));
+    }
+  }
+
+  private List<Delivery> resultDeliveries(AlertStore.ResultToTell result, Instant now) {
+    String on = ResultFilter.of(result.rule());
+    boolean success = result.run().status() == RunStatus.SUCCESS;
+    if ((on.equals("success") && !success) || (on.equals("failure") && success)) {
+      return List.of();
+    }
+    ObjectNode message = messages.result(result.rule(), result.run(), result.scheduleName(), now);
+    List<Delivery> deliveries = new ArrayList<>();
+    for (UUID channel : result.rule().channelIds()) {
+      deliveries.add(
+          Delivery.of(
+              result.rule().tenantId(),
+              channel,
+              Optional.empty(),
+              "result",
+              message.toString(),
+              now));
+    }
+    return deliveries;
+  }
+
+  private static List<Delivery> deliveries(
+      AlertRule rule, UUID incident, String event, ObjectNode message, Instant now) {
+    List<Delivery> deliveries = new ArrayList<>();
+    for (UUID channel : rule.channelIds()) {
+      deliveries.add(
+          Delivery.of(
+              rule.tenantId(), channel, Optional.of(incident), event, message.toString(), now));
+    }
+    return deliveries;
+  }
+
+  /** The newest run that ended (not skipped, not waiting). */
+  private static Optional<Run> lastEnded(List<Run> runs) {
+    return runs.stream().filter(AlertJudge::counts).findFirst();
+  }
+
+  /** When the current run of failures began: the oldest failed run after the newest success. */
+  private static Optional<Instant> streakStart(List<Run> runs) {
+    Optional<Instant> start = Optional.empty();
+    for (Run run : runs) {
+      if (!counts(run)) {
+        continue;
+      }
+      if (run.status() == RunStatus.SUCCESS) {
+        break;
+      }
+      start = Optional.of(run.scheduledAt());
+    }
+    return start;
+  }
+
+  private static boolean counts(Run run) {
+    return run.status().isFinal() && run.status() != RunStatus.SKIPPED;
+  }
+
+  private static Optional<String> errorOf(Run run) {
+    return run.errorCode().map(code -> code + run.errorMessage().map(m -> ": " + m).orElse(""));
+  }
+}

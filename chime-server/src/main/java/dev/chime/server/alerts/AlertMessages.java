@@ -1,0 +1,224 @@
+package dev.chime.server.alerts;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.alert.AlertRule;
+import dev.chime.alert.Channel;
+import dev.chime.run.Run;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The words of every alert, channel-neutral: what happened ({@code title}, {@code text}), since
+ * when, the last error, and links to the schedule's page and the run. Every channel's format is
+ * made from these fields; docs/alerts.md lists each message.
+ */
+final class AlertMessages {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private final String publicUrl;
+
+  AlertMessages(String publicUrl) {
+    this.publicUrl =
+        publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+  }
+
+  /** A schedule's failure streak reached a rule's threshold. */
+  ObjectNode failing(
+      AlertRule rule,
+      UUID incident,
+      UUID schedule,
+      String name,
+      int failures,
+      Instant since,
+      Optional<Run> last,
+      Instant now) {
+    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
+    message.put(
+        "title",
+        "Schedule '"
+            + name
+            + "' failed "
+            + failures
+            + " time"
+            + (failures == 1 ? "" : "s")
+            + " in a row");
+    message.put(
+        "text",
+        "Schedule '"
+            + name
+            + "' has failed "
+            + failures
+            + " time"
+            + (failures == 1 ? "" : "s")
+            + " in a row, since "
+            + since
+            + "."
+            + last.map(run -> " Last error: " + error(run) + ".").orElse(""));
+    message.put("since", since.toString());
+    message.put("count", failures);
+    last.ifPresent(run -> run(message, run));
+    return message;
+  }
+
+  /** A schedule whose runs failed succeeded again. */
+  ObjectNode recovered(
+      AlertRule rule,
+      UUID incident,
+      UUID schedule,
+      String name,
+      int failures,
+      Instant since,
+      Optional<Run> last,
+      Instant now) {
+    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
+    message.put("title", "Schedule '" + name + "' recovered");
+    message.put(
+        "text",
+        "Schedule '"
+            + name
+            + "' succeeded again"
+            + last.flatMap(Run::finishedAt).map(at -> " at " + at).orElse("")
+            + ", after "
+            + failures
+            + " failed run"
+            + (failures == 1 ? "" : "s")
+            + " in a row since "
+            + since
+            + ".");
+    message.put("since", since.toString());
+    message.put("count", failures);
+    last.ifPresent(run -> run(message, run));
+    return message;
+  }
+
+  /** A run of the schedule is still running past its deadline. */
+  ObjectNode stuck(
+      AlertRule rule,
+      UUID incident,
+      UUID schedule,
+      String name,
+      UUID runId,
+      Instant deadline,
+      Instant now) {
+    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
+    long late = Duration.between(deadline, now).toSeconds();
+    message.put("title", "Schedule '" + name + "' has a run stuck past its deadline");
+    message.put(
+        "text",
+        "Run "
+            + runId
+            + " of schedule '"
+            + name
+            + "' is still running "
+            + late
+            + " s after its deadline ("
+            + deadline
+            + ").");
+    message.put("since", deadline.toString());
+    message.put("count", 1);
+    ObjectNode run = message.putObject("run");
+    run.put("id", runId.toString());
+    run.put("status", "running");
+    run.put("url", runUrl(runId));
+    return message;
+  }
+
+  ObjectNode unstuck(
+      AlertRule rule, UUID incident, UUID schedule, String name, Instant since, Instant now) {
+    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
+    message.put("title", "Schedule '" + name + "' has no run stuck any more");
+    message.put(
+        "text",
+        "Schedule '"
+            + name
+            + "' has no run past its deadline any more (stuck since "
+            + since
+            + ").");
+    message.put("since", since.toString());
+    message.put("count", 1);
+    return message;
+  }
+
+  /** How a run ended, for a result rule. */
+  ObjectNode result(AlertRule rule, Run run, String name, Instant now) {
+    ObjectNode message = base("result", rule, Optional.empty(), run.scheduleId(), name, now);
+    String status = run.status().wireName();
+    message.put(
+        "title",
+        "Run of '" + name + "' " + (status.equals("success") ? "succeeded" : "ended " + status));
+    message.put(
+        "text",
+        "Run "
+            + run.id()
+            + " of schedule '"
+            + name
+            + "' ended "
+            + status
+            + run.finishedAt().map(at -> " at " + at).orElse("")
+            + (run.httpStatus().isPresent() ? " (HTTP " + run.httpStatus().getAsInt() + ")" : "")
+            + (run.durationMs().isPresent() ? " after " + run.durationMs().getAsLong() + " ms" : "")
+            + (status.equals("success") ? "." : ". Error: " + error(run) + "."));
+    message.put("count", 1);
+    run(message, run);
+    return message;
+  }
+
+  /** What {@code POST /api/v1/channels/{id}/test} sends. */
+  ObjectNode test(Channel channel, Instant now) {
+    ObjectNode message = NODES.objectNode();
+    message.put("event", "test");
+    message.put("kind", "test");
+    message.put("tenant_id", channel.tenantId());
+    message.put("title", "Test alert from Chime");
+    message.put(
+        "text",
+        "This is a test of the channel '"
+            + channel.name()
+            + "', sent at "
+            + now
+            + ". If you read it, Chime's alerts reach you here.");
+    message.put("at", now.toString());
+    message.put("count", 1);
+    return message;
+  }
+
+  private ObjectNode base(
+      String event,
+      AlertRule rule,
+      Optional<UUID> incident,
+      UUID schedule,
+      String name,
+      Instant now) {
+    ObjectNode message = NODES.objectNode();
+    message.put("event", event);
+    message.put("kind", rule.kind().wireName());
+    message.put("tenant_id", rule.tenantId());
+    message.put("rule_id", rule.id().toString());
+    incident.ifPresent(id -> message.put("incident_id", id.toString()));
+    ObjectNode subject = message.putObject("schedule");
+    subject.put("id", schedule.toString());
+    subject.put("name", name);
+    subject.put("url", publicUrl + "/schedules/" + schedule);
+    message.put("at", now.toString());
+    return message;
+  }
+
+  private void run(ObjectNode message, Run run) {
+    ObjectNode node = message.putObject("run");
+    node.put("id", run.id().toString());
+    node.put("status", run.status().wireName());
+    node.put("url", runUrl(run.id()));
+    run.errorCode().ifPresent(code -> message.put("last_error", error(run)));
+  }
+
+  private String runUrl(UUID runId) {
+    return publicUrl + "/api/v1/runs/" + runId;
+  }
+
+  private static String error(Run run) {
+    String code = run.errorCode().orElse(run.status().wireName());
+    return code + run.errorMessage().map(text -> ": " + text).orElse("");
+  }
+}
