@@ -1,0 +1,311 @@
+package dev.chime.server.alerts;
+
+import static dev.chime.server.testing.Json.interval;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.server.testing.ChimeTestNode;
+import dev.chime.server.testing.ChimeTestNode.Response;
+import dev.chime.testing.TargetServer;
+import dev.chime.testing.TargetServer.Answer;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alerts through the real API on one node: a schedule that fails on purpose against a real target,
+ * channels that deliver to a real webhook receiver and a real SMTP server, exactly one alert per
+ * incident and one recovery message, credentials never answered, and the test send.
+ */
+class AlertsApiTest {
+  private static ChimeTestNode chime;
+  private static TargetServer target;
+  private static AlertReceivers receivers;
+
+  @BeforeAll
+  static void start() {
+    target = new TargetServer();
+    receivers = new AlertReceivers();
+    chime =
+        ChimeTestNode.start(
+            dev.chime.testing.TestDatabases.h2(),
+            java.time.Clock.systemUTC(),
+            Map.of("CHIME_ALERTS_POLL_MS", "50"));
+  }
+
+  @AfterAll
+  static void stop() {
+    chime.close();
+    receivers.close();
+    target.close();
+  }
+
+  @Test
+  void aFailureStreakIsAlertedOnceOnEveryChannelAndItsRecoveryOnce() throws Exception {
+    String hookPath = "/hook-" + System.nanoTime();
+    String slackPath = "/slack-" + System.nanoTime();
+    JsonNode webhook = AlertReceivers.create(chime, receivers.webhookChannel("ops-hook", hookPath));
+    JsonNode slack = AlertReceivers.create(chime, receivers.slackChannel("ops-slack", slackPath));
+    JsonNode email = AlertReceivers.create(chime, receivers.emailChannel("ops-mail", "none"));
+    String secret = webhook.path("signing_secret").asText();
+    assertThat(secret).startsWith("whsec_");
+
+    String path = "/fails-" + System.nanoTime();
+    AtomicInteger calls = new AtomicInteger();
+    target.answer(
+        r ->
+            r.path().equals(path) && calls.incrementAndGet() <= 3
+                ? Answer.status(503)
+                : Answer.ok());
+    String schedule = schedule("nightly-report", path);
+    Response rule =
+        chime.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"failures\",\"schedule_id\":\""
+                + schedule
+                + "\",\"threshold\":2,\"channels\":[\""
+                + webhook.path("id").asText()
+                + "\",\""
+                + slack.path("id").asText()
+                + "\",\""
+                + email.path("id").asText()
+                + "\"]}");
+    assertThat(rule.status()).as(rule.raw().body()).isEqualTo(201);
+    assertThat(rule.json().path("threshold").asInt()).isEqualTo(2);
+
+    runAndAwait(schedule, "failed");
+    String second = runAndAwait(schedule, "failed");
+    await().until(() -> receivers.webhookBodies(hookPath).size() == 1);
+    runAndAwait(schedule, "failed");
+    runAndAwait(schedule, "success");
+    await().until(() -> receivers.webhookBodies(hookPath).size() == 2);
+    await().until(() -> receivers.hooks.received(slackPath).size() == 2);
+    await().until(() -> mailsAbout("nightly-report").size() == 2);
+    // nothing more comes: one message when the streak broke the rule, one when it ended
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receivers.webhookBodies(hookPath).size() == 2);
+
+    List<JsonNode> bodies = receivers.webhookBodies(hookPath);
+    JsonNode opened = bodies.get(0).path("alerts").get(0);
+    assertThat(bodies.get(0).path("type").asText()).isEqualTo("chime.alerts");
+    assertThat(opened.path("event").asText()).isEqualTo("opened");
+    assertThat(opened.path("kind").asText()).isEqualTo("failures");
+    assertThat(opened.path("title").asText())
+        .isEqualTo("Schedule 'nightly-report' failed 2 times in a row");
+    assertThat(opened.path("text").asText())
+        .contains("has failed 2 times in a row, since ")
+        .contains("Last error: http_status");
+    assertThat(opened.path("last_error").asText()).contains("503");
+    assertThat(opened.path("run").path("id").asText()).isEqualTo(second);
+    assertThat(opened.path("run").path("url").asText())
+        .isEqualTo(chime.url("/api/v1/runs/" + second).toString());
+    assertThat(opened.path("schedule").path("url").asText())
+        .isEqualTo(chime.url("/schedules/" + schedule).toString());
+    Instant.parse(opened.path("since").asText());
+    JsonNode resolved = bodies.get(1).path("alerts").get(0);
+    assertThat(resolved.path("event").asText()).isEqualTo("resolved");
+    assertThat(resolved.path("incident_id")).isEqualTo(opened.path("incident_id"));
+    assertThat(resolved.path("title").asText()).isEqualTo("Schedule 'nightly-report' recovered");
+    assertThat(resolved.path("text").asText())
+        .contains("succeeded again at ")
+        .contains("failed runs in a row");
+
+    // signed as fires are (Standard Webhooks), with the channel's own headers and URL
+    TargetServer.Received request = receivers.hooks.received(hookPath).get(0);
+    assertThat(request.header("Authorization")).isEqualTo("Bearer hook-header-secret");
+    String id = request.header("webhook-id");
+    String timestamp = request.header("webhook-timestamp");
+    assertThat(request.header("webhook-signature"))
+        .isEqualTo(
+            "v1,"
+                + WebhookSigner.sign(
+                    secret,
+                    id,
+                    Long.parseLong(timestamp),
+                    request.body().getBytes(StandardCharsets.UTF_8)));
+
+    String slackText =
+        AlertReceivers.parse(receivers.hooks.received(slackPath).get(0).body())
+            .path("text")
+            .asText();
+    assertThat(slackText)
+        .startsWith("*Schedule 'nightly-report' failed 2 times in a row*\n")
+        .contains("|Run>");
+
+    List<MimeMessage> mails = mailsAbout("nightly-report");
+    assertThat(mails.get(0).getSubject())
+        .isEqualTo("[Chime] Schedule 'nightly-report' failed 2 times in a row");
+    assertThat(mails.get(0).getContent().toString())
+        .contains("has failed 2 times in a row")
+        .contains("Run: " + chime.url("/api/v1/runs/" + second));
+    assertThat(mails.get(1).getSubject()).isEqualTo("[Chime] Schedule 'nightly-report' recovered");
+  }
+
+  @Test
+  void credentialsAreNeverAnswered() {
+    JsonNode made =
+        AlertReceivers.create(chime, receivers.webhookChannel("secret-hook", "/secret"));
+    JsonNode mail = AlertReceivers.create(chime, receivers.emailChannel("secret-mail", "none"));
+    for (JsonNode channel : List.of(made, mail)) {
+      String id = channel.path("id").asText();
+      String read = chime.get("/api/v1/channels/" + id).raw().body();
+      String list = chime.get("/api/v1/channels").raw().body();
+      String audit = chime.get("/api/v1/audit?object_id=" + id).raw().body();
+      for (String shown :
+          List.of(
+              read,
+              list,
+              audit,
+              made.toString().replace(made.path("signing_secret").asText(), ""))) {
+        assertThat(shown)
+            .doesNotContain("hook-secret-token")
+            .doesNotContain("hook-header-secret")
+            .doesNotContain(AlertReceivers.SMTP_PASSWORD)
+            .doesNotContain("whsec_");
+      }
+    }
+    JsonNode read = chime.get("/api/v1/channels/" + made.path("id").asText()).json();
+    assertThat(read.path("url").asText())
+        .isEqualTo("http://127.0.0.1:" + receivers.hooks.url("/").getPort() + "/****");
+    assertThat(read.path("headers").path("Authorization").asText()).isEqualTo("****");
+    assertThat(read.path("signing_secret").asText()).isEqualTo("****");
+    JsonNode mailRead = chime.get("/api/v1/channels/" + mail.path("id").asText()).json();
+    assertThat(mailRead.path("smtp").path("password").asText()).isEqualTo("****");
+    assertThat(mailRead.path("smtp").path("user").asText()).isEqualTo(AlertReceivers.SMTP_USER);
+    assertThat(mailRead.path("to").get(0).asText()).isEqualTo("ops@example.com");
+  }
+
+  @Test
+  void aTestAlertIsSentAtOnceAndSaysHowItWent() throws Exception {
+    String path = "/test-" + System.nanoTime();
+    JsonNode hook = AlertReceivers.create(chime, receivers.webhookChannel("test-hook", path));
+    Response sent = chime.post("/api/v1/channels/" + hook.path("id").asText() + "/test", null);
+    assertThat(sent.status()).as(sent.raw().body()).isEqualTo(200);
+    assertThat(sent.json().path("delivered").asBoolean()).isTrue();
+    assertThat(sent.json().path("detail").asText()).isEqualTo("HTTP 200");
+    JsonNode alert = receivers.webhookBodies(path).get(0).path("alerts").get(0);
+    assertThat(alert.path("event").asText()).isEqualTo("test");
+    assertThat(alert.path("text").asText()).contains("test of the channel 'test-hook'");
+
+    JsonNode dead =
+        AlertReceivers.create(
+            chime,
+            "{\"name\":\"dead-hook\",\"type\":\"slack\",\"url\":\"http://127.0.0.1:9/nobody\"}");
+    Response refused = chime.post("/api/v1/channels/" + dead.path("id").asText() + "/test", null);
+    assertThat(refused.status()).isEqualTo(200);
+    assertThat(refused.json().path("delivered").asBoolean()).isFalse();
+    assertThat(refused.json().path("detail").asText()).isEqualTo("connection refused");
+
+    // STARTTLS is required before a password goes out: a server without it is refused
+    JsonNode plain = AlertReceivers.create(chime, receivers.emailChannel("tls-mail", "starttls"));
+    Response noTls = chime.post("/api/v1/channels/" + plain.path("id").asText() + "/test", null);
+    assertThat(noTls.json().path("delivered").asBoolean()).isFalse();
+    assertThat(noTls.json().path("detail").asText()).contains("STARTTLS");
+    JsonNode mail = AlertReceivers.create(chime, receivers.emailChannel("test-mail", "none"));
+    int before = receivers.mail.getReceivedMessages().length;
+    Response mailed = chime.post("/api/v1/channels/" + mail.path("id").asText() + "/test", null);
+    assertThat(mailed.json().path("delivered").asBoolean()).as(mailed.raw().body()).isTrue();
+    assertThat(receivers.mail.getReceivedMessages()).hasSize(before + 1);
+    assertThat(receivers.mail.getReceivedMessages()[before].getSubject())
+        .isEqualTo("[Chime] Test alert from Chime");
+  }
+
+  @Test
+  void badChannelsAndRulesAreRefusedNamingEachField() {
+    Response channel =
+        chime.post(
+            "/api/v1/channels",
+            "{\"name\":\"bad\",\"type\":\"email\",\"to\":[\"nobody\"],\"smtp\":{\"host\":\"x y\",\"user\":\"u\"},\"color\":1}");
+    assertThat(channel.status()).isEqualTo(400);
+    assertThat(channel.json().path("errors").toString())
+        .contains("to[0]")
+        .contains("\"from\"")
+        .contains("smtp.host")
+        .contains("smtp.password")
+        .contains("color");
+    Response rule =
+        chime.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"failures\",\"threshold\":0,\"channels\":[\""
+                + java.util.UUID.randomUUID()
+                + "\"]}");
+    assertThat(rule.status()).isEqualTo(400);
+    assertThat(rule.json().path("errors").get(0).path("field").asText()).isEqualTo("threshold");
+    Response unknownChannel =
+        chime.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"stuck\",\"after_s\":30,\"channels\":[\""
+                + java.util.UUID.randomUUID()
+                + "\"]}");
+    assertThat(unknownChannel.status()).isEqualTo(400);
+    assertThat(unknownChannel.json().path("errors").get(0).path("field").asText())
+        .isEqualTo("channels[0]");
+
+    JsonNode used = AlertReceivers.create(chime, receivers.slackChannel("in-use", "/in-use"));
+    Response made =
+        chime.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"result\",\"on\":\"failure\",\"channels\":[\""
+                + used.path("id").asText()
+                + "\"]}");
+    assertThat(made.status()).as(made.raw().body()).isEqualTo(201);
+    assertThat(made.json().path("on").asText()).isEqualTo("failure");
+    assertThat(made.json().path("schedule_id").isNull()).isTrue();
+    Response refused = chime.delete("/api/v1/channels/" + used.path("id").asText());
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(chime.delete("/api/v1/alert-rules/" + made.json().path("id").asText()).status())
+        .isEqualTo(204);
+    assertThat(chime.delete("/api/v1/channels/" + used.path("id").asText()).status())
+        .isEqualTo(204);
+    assertThat(chime.get("/api/v1/channels/" + used.path("id").asText()).status()).isEqualTo(404);
+  }
+
+  private static List<MimeMessage> mailsAbout(String name) {
+    return java.util.Arrays.stream(receivers.mail.getReceivedMessages())
+        .filter(
+            m -> {
+              try {
+                return m.getSubject().contains("'" + name + "'");
+              } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+              }
+            })
+        .toList();
+  }
+
+  private static String schedule(String name, String path) {
+    Response created =
+        chime.post(
+            "/api/v1/schedules",
+            "{\"name\":\""
+                + name
+                + "\",\"trigger\":"
+                + interval(3600)
+                + ",\"target\":{\"url\":\""
+                + target.url(path)
+                + "\",\"timeout_ms\":5000},\"retry_policy\":{\"max_attempts\":1}}");
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
+  /** Runs the schedule now and waits for the run to end as {@code status}; answers its id. */
+  private static String runAndAwait(String schedule, String status) {
+    Response queued = chime.post("/api/v1/schedules/" + schedule + "/run-now", null);
+    assertThat(queued.status()).isEqualTo(202);
+    String run = queued.json().path("id").asText();
+    await()
+        .until(
+            () -> chime.get("/api/v1/runs/" + run).json().path("status").asText().equals(status));
+    return run;
+  }
+}
