@@ -255,6 +255,10 @@ public final class ChimeNode implements AutoCloseable {
     return engine;
   }
 
+  public Alerts alerts() {
+    return alerts;
+  }
+
   public WakeUpListener wakeUps() {
     return wakeUps;
   }

@@ -42,6 +42,11 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/tokens/{id}", 404);
     routes.put("DELETE /api/v1/tokens/{id}", 404);
     routes.put("GET /api/v1/tenants/{id}", 404);
+    routes.put("GET /api/v1/channels/{id}", 404);
+    routes.put("DELETE /api/v1/channels/{id}", 404);
+    routes.put("POST /api/v1/channels/{id}/test", 404);
+    routes.put("GET /api/v1/alert-rules/{id}", 404);
+    routes.put("DELETE /api/v1/alert-rules/{id}", 404);
     // the operator's routes refuse A whatever the id
     routes.put("PATCH /api/v1/tenants/{id}", 403);
     routes.put("DELETE /api/v1/tenants/{id}", 403);
@@ -59,6 +64,11 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/tokens", 201);
     routes.put("GET /api/v1/tokens/current", 200);
     routes.put("GET /api/v1/audit", 200);
+    routes.put("GET /api/v1/channels", 200);
+    routes.put("POST /api/v1/channels", 201);
+    routes.put("GET /api/v1/alert-rules", 200);
+    // a rule naming B's channel or schedule is refused as if they did not exist
+    routes.put("POST /api/v1/alert-rules", 400);
     // open to anyone; the callback needs the run's own one-time token (404/403 without)
     routes.put("POST /api/v1/runs/{id}/complete", 403);
     routes.put("GET /api/v1/cron/preview", 200);
@@ -82,6 +92,24 @@ class TenantIsolationTest {
         String bRun =
             b.post("/api/v1/schedules/" + bSchedule + "/run-now", "{}").json().path("id").asText();
         String bTokenId = b.get("/api/v1/tokens/current").json().path("id").asText();
+        bChannelId =
+            b.post(
+                    "/api/v1/channels",
+                    "{\"name\":\"b-channel\",\"type\":\"slack\",\"url\":\"http://127.0.0.1:9/b\"}")
+                .json()
+                .path("id")
+                .asText();
+        bRuleId =
+            b.post(
+                    "/api/v1/alert-rules",
+                    "{\"kind\":\"failures\",\"schedule_id\":\""
+                        + bSchedule
+                        + "\",\"channels\":[\""
+                        + bChannelId
+                        + "\"]}")
+                .json()
+                .path("id")
+                .asText();
         JsonNode scheduleBefore = b.get("/api/v1/schedules/" + bSchedule).json();
         JsonNode tenantBefore = b.get("/api/v1/tenants/b").json();
 
@@ -106,6 +134,12 @@ class TenantIsolationTest {
         assertThat(b.get("/api/v1/runs/" + bRun).json().path("attempt").asInt()).isEqualTo(1);
         assertThat(b.get("/api/v1/tokens/current").status()).isEqualTo(200);
         assertThat(b.get("/api/v1/tenants/b").json()).isEqualTo(tenantBefore);
+        assertThat(b.get("/api/v1/channels/" + bChannelId).status()).isEqualTo(200);
+        assertThat(b.get("/api/v1/alert-rules/" + bRuleId).status()).isEqualTo(200);
+        assertThat(a.get("/api/v1/channels").json().path("items").toString())
+            .doesNotContain(bChannelId);
+        assertThat(a.get("/api/v1/alert-rules").json().path("items").toString())
+            .doesNotContain(bRuleId);
 
         // A's collections hold only A's objects
         assertThat(a.get("/api/v1/schedules").json().path("items").toString())
@@ -147,6 +181,12 @@ class TenantIsolationTest {
     if (route.startsWith("/api/v1/tokens/{id}")) {
       return route.replace("{id}", token);
     }
+    if (route.startsWith("/api/v1/channels/{id}")) {
+      return route.replace("{id}", bChannelId);
+    }
+    if (route.startsWith("/api/v1/alert-rules/{id}")) {
+      return route.replace("{id}", bRuleId);
+    }
     if (route.startsWith("/api/v1/tenants/{id}") || route.startsWith("/api/v1/nodes/{id}")) {
       return route.replace("{id}", "b");
     }
@@ -157,6 +197,8 @@ class TenantIsolationTest {
   }
 
   private static String bScheduleId = "";
+  private static String bChannelId = "";
+  private static String bRuleId = "";
 
   private static String body(String method, String path) {
     if (method.equals("GET") || method.equals("DELETE")) {
@@ -167,6 +209,16 @@ class TenantIsolationTest {
     }
     if (path.equals("/api/v1/schedules/bulk")) {
       return "{\"action\":\"disable\",\"ids\":[\"" + bScheduleId + "\"]}";
+    }
+    if (path.equals("/api/v1/channels")) {
+      return "{\"name\":\"a-channel\",\"type\":\"slack\",\"url\":\"http://127.0.0.1:9/a\"}";
+    }
+    if (path.equals("/api/v1/alert-rules")) {
+      return "{\"kind\":\"failures\",\"schedule_id\":\""
+          + bScheduleId
+          + "\",\"channels\":[\""
+          + bChannelId
+          + "\"]}";
     }
     if (path.equals("/api/v1/tokens")) {
       return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";
