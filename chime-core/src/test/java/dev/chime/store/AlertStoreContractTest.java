@@ -1,0 +1,187 @@
+package dev.chime.store;
+
+import static dev.chime.testing.ScheduleBuilder.aSchedule;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chime.alert.AlertRule;
+import dev.chime.alert.Channel;
+import dev.chime.alert.ChannelKind;
+import dev.chime.alert.Delivery;
+import dev.chime.alert.RuleKind;
+import dev.chime.audit.Actor;
+import dev.chime.schedule.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The alert tables on every database: many nodes racing to open one incident open one and write its
+ * deliveries once, one closes it, one claims each delivery, and a delivery not sent by its claimer
+ * is claimed again once the lease is over.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AlertStoreContractTest {
+  private static final Instant T0 = Instant.parse("2026-12-01T09:00:00Z");
+
+  private Database db;
+  private AlertStore alerts;
+  private ChannelStore channels;
+  private AlertRuleStore rules;
+  private ScheduleStore schedules;
+
+  abstract DatabaseSettings settings();
+
+  @BeforeAll
+  void open() {
+    db = Database.open(settings());
+    alerts = new AlertStore(db);
+    channels = new ChannelStore(db);
+    rules = new AlertRuleStore(db);
+    schedules = new ScheduleStore(db);
+  }
+
+  @AfterAll
+  void close() {
+    db.close();
+  }
+
+  private AlertRule rule(Schedule schedule, UUID channel) {
+    AlertRule rule =
+        new AlertRule(
+            UUID.randomUUID(),
+            "default",
+            Optional.of(schedule.id()),
+            RuleKind.FAILURES,
+            1,
+            "{}",
+            List.of(channel),
+            true,
+            T0,
+            T0);
+    rules.insert(rule, Actor.CHIME, AlertRule::toString);
+    return rule;
+  }
+
+  private UUID channel() {
+    UUID id = UUID.randomUUID();
+    channels.insert(
+        new Channel(id, "default", "c-" + id, ChannelKind.SLACK, "{}", "sealed", T0, T0),
+        Actor.CHIME,
+        Channel::name);
+    return id;
+  }
+
+  @Test
+  void nodesRacingToOpenOneIncidentOpenOneAndWriteItsDeliveriesOnce() throws Exception {
+    Schedule schedule = aSchedule().build();
+    schedules.insert(schedule);
+    UUID channel = channel();
+    AlertRule rule = rule(schedule, channel);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Callable<Boolean>> racers = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        racers.add(
+            () ->
+                alerts.open(
+                    new AlertStore.NewIncident(
+                        UUID.randomUUID(),
+                        rule,
+                        schedule.id().toString(),
+                        T0,
+                        T0,
+                        1,
+                        Optional.empty(),
+                        Optional.of("http_status: 500")),
+                    List.of(
+                        Delivery.of("default", channel, Optional.empty(), "opened", "{}", T0))));
+      }
+      int opened = 0;
+      for (Future<Boolean> result : pool.invokeAll(racers)) {
+        opened += result.get() ? 1 : 0;
+      }
+      assertThat(opened).isEqualTo(1);
+    } finally {
+      pool.shutdown();
+    }
+    List<AlertStore.OpenIncident> open = alerts.openIncidents(List.of(RuleKind.FAILURES));
+    AlertStore.OpenIncident incident =
+        open.stream().filter(i -> i.rule().id().equals(rule.id())).findFirst().orElseThrow();
+    assertThat(alerts.claimDue("a", T0, T0.plusSeconds(60), 100))
+        .extracting(Delivery::channelId)
+        .containsExactly(channel);
+    assertThat(alerts.claimDue("b", T0, T0.plusSeconds(60), 100))
+        .as("claimed by a until its lease ends")
+        .noneMatch(d -> d.channelId().equals(channel));
+
+    assertThat(alerts.close(incident.id(), T0, List.of())).isTrue();
+    assertThat(alerts.close(incident.id(), T0, List.of())).as("closed once").isFalse();
+    // once closed, the trouble can open a new incident
+    assertThat(
+            alerts.open(
+                new AlertStore.NewIncident(
+                    UUID.randomUUID(),
+                    rule,
+                    schedule.id().toString(),
+                    T0,
+                    T0,
+                    1,
+                    Optional.empty(),
+                    Optional.empty()),
+                List.of()))
+        .isTrue();
+  }
+
+  @Test
+  void aDeliveryItsClaimerDidNotSendIsClaimedAgainAfterTheLease() {
+    UUID channel = channel();
+    Instant at = T0.plus(Duration.ofDays(1));
+    Delivery delivery = Delivery.of("default", channel, Optional.empty(), "test", "{}", at);
+    alerts.enqueue(List.of(delivery));
+    assertThat(alerts.claimDue("a", at, at.plusSeconds(60), 100))
+        .extracting(Delivery::id)
+        .contains(delivery.id());
+    assertThat(alerts.claimDue("b", at.plusSeconds(30), at.plusSeconds(90), 100))
+        .extracting(Delivery::id)
+        .doesNotContain(delivery.id());
+    List<Delivery> again = alerts.claimDue("b", at.plusSeconds(61), at.plusSeconds(121), 100);
+    assertThat(again).extracting(Delivery::id).contains(delivery.id());
+    // a's late report is not taken: b holds it now
+    alerts.finished(
+        List.of(delivery.id()), "a", at.plusSeconds(62), Optional.empty(), Optional.empty());
+    alerts.finished(
+        List.of(delivery.id()),
+        "b",
+        at.plusSeconds(62),
+        Optional.of("HTTP 503"),
+        Optional.of(at.plusSeconds(72)));
+    assertThat(alerts.claimDue("c", at.plusSeconds(71), at.plusSeconds(131), 100))
+        .extracting(Delivery::id)
+        .doesNotContain(delivery.id());
+    List<Delivery> retried = alerts.claimDue("c", at.plusSeconds(72), at.plusSeconds(132), 100);
+    assertThat(retried).extracting(Delivery::id).contains(delivery.id());
+    assertThat(
+            retried.stream()
+                .filter(d -> d.id().equals(delivery.id()))
+                .findFirst()
+                .orElseThrow()
+                .attempts())
+        .isEqualTo(1);
+    alerts.finished(
+        List.of(delivery.id()), "c", at.plusSeconds(73), Optional.empty(), Optional.empty());
+    assertThat(alerts.claimDue("d", at.plus(Duration.ofDays(1)), at.plus(Duration.ofDays(2)), 100))
+        .extracting(Delivery::id)
+        .doesNotContain(delivery.id());
+  }
+}
