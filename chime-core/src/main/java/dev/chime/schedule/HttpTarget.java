@@ -27,8 +27,24 @@ public record HttpTarget(
     }
   }
 
+  /** The address of a check-in target: nothing is called; the job elsewhere pings Chime. */
+  public static final URI CHECKIN = URI.create("checkin:ping");
+
+  /**
+   * A check-in: at each instant its run waits up to {@code grace} for the job's ping ({@code POST
+   * /api/v1/checkins/{token}}), and ends {@code failed} ({@code missed}) without one.
+   */
+  public static HttpTarget checkin(Duration grace) {
+    return new HttpTarget("POST", CHECKIN, Map.of(), Duration.ofSeconds(1), grace);
+  }
+
+  /** Whether this target is a check-in, which nothing calls. */
+  public boolean isCheckin() {
+    return url.equals(CHECKIN);
+  }
+
   public String type() {
-    return "http";
+    return isCheckin() ? "checkin" : "http";
   }
 
   /** Whether the method carries a request body at all. */

@@ -55,11 +55,14 @@ public final class TargetJson {
       errors.add(path, "must be an object such as {\"type\":\"http\",\"url\":\"https://...\"}");
       return null;
     }
+    if (node.path("type").asText("").equals("checkin")) {
+      return readCheckin(node, path, errors);
+    }
     JsonFields.onlyFields(
         node, path, errors, "type", "method", "url", "headers", "timeout_ms", "async_timeout_s");
     String type = JsonFields.optionalText(node, "type", path + ".type", 20, errors);
     if (type != null && !type.equals("http")) {
-      errors.add(path + ".type", "must be http; got '" + type + "'");
+      errors.add(path + ".type", "must be http or checkin; got '" + type + "'");
     }
     String method = JsonFields.optionalText(node, "method", path + ".method", 10, errors);
     if (method == null) {
@@ -106,6 +109,19 @@ public final class TargetJson {
     }
     return new HttpTarget(
         method, url, headers, Duration.ofMillis(timeoutMs), Duration.ofSeconds(asyncTimeoutS));
+  }
+
+  /** The longest a check-in's run waits for its ping after its instant: a day. */
+  public static final long MAX_GRACE_S = 86_400;
+
+  public static final long DEFAULT_GRACE_S = 300;
+
+  private static HttpTarget readCheckin(JsonNode node, String path, Errors errors) {
+    JsonFields.onlyFields(node, path, errors, "type", "grace_s");
+    long grace =
+        JsonFields.wholeNumber(
+            node, "grace_s", path + ".grace_s", 1, MAX_GRACE_S, DEFAULT_GRACE_S, errors);
+    return HttpTarget.checkin(Duration.ofSeconds(grace));
   }
 
   private static URI readUrl(String text, String path, Errors errors) {
@@ -233,6 +249,10 @@ public final class TargetJson {
   public static ObjectNode write(HttpTarget target) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("type", target.type());
+    if (target.isCheckin()) {
+      node.put("grace_s", target.asyncTimeout().toSeconds());
+      return node;
+    }
     node.put("method", target.method());
     node.put("url", target.url().toString());
     ObjectNode headers = node.putObject("headers");

@@ -2,6 +2,7 @@ package dev.chime.store;
 
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
+import dev.chime.schedule.TargetJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,26 +116,28 @@ public final class ResultStore {
         alive,
         now,
         (overdue, durationMs) ->
-            overdue
-                .owner()
-                .map(
-                    owner ->
-                        lostWithNode(
-                            "node_lost",
-                            "the node making this call ("
-                                + owner
-                                + ") stopped before it recorded a result",
-                            durationMs))
-                .orElseGet(
-                    () ->
-                        RunOutcome.failure(
-                            RunStatus.TIMEOUT,
-                            OptionalInt.empty(),
-                            "deadline",
-                            "no report from the target by the run's deadline after it accepted"
-                                + " the call (202)",
-                            null,
-                            durationMs)));
+            overdue.checkin()
+                ? missedCheckin(overdue.run(), now)
+                : overdue
+                    .owner()
+                    .map(
+                        owner ->
+                            lostWithNode(
+                                "node_lost",
+                                "the node making this call ("
+                                    + owner
+                                    + ") stopped before it recorded a result",
+                                durationMs))
+                    .orElseGet(
+                        () ->
+                            RunOutcome.failure(
+                                RunStatus.TIMEOUT,
+                                OptionalInt.empty(),
+                                "deadline",
+                                "no report from the target by the run's deadline after it accepted"
+                                    + " the call (202)",
+                                null,
+                                durationMs)));
   }
 
   /**
@@ -154,6 +157,20 @@ public final class ResultStore {
                 "node_restarted",
                 "the node making this call (" + owner + ") stopped before it recorded a result",
                 durationMs));
+  }
+
+  /**
+   * A check-in's run that no ping closed by its deadline: the job did not report. Not retried:
+   * another attempt would wait for a ping that belongs to this instant too.
+   */
+  private static RunOutcome missedCheckin(RunRef run, Instant now) {
+    return RunOutcome.failure(
+        RunStatus.FAILED,
+        OptionalInt.empty(),
+        "missed",
+        "no ping by the deadline " + now + " for the instant " + run.scheduledAt(),
+        null,
+        Math.max(0, Duration.between(run.scheduledAt(), now).toMillis()));
   }
 
   /**
@@ -186,8 +203,8 @@ public final class ResultStore {
               connection.prepareStatement(
                   "SELECT "
                       + Finisher.CLOSING_COLUMNS
-                      + ", r.started_at, r.lease_owner FROM runs r JOIN schedules s ON s.id ="
-                      + " r.schedule_id WHERE "
+                      + ", r.started_at, r.lease_owner, s.target_json FROM runs r JOIN schedules s"
+                      + " ON s.id = r.schedule_id WHERE "
                       + where
                       + Statements.limit(limit))) {
             int i = 1;
@@ -206,7 +223,9 @@ public final class ResultStore {
                       new Overdue(
                           ref,
                           dialect.getInstant(rows, "started_at"),
-                          Optional.ofNullable(rows.getString("lease_owner"))));
+                          Optional.ofNullable(rows.getString("lease_owner")),
+                          rows.getString("target_json").contains("\"checkin\"")
+                              && TargetJson.stored(rows.getString("target_json")).isCheckin()));
                 }
               }
             }
@@ -229,5 +248,6 @@ public final class ResultStore {
         });
   }
 
-  private record Overdue(RunRef run, Optional<Instant> startedAt, Optional<String> owner) {}
+  private record Overdue(
+      RunRef run, Optional<Instant> startedAt, Optional<String> owner, boolean checkin) {}
 }

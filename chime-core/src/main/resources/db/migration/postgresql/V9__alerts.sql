@@ -17,6 +17,10 @@
 -- alert_deliveries is the outbox: one row per message for one channel, written in the transaction
 -- that opened or closed the incident, sent by whichever node claims it (lease_owner, lease_until),
 -- retried with backoff until delivered or given up.
+--
+-- checkin_tokens: the token a check-in schedule is pinged with (POST /api/v1/checkins/{token}),
+-- kept as its SHA-256; early_ping_at is a ping that came before its instant (within the grace),
+-- which the instant's run takes as its success.
 
 CREATE TABLE notification_channels (
   id             VARCHAR(36)   PRIMARY KEY,
@@ -94,3 +98,13 @@ CREATE TABLE alert_deliveries (
 -- the sender's claim: pending deliveries by when they are due
 CREATE INDEX ix_alert_deliveries_due ON alert_deliveries (status, due_at);
 CREATE INDEX ix_alert_deliveries_created ON alert_deliveries (created_at);
+
+CREATE TABLE checkin_tokens (
+  schedule_id    VARCHAR(36)   PRIMARY KEY,
+  tenant_id      VARCHAR(64)   NOT NULL,
+  token_hash     VARCHAR(64)   NOT NULL,   -- SHA-256 of the token, hex
+  created_at     TIMESTAMPTZ NOT NULL,
+  early_ping_at  TIMESTAMPTZ NULL,
+  CONSTRAINT fk_checkin_tokens_schedule FOREIGN KEY (schedule_id) REFERENCES schedules (id) ON DELETE CASCADE,
+  CONSTRAINT uq_checkin_tokens_hash UNIQUE (token_hash)
+);

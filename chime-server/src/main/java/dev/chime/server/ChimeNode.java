@@ -16,10 +16,12 @@ import dev.chime.secret.SecretBox;
 import dev.chime.server.alerts.Alerts;
 import dev.chime.server.api.ApiServer;
 import dev.chime.server.auth.AuthSettings;
+import dev.chime.server.checkin.CheckinDispatcher;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
 import dev.chime.server.config.SecretsKeyFile;
 import dev.chime.server.metrics.ChimeMetrics;
+import dev.chime.store.CheckinStore;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
@@ -112,7 +114,7 @@ public final class ChimeNode implements AutoCloseable {
     this.engine =
         new Engine(
             new EngineStore(db),
-            dispatcher,
+            new CheckinDispatcher(dispatcher, new CheckinStore(db)),
             clock,
             new EngineSettings(
                 config.nodeId(),

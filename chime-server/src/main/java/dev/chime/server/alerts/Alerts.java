@@ -32,11 +32,13 @@ public final class Alerts implements AutoCloseable {
   private final AlertMessages messages;
   private final AlertLoop judging;
   private final AlertLoop sending;
+  private final String publicUrl;
   private boolean closed;
 
   public Alerts(
       Database db, SecretBox box, Clock clock, String publicUrl, String nodeId, Duration poll) {
     this.clock = clock;
+    this.publicUrl = publicUrl;
     this.channels = new ChannelStore(db);
     this.rules = new AlertRuleStore(db);
     this.secrets = new ChannelSecrets(box);
@@ -72,6 +74,11 @@ public final class Alerts implements AutoCloseable {
 
   public AlertRuleStore rules() {
     return rules;
+  }
+
+  /** The base URL alerts link to, and check-ins are pinged on ({@code public.url}). */
+  public String publicUrl() {
+    return publicUrl;
   }
 
   public ChannelSecrets secrets() {

@@ -12,6 +12,7 @@ import dev.chime.server.auth.Authenticator;
 import dev.chime.server.auth.TenantQuotas;
 import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.store.AuditStore;
+import dev.chime.store.CheckinStore;
 import dev.chime.store.Database;
 import dev.chime.store.NodeStore;
 import dev.chime.store.RunStore;
@@ -170,6 +171,7 @@ public final class ApiServer {
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
     new ChannelRoutes(alerts, requests, clock).register(app);
     new AlertRuleRoutes(alerts, requests, clock).register(app);
+    new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);
     registerHealth(app, engine);
     String openApi = resource("/openapi.json");
     app.get(
