@@ -86,6 +86,10 @@ class OpenApiDocumentTest {
           "GET /api/v1/alert-rules",
           "GET /api/v1/alert-rules/{id}",
           "DELETE /api/v1/alert-rules/{id}",
+          "POST /api/v1/schedules/{id}/checkin-token",
+          "POST /api/v1/checkins/{token}",
+          "POST /api/v1/checkins/{token}/start",
+          "POST /api/v1/checkins/{token}/fail",
           "GET /api/v1/openapi.json",
           "GET /metrics",
           "GET /health/live",
@@ -167,7 +171,8 @@ class OpenApiDocumentTest {
     forEachOperation(
         (method, path, operation) -> {
           String where = method.toUpperCase(Locale.ROOT) + " " + path;
-          String concrete = path.replace("{id}", UUID.randomUUID().toString());
+          String concrete =
+              path.replace("{id}", UUID.randomUUID().toString()).replace("{token}", "ck_unknown");
           String body = operation.has("requestBody") ? minimalBody(method, path) : null;
           String contentType =
               method.equals("patch") ? "application/merge-patch+json" : "application/json";
@@ -584,6 +589,67 @@ class OpenApiDocumentTest {
             .get("/api/v1/schedules");
     assertThat(noScope.status()).isEqualTo(403);
     assertFits(noScope.json(), schema("Problem"), "missing scope");
+  }
+
+  @Test
+  void realChannelsRulesAndCheckinsFitTheirSchemas() {
+    Response made =
+        node.post(
+            "/api/v1/channels",
+            "{\"name\":\"fits-"
+                + UUID.randomUUID()
+                + "\",\"type\":\"webhook\",\"url\":\""
+                + DEAD_TARGET
+                + "\",\"headers\":{\"Authorization\":\"Bearer t\"}}");
+    assertThat(made.status()).as(made.raw().body()).isEqualTo(201);
+    assertFits(made.json(), schema("ChannelCreated"), "created channel");
+    String channel = made.json().path("id").asText();
+    assertFits(node.get("/api/v1/channels/" + channel).json(), schema("Channel"), "channel");
+    Response mail =
+        node.post(
+            "/api/v1/channels",
+            "{\"name\":\"fits-mail-"
+                + UUID.randomUUID()
+                + "\",\"type\":\"email\",\"to\":[\"ops@example.com\"],\"from\":\"c@example.com\","
+                + "\"smtp\":{\"host\":\"127.0.0.1\",\"port\":9,\"user\":\"u\",\"password\":\"p\"}}");
+    assertThat(mail.status()).as(mail.raw().body()).isEqualTo(201);
+    assertFits(mail.json(), schema("ChannelCreated"), "created e-mail channel");
+    assertFits(node.get("/api/v1/channels?limit=1").json(), schema("ChannelPage"), "channels");
+    Response tested = node.post("/api/v1/channels/" + channel + "/test", null);
+    assertThat(tested.json().path("delivered").asBoolean()).isFalse();
+    assertFits(tested.json(), schema("ChannelTest"), "test send");
+
+    Response checkin =
+        node.post(
+            "/api/v1/schedules",
+            "{\"name\":\"fits-checkin-"
+                + UUID.randomUUID()
+                + "\",\"trigger\":{\"type\":\"interval\",\"seconds\":3600},"
+                + "\"target\":{\"type\":\"checkin\",\"grace_s\":120}}");
+    assertThat(checkin.status()).as(checkin.raw().body()).isEqualTo(201);
+    assertFits(checkin.json(), schema("Schedule"), "check-in schedule");
+    String schedule = checkin.json().path("id").asText();
+    Response rule =
+        node.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"failures\",\"schedule_id\":\""
+                + schedule
+                + "\",\"channels\":[\""
+                + channel
+                + "\"]}");
+    assertThat(rule.status()).as(rule.raw().body()).isEqualTo(201);
+    assertFits(rule.json(), schema("AlertRule"), "alert rule");
+    assertFits(
+        node.get("/api/v1/alert-rules?schedule_id=" + schedule).json(),
+        schema("AlertRulePage"),
+        "alert rules");
+    Response token = node.post("/api/v1/schedules/" + schedule + "/checkin-token", null);
+    assertThat(token.status()).isEqualTo(201);
+    assertFits(token.json(), schema("CheckinToken"), "check-in token");
+    Response ping =
+        node.as(null).post("/api/v1/checkins/" + token.json().path("token").asText(), null);
+    assertThat(ping.status()).isEqualTo(200);
+    assertFits(ping.json(), schema("CheckinPing"), "ping");
   }
 
   @Test

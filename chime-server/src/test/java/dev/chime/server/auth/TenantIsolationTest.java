@@ -36,6 +36,7 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/schedules/{id}/run-now", 404);
     routes.put("GET /api/v1/schedules/{id}/runs", 404);
     routes.put("GET /api/v1/schedules/{id}/stats", 404);
+    routes.put("POST /api/v1/schedules/{id}/checkin-token", 404);
     routes.put("GET /api/v1/runs/{id}", 404);
     routes.put("POST /api/v1/runs/{id}/retry", 404);
     routes.put("POST /api/v1/runs/{id}/cancel", 404);
@@ -72,6 +73,10 @@ class TenantIsolationTest {
     // open to anyone; the callback needs the run's own one-time token (404/403 without)
     routes.put("POST /api/v1/runs/{id}/complete", 403);
     routes.put("GET /api/v1/cron/preview", 200);
+    // a ping needs its check-in's token, which no other tenant's token is
+    routes.put("POST /api/v1/checkins/{token}", 404);
+    routes.put("POST /api/v1/checkins/{token}/start", 404);
+    routes.put("POST /api/v1/checkins/{token}/fail", 404);
     routes.put("GET /api/v1/openapi.json", 200);
     routes.put("GET /health/live", 200);
     routes.put("GET /health/ready", 200);
@@ -189,6 +194,9 @@ class TenantIsolationTest {
     }
     if (route.startsWith("/api/v1/tenants/{id}") || route.startsWith("/api/v1/nodes/{id}")) {
       return route.replace("{id}", "b");
+    }
+    if (route.startsWith("/api/v1/checkins/{token}")) {
+      return route.replace("{token}", "ck_" + token);
     }
     if (route.equals("/api/v1/cron/preview")) {
       return route + "?expr=0%209%20*%20*%20*";
