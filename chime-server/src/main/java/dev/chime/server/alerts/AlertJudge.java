@@ -62,13 +62,14 @@ final class AlertJudge {
                   incident,
                   "opened",
                   messages.failing(
-                      streak.rule(),
-                      incident,
-                      streak.scheduleId(),
-                      streak.scheduleName(),
-                      streak.failures(),
-                      since,
-                      last,
+                      new AlertMessages.Streak(
+                          streak.rule(),
+                          incident,
+                          streak.scheduleId(),
+                          streak.scheduleName(),
+                          streak.failures(),
+                          since,
+                          last),
                       now),
                   now);
       store.open(
@@ -94,13 +95,14 @@ final class AlertJudge {
         Optional<Run> last = lastEnded(store.recentRuns(schedule, 1));
         ObjectNode message =
             messages.recovered(
-                open.rule(),
-                open.id(),
-                schedule,
-                open.subjectName().get(),
-                open.seen(),
-                open.sinceAt(),
-                last,
+                new AlertMessages.Streak(
+                    open.rule(),
+                    open.id(),
+                    schedule,
+                    open.subjectName().get(),
+                    open.seen(),
+                    open.sinceAt(),
+                    last),
                 now);
         store.close(open.id(), now, deliveries(open.rule(), open.id(), "resolved", message, now));
       } else if (open.failures() > open.seen()) {

@@ -24,73 +24,75 @@ final class AlertMessages {
         publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
 
-  /** A schedule's failure streak reached a rule's threshold. */
-  ObjectNode failing(
+  /** A failure streak of a schedule: which incident, how many failed runs since when, the last. */
+  record Streak(
       AlertRule rule,
       UUID incident,
       UUID schedule,
       String name,
       int failures,
       Instant since,
-      Optional<Run> last,
-      Instant now) {
-    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
-    message.put(
-        "title",
+      Optional<Run> last) {}
+
+  /** A schedule's failure streak reached a rule's threshold. */
+  ObjectNode failing(Streak streak, Instant now) {
+    int failures = streak.failures();
+    return streakMessage(
+        "opened",
+        streak,
+        "Schedule '" + streak.name() + "' failed " + times(failures) + " in a row",
         "Schedule '"
-            + name
-            + "' failed "
-            + failures
-            + " time"
-            + (failures == 1 ? "" : "s")
-            + " in a row");
-    message.put(
-        "text",
-        "Schedule '"
-            + name
+            + streak.name()
             + "' has failed "
-            + failures
-            + " time"
-            + (failures == 1 ? "" : "s")
+            + times(failures)
             + " in a row, since "
-            + since
+            + streak.since()
             + "."
-            + last.map(run -> " Last error: " + error(run) + ".").orElse(""));
-    message.put("since", since.toString());
-    message.put("count", failures);
-    last.ifPresent(run -> run(message, run));
-    return message;
+            + streak.last().map(run -> " Last error: " + error(run) + ".").orElse(""),
+        now);
   }
 
   /** A schedule whose runs failed succeeded again. */
-  ObjectNode recovered(
-      AlertRule rule,
-      UUID incident,
-      UUID schedule,
-      String name,
-      int failures,
-      Instant since,
-      Optional<Run> last,
-      Instant now) {
-    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
-    message.put("title", "Schedule '" + name + "' recovered");
-    message.put(
-        "text",
+  ObjectNode recovered(Streak streak, Instant now) {
+    int failures = streak.failures();
+    return streakMessage(
+        "resolved",
+        streak,
+        "Schedule '" + streak.name() + "' recovered",
         "Schedule '"
-            + name
+            + streak.name()
             + "' succeeded again"
-            + last.flatMap(Run::finishedAt).map(at -> " at " + at).orElse("")
+            + streak.last().flatMap(Run::finishedAt).map(at -> " at " + at).orElse("")
             + ", after "
             + failures
             + " failed run"
             + (failures == 1 ? "" : "s")
             + " in a row since "
-            + since
-            + ".");
-    message.put("since", since.toString());
-    message.put("count", failures);
-    last.ifPresent(run -> run(message, run));
+            + streak.since()
+            + ".",
+        now);
+  }
+
+  private ObjectNode streakMessage(
+      String event, Streak streak, String title, String text, Instant now) {
+    ObjectNode message =
+        base(
+            event,
+            streak.rule(),
+            Optional.of(streak.incident()),
+            streak.schedule(),
+            streak.name(),
+            now);
+    message.put("title", title);
+    message.put("text", text);
+    message.put("since", streak.since().toString());
+    message.put("count", streak.failures());
+    streak.last().ifPresent(run -> run(message, run));
     return message;
+  }
+
+  private static String times(int count) {
+    return count + " time" + (count == 1 ? "" : "s");
   }
 
   /** A run of the schedule is still running past its deadline. */

@@ -69,6 +69,22 @@ final class AlertReceivers implements AutoCloseable {
     return made.json();
   }
 
+  /** A schedule that fires once an hour (tests run it by hand), calling {@code url} once a run. */
+  static String schedule(ChimeTestNode chime, String name, String url, int timeoutMs) {
+    Response created =
+        chime.post(
+            "/api/v1/schedules",
+            "{\"name\":\""
+                + name
+                + "\",\"trigger\":{\"type\":\"interval\",\"seconds\":3600},\"target\":{\"url\":\""
+                + url
+                + "\",\"timeout_ms\":"
+                + timeoutMs
+                + "},\"retry_policy\":{\"max_attempts\":1}}");
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
   /** The alerts a webhook channel received at {@code path}, in order, one list per request. */
   List<JsonNode> webhookBodies(String path) {
     return hooks.received(path).stream().map(r -> parse(r.body())).toList();

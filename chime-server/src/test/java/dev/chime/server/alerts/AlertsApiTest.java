@@ -1,6 +1,5 @@
 package dev.chime.server.alerts;
 
-import static dev.chime.server.testing.Json.interval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -284,18 +283,7 @@ class AlertsApiTest {
   }
 
   private static String schedule(String name, String path) {
-    Response created =
-        chime.post(
-            "/api/v1/schedules",
-            "{\"name\":\""
-                + name
-                + "\",\"trigger\":"
-                + interval(3600)
-                + ",\"target\":{\"url\":\""
-                + target.url(path)
-                + "\",\"timeout_ms\":5000},\"retry_policy\":{\"max_attempts\":1}}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.json().path("id").asText();
+    return AlertReceivers.schedule(chime, name, target.url(path).toString(), 5_000);
   }
 
   /** Runs the schedule now and waits for the run to end as {@code status}; answers its id. */

@@ -1,6 +1,5 @@
 package dev.chime.server.alerts;
 
-import static dev.chime.server.testing.Json.interval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +37,8 @@ class AlertsOnAFakeClockTest {
       Alerts alerts = chime.node().alerts();
       JsonNode hook =
           AlertReceivers.create(chime, receivers.webhookChannel("stuck-hook", "/stuck"));
-      String schedule = schedule(chime, "slow-export", target.url("/hangs").toString(), 20_000);
+      String schedule =
+          AlertReceivers.schedule(chime, "slow-export", target.url("/hangs").toString(), 20_000);
       Response rule =
           chime.post(
               "/api/v1/alert-rules",
@@ -106,7 +106,8 @@ class AlertsOnAFakeClockTest {
       try (ChimeTestNode first = ChimeTestNode.start(database, clock, BY_HAND)) {
         JsonNode hook =
             AlertReceivers.create(first, receivers.webhookChannel("flaky-hook", "/flaky"));
-        schedule = schedule(first, "results-job", target.url("/ok").toString(), 5_000);
+        schedule =
+            AlertReceivers.schedule(first, "results-job", target.url("/ok").toString(), 5_000);
         Response rule =
             first.post(
                 "/api/v1/alert-rules",
@@ -155,22 +156,5 @@ class AlertsOnAFakeClockTest {
         assertThat(second.node().alerts().sendDue()).as("each result is told once").isZero();
       }
     }
-  }
-
-  private static String schedule(ChimeTestNode chime, String name, String url, int timeoutMs) {
-    Response created =
-        chime.post(
-            "/api/v1/schedules",
-            "{\"name\":\""
-                + name
-                + "\",\"trigger\":"
-                + interval(3600)
-                + ",\"target\":{\"url\":\""
-                + url
-                + "\",\"timeout_ms\":"
-                + timeoutMs
-                + "},\"retry_policy\":{\"max_attempts\":1}}");
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
-    return created.json().path("id").asText();
   }
 }

@@ -178,23 +178,21 @@ class CheckinTest {
 
   /** Moves the clock to the instant and waits for its run to be waiting for a ping. */
   private static JsonNode waitingRun(String schedule, Instant instant) {
-    clock.set(instant);
-    chime.node().engine().wake();
-    return await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> runAt(schedule, instant),
-            run -> run != null && run.path("http_status").asInt() == 202);
+    return runAt(schedule, instant, run -> run.path("http_status").asInt() == 202);
   }
 
+  /** Moves the clock to the instant and waits for its run to end. */
   private static JsonNode endedRun(String schedule, Instant instant) {
+    return runAt(schedule, instant, run -> !run.path("status").asText().equals("running"));
+  }
+
+  private static JsonNode runAt(
+      String schedule, Instant instant, java.util.function.Predicate<JsonNode> state) {
     clock.set(instant);
     chime.node().engine().wake();
     return await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> runAt(schedule, instant),
-            run -> run != null && !run.path("status").asText().equals("running"));
+        .until(() -> runAt(schedule, instant), run -> run != null && state.test(run));
   }
 
   private static JsonNode runAt(String schedule, Instant instant) {
