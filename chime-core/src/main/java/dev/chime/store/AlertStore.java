@@ -176,6 +176,27 @@ public final class AlertStore {
         });
   }
 
+  /** The enabled rules of one kind, whatever their tenant. */
+  public List<AlertRule> enabledRules(RuleKind kind) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + RULE_COLUMNS
+                      + " FROM alert_rules r WHERE r.kind = ? AND r.enabled = TRUE")) {
+            select.setString(1, kind.wireName());
+            List<AlertRule> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                found.add(AlertRuleStore.read(rows, dialect));
+              }
+            }
+            return found;
+          }
+        });
+  }
+
   /** A schedule's latest runs, newest first: the last error and the start of a streak. */
   public List<Run> recentRuns(UUID scheduleId, int limit) {
     return db.inTransaction(
@@ -377,6 +398,15 @@ public final class AlertStore {
       ended.add(new ResultToTell(rule, run, name));
     }
     return ended;
+  }
+
+  /** A schedule's name; empty when it is gone. */
+  public Optional<String> scheduleName(UUID scheduleId) {
+    return db.inTransaction(
+        connection -> {
+          String name = scheduleName(connection, scheduleId);
+          return name.isEmpty() ? Optional.<String>empty() : Optional.of(name);
+        });
   }
 
   private static String scheduleName(Connection connection, UUID scheduleId) throws SQLException {

@@ -162,6 +162,10 @@ public final class TenantStore {
           for (String sql :
               List.of(
                   "DELETE FROM api_tokens WHERE tenant_id = ?",
+                  // its alert rules (their incidents with them), then its channels (their
+                  // deliveries with them)
+                  "DELETE FROM alert_rules WHERE tenant_id = ?",
+                  "DELETE FROM notification_channels WHERE tenant_id = ?",
                   "DELETE FROM tenants WHERE id = ?")) {
             try (PreparedStatement delete = connection.prepareStatement(sql)) {
               delete.setString(1, id);

@@ -42,7 +42,7 @@ CREATE TABLE alert_rules (
   id            VARCHAR(36)   PRIMARY KEY,
   tenant_id     VARCHAR(64)   NOT NULL,
   schedule_id   VARCHAR(36)   NULL,        -- NULL: every schedule of the tenant
-  kind          VARCHAR(32)   NOT NULL,    -- failures, recovered, stuck, result
+  kind          VARCHAR(32)   NOT NULL,    -- failures, recovered, stuck, result, stalled, late
   threshold     INT           NOT NULL,
   params_json   VARCHAR(2000) NOT NULL,
   channel_ids   VARCHAR(2000) NOT NULL,    -- space-separated channel ids

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.alert.AlertRule;
 import dev.chime.alert.Delivery;
 import dev.chime.alert.RuleKind;
+import dev.chime.node.Node;
 import dev.chime.run.Run;
 import dev.chime.run.RunStatus;
 import dev.chime.store.AlertStore;
 import dev.chime.store.AlertStore.OpenIncident;
 import dev.chime.store.AlertStore.StuckRun;
+import dev.chime.store.NodeStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,10 +36,12 @@ final class AlertJudge {
   private static final int STREAK_RUNS = 200;
 
   private final AlertStore store;
+  private final NodeStore nodes;
   private final AlertMessages messages;
 
-  AlertJudge(AlertStore store, AlertMessages messages) {
+  AlertJudge(AlertStore store, NodeStore nodes, AlertMessages messages) {
     this.store = store;
+    this.nodes = nodes;
     this.messages = messages;
   }
 
@@ -45,6 +49,8 @@ final class AlertJudge {
     openStreaks(now);
     followStreaks(now);
     judgeStuck(now);
+    judgeNodes(now);
+    judgeLateness(now);
     store.deliverResults(now.minus(RESULT_LAG), LIMIT, result -> resultDeliveries(result, now));
   }
 
@@ -167,6 +173,121 @@ final class AlertJudge {
               Optional.of(run.runId()),
               Optional.empty()),
           deliveries(run.rule(), incident, "opened", message, now));
+    }
+  }
+
+  /**
+   * Nodes silent for longer than a {@code stalled} rule allows, by the database's clock. Every
+   * other node sees a dead one: it cannot tell of itself.
+   */
+  private void judgeNodes(Instant now) {
+    List<AlertRule> rules = store.enabledRules(RuleKind.STALLED);
+    List<OpenIncident> open = store.openIncidents(List.of(RuleKind.STALLED));
+    if (rules.isEmpty() && open.isEmpty()) {
+      return;
+    }
+    Map<String, Node> byId = new HashMap<>();
+    nodes.list().nodes().forEach(node -> byId.put(node.id(), node));
+    Set<String> opened = new HashSet<>();
+    for (OpenIncident incident : open) {
+      opened.add(incident.rule().id() + " " + incident.subjectId());
+      Node node = byId.get(incident.subjectId());
+      if (node == null) {
+        store.close(incident.id(), now, List.of()); // its row is gone: nothing to tell
+      } else if (!silent(node, incident.rule())) {
+        store.close(
+            incident.id(),
+            now,
+            deliveries(
+                incident.rule(),
+                incident.id(),
+                "resolved",
+                messages.resumed(incident.rule(), incident.id(), node, incident.sinceAt(), now),
+                now));
+      }
+    }
+    for (AlertRule rule : rules) {
+      for (Node node : byId.values()) {
+        if (silent(node, rule) && !opened.contains(rule.id() + " " + node.id())) {
+          UUID incident = UUID.randomUUID();
+          store.open(
+              new AlertStore.NewIncident(
+                  incident,
+                  rule,
+                  node.id(),
+                  node.heartbeatAt(),
+                  now,
+                  1,
+                  Optional.empty(),
+                  Optional.empty()),
+              deliveries(
+                  rule, incident, "opened", messages.stalled(rule, incident, node, now), now));
+        }
+      }
+    }
+  }
+
+  /** Not stopped, and no heartbeat for the rule's time and two of the node's own intervals. */
+  private static boolean silent(Node node, AlertRule rule) {
+    Duration allowed = Duration.ofSeconds(rule.threshold());
+    Duration twoBeats = node.heartbeatInterval().multipliedBy(2);
+    return node.stoppedAt().isEmpty()
+        && node.sinceHeartbeat().compareTo(allowed.compareTo(twoBeats) > 0 ? allowed : twoBeats)
+            > 0;
+  }
+
+  /** Schedules whose fires have been late for longer than a {@code late} rule allows. */
+  private void judgeLateness(Instant now) {
+    List<AlertRule> rules = store.enabledRules(RuleKind.LATE);
+    Map<String, OpenIncident> open = new HashMap<>();
+    for (OpenIncident incident : store.openIncidents(List.of(RuleKind.LATE))) {
+      open.put(incident.rule().id().toString(), incident);
+    }
+    for (AlertRule rule : rules) {
+      UUID schedule = rule.scheduleId().orElseThrow();
+      List<Run> fires = LateFilter.fires(store.recentRuns(schedule, STREAK_RUNS));
+      Optional<Instant> since = LateFilter.lateSince(rule, fires);
+      OpenIncident incident = open.get(rule.id().toString());
+      Optional<String> name = store.scheduleName(schedule);
+      if (incident != null && since.isEmpty()) {
+        store.close(
+            incident.id(),
+            now,
+            deliveries(
+                rule,
+                incident.id(),
+                "resolved",
+                messages.onTime(
+                    rule,
+                    incident.id(),
+                    schedule,
+                    name.orElse(""),
+                    incident.sinceAt(),
+                    fires.get(0),
+                    now),
+                now));
+      } else if (incident == null
+          && since.isPresent()
+          && name.isPresent()
+          && LateFilter.lateLongEnough(rule, since.get(), now)) {
+        UUID id = UUID.randomUUID();
+        store.open(
+            new AlertStore.NewIncident(
+                id,
+                rule,
+                schedule.toString(),
+                since.get(),
+                now,
+                1,
+                Optional.of(fires.get(0).id()),
+                Optional.empty()),
+            deliveries(
+                rule,
+                id,
+                "opened",
+                messages.late(rule, id, schedule, name.get(), since.get(), fires.get(0), now),
+                now));
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.alert.AlertRule;
 import dev.chime.alert.Channel;
+import dev.chime.node.Node;
 import dev.chime.run.Run;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,6 +140,117 @@ final class AlertMessages {
             + since
             + ").");
     message.put("since", since.toString());
+    message.put("count", 1);
+    return message;
+  }
+
+  /** A schedule's fires have all gone out late for longer than a late rule allows. */
+  ObjectNode late(
+      AlertRule rule,
+      UUID incident,
+      UUID schedule,
+      String name,
+      Instant since,
+      Run latest,
+      Instant now) {
+    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
+    message.put("title", "Schedule '" + name + "' fires late");
+    message.put(
+        "text",
+        "Schedule '"
+            + name
+            + "' has fired more than "
+            + rule.threshold()
+            + " ms after its instants since "
+            + since
+            + "; the latest fire went out "
+            + LateFilter.lateness(latest)
+            + " ms late.");
+    message.put("since", since.toString());
+    message.put("count", 1);
+    run(message, latest);
+    return message;
+  }
+
+  ObjectNode onTime(
+      AlertRule rule,
+      UUID incident,
+      UUID schedule,
+      String name,
+      Instant since,
+      Run latest,
+      Instant now) {
+    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
+    message.put("title", "Schedule '" + name + "' fires on time again");
+    message.put(
+        "text",
+        "Schedule '"
+            + name
+            + "' fired on time again ("
+            + LateFilter.lateness(latest)
+            + " ms after its instant); it was late since "
+            + since
+            + ".");
+    message.put("since", since.toString());
+    message.put("count", 1);
+    run(message, latest);
+    return message;
+  }
+
+  /** A node of the cluster has written no heartbeat for longer than a rule allows. */
+  ObjectNode stalled(AlertRule rule, UUID incident, Node node, Instant now) {
+    ObjectNode message = nodeMessage("opened", rule, incident, node, now);
+    message.put("title", "Node '" + node.id() + "' stalled");
+    message.put(
+        "text",
+        "Node '"
+            + node.id()
+            + "' ("
+            + node.address()
+            + ") has written no heartbeat for "
+            + node.sinceHeartbeat().toSeconds()
+            + " s, since "
+            + node.heartbeatAt()
+            + "; the other nodes take its work once its lease ("
+            + node.lease().toSeconds()
+            + " s) is over.");
+    return message;
+  }
+
+  /** The node beats again, or stopped cleanly. */
+  ObjectNode resumed(AlertRule rule, UUID incident, Node node, Instant since, Instant now) {
+    ObjectNode message = nodeMessage("resolved", rule, incident, node, now);
+    boolean stopped = node.stoppedAt().isPresent();
+    message.put("title", "Node '" + node.id() + "' " + (stopped ? "stopped" : "is back"));
+    message.put(
+        "text",
+        "Node '"
+            + node.id()
+            + "' "
+            + (stopped
+                ? "stopped cleanly at " + node.stoppedAt().get()
+                : "writes its heartbeat again")
+            + " (silent since "
+            + since
+            + ").");
+    message.put("since", since.toString());
+    return message;
+  }
+
+  private ObjectNode nodeMessage(
+      String event, AlertRule rule, UUID incident, Node node, Instant now) {
+    ObjectNode message = NODES.objectNode();
+    message.put("event", event);
+    message.put("kind", rule.kind().wireName());
+    message.put("tenant_id", rule.tenantId());
+    message.put("rule_id", rule.id().toString());
+    message.put("incident_id", incident.toString());
+    ObjectNode subject = message.putObject("node");
+    subject.put("id", node.id());
+    subject.put("address", node.address());
+    subject.put("url", publicUrl + "/api/v1/nodes/" + node.id());
+    message.put("at", now.toString());
+    message.put("since", node.heartbeatAt().toString());
     message.put("count", 1);
     return message;
   }

@@ -30,7 +30,9 @@ public final class AlertRuleJson {
           RuleKind.FAILURES, Set.of("threshold"),
           RuleKind.RECOVERED, Set.of("threshold"),
           RuleKind.STUCK, Set.of("after_s"),
-          RuleKind.RESULT, Set.of("on"));
+          RuleKind.RESULT, Set.of("on"),
+          RuleKind.STALLED, Set.of("after_s"),
+          RuleKind.LATE, Set.of("above_ms", "for_s"));
   private static final Set<String> COMMON = Set.of("kind", "schedule_id", "channels", "enabled");
 
   private AlertRuleJson() {}
@@ -47,7 +49,9 @@ public final class AlertRuleJson {
     String kindText = JsonFields.requiredText(body, "kind", "kind", 32, errors);
     Optional<RuleKind> kind = kindText == null ? Optional.empty() : RuleKind.fromWire(kindText);
     if (kindText != null && kind.isEmpty()) {
-      errors.add("kind", "must be failures, recovered, stuck or result, got '" + kindText + "'");
+      errors.add(
+          "kind",
+          "must be failures, recovered, stuck, result, stalled or late, got '" + kindText + "'");
     }
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
@@ -90,6 +94,23 @@ public final class AlertRuleJson {
         case STUCK ->
             threshold =
                 (int) JsonFields.wholeNumber(body, "after_s", "after_s", 0, 86_400, 60, errors);
+        case STALLED -> {
+          threshold =
+              (int) JsonFields.wholeNumber(body, "after_s", "after_s", 1, 86_400, 30, errors);
+          if (body.hasNonNull("schedule_id")) {
+            errors.add("schedule_id", "a stalled rule watches the cluster's nodes, not a schedule");
+          }
+        }
+        case LATE -> {
+          threshold =
+              (int)
+                  JsonFields.wholeNumber(body, "above_ms", "above_ms", 1, 3_600_000, 1000, errors);
+          params.put(
+              "for_s", JsonFields.wholeNumber(body, "for_s", "for_s", 0, 86_400, 300, errors));
+          if (!body.hasNonNull("schedule_id")) {
+            errors.add("schedule_id", "is required: a late rule watches one schedule's fires");
+          }
+        }
         case RESULT -> {
           String on =
               Optional.ofNullable(JsonFields.optionalText(body, "on", "on", 16, errors))
@@ -163,8 +184,12 @@ public final class AlertRuleJson {
     }
     switch (rule.kind()) {
       case FAILURES, RECOVERED -> node.put("threshold", rule.threshold());
-      case STUCK -> node.put("after_s", rule.threshold());
+      case STUCK, STALLED -> node.put("after_s", rule.threshold());
       case RESULT -> node.put("on", ResultFilter.of(rule));
+      case LATE -> {
+        node.put("above_ms", rule.threshold());
+        node.put("for_s", LateFilter.forSeconds(rule));
+      }
     }
     var channels = node.putArray("channels");
     rule.channelIds().forEach(id -> channels.add(id.toString()));

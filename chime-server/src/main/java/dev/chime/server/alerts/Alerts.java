@@ -7,6 +7,7 @@ import dev.chime.store.AlertRuleStore;
 import dev.chime.store.AlertStore;
 import dev.chime.store.ChannelStore;
 import dev.chime.store.Database;
+import dev.chime.store.NodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ public final class Alerts implements AutoCloseable {
     this.secrets = new ChannelSecrets(box);
     this.store = new AlertStore(db);
     this.messages = new AlertMessages(publicUrl);
-    this.judge = new AlertJudge(store, messages);
+    this.judge = new AlertJudge(store, new NodeStore(db), messages);
     this.sender = new AlertSender(store, channels, secrets, nodeId);
     this.judging = new AlertLoop("chime-alerts-judge-" + nodeId, poll, this::judge);
     this.sending = new AlertLoop("chime-alerts-send-" + nodeId, poll, this::sendDue);

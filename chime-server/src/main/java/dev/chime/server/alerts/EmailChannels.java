@@ -94,14 +94,8 @@ final class EmailChannels {
     for (ObjectNode message : messages) {
       text.append(message.path("title").asText()).append("\n\n");
       text.append(message.path("text").asText()).append("\n");
-      String schedule = message.path("schedule").path("url").asText("");
-      String run = message.path("run").path("url").asText("");
-      if (!schedule.isEmpty()) {
-        text.append("\nSchedule: ").append(schedule);
-      }
-      if (!run.isEmpty()) {
-        text.append("\nRun: ").append(run);
-      }
+      Links.of(message)
+          .forEach((name, url) -> text.append('\n').append(name).append(": ").append(url));
       text.append("\n\n");
     }
     return text.append("-- \nSent by Chime\n").toString();

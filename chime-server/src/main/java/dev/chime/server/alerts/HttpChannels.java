@@ -100,13 +100,14 @@ final class HttpChannels implements AutoCloseable {
       }
       text.append('*').append(escape(message.path("title").asText())).append("*\n");
       text.append(escape(message.path("text").asText()));
-      String schedule = message.path("schedule").path("url").asText("");
-      String run = message.path("run").path("url").asText("");
-      if (!schedule.isEmpty()) {
-        text.append("\n<").append(schedule).append("|Schedule>");
-      }
-      if (!run.isEmpty()) {
-        text.append(schedule.isEmpty() ? "\n" : " · ").append('<').append(run).append("|Run>");
+      String links =
+          String.join(
+              " · ",
+              Links.of(message).entrySet().stream()
+                  .map(link -> "<" + link.getValue() + "|" + link.getKey() + ">")
+                  .toList());
+      if (!links.isEmpty()) {
+        text.append('\n').append(links);
       }
     }
     return NODES.objectNode().put("text", text.toString());

@@ -6,7 +6,10 @@ import dev.chime.alert.AlertRule;
 import java.io.IOException;
 import java.util.Set;
 
-/** Which results a result rule tells: {@code success}, {@code failure} or {@code both}. */
+/**
+ * Which results a result rule tells: {@code success}, {@code failure} or {@code both}; and the
+ * parameters of the kinds that have some.
+ */
 final class ResultFilter {
   static final Set<String> VALUES = Set.of("success", "failure", "both");
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -14,12 +17,16 @@ final class ResultFilter {
   private ResultFilter() {}
 
   static String of(AlertRule rule) {
+    String on = params(rule).path("on").asText("both");
+    return VALUES.contains(on) ? on : "both";
+  }
+
+  /** A rule's own parameters ({@code params_json}); empty when unreadable. */
+  static JsonNode params(AlertRule rule) {
     try {
-      JsonNode params = MAPPER.readTree(rule.paramsJson());
-      String on = params.path("on").asText("both");
-      return VALUES.contains(on) ? on : "both";
+      return MAPPER.readTree(rule.paramsJson());
     } catch (IOException e) {
-      return "both";
+      return MAPPER.createObjectNode();
     }
   }
 }

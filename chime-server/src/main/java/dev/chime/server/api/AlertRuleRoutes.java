@@ -5,6 +5,7 @@ import static dev.chime.server.auth.Authenticator.caller;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
 import dev.chime.alert.AlertRule;
+import dev.chime.alert.RuleKind;
 import dev.chime.server.alerts.AlertRuleJson;
 import dev.chime.server.alerts.Alerts;
 import dev.chime.server.auth.Access;
@@ -41,6 +42,12 @@ final class AlertRuleRoutes {
   private void create(Context ctx) {
     Caller caller = caller(ctx);
     AlertRule rule = AlertRuleJson.read(requests.body(ctx), caller.tenantId(), now());
+    if (rule.kind() == RuleKind.STALLED && !caller.operator()) {
+      throw new InvalidInputException(
+          "kind",
+          "a stalled rule watches every node of the installation: only an operator (an admin of"
+              + " the default tenant) may make one");
+    }
     alerts.rules().insert(rule, caller.actor(), AlertRuleJson::record);
     ctx.status(201);
     ctx.header("Location", BASE + "/" + rule.id());

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.node.NodeRegistration;
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.ChimeTestNode.Response;
+import dev.chime.store.Database;
+import dev.chime.store.DatabaseSettings;
+import dev.chime.store.NodeStore;
 import dev.chime.testing.TargetServer;
 import dev.chime.testing.TargetServer.Answer;
+import dev.chime.testing.TestDatabases;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * incident and one recovery message, credentials never answered, and the test send.
  */
 class AlertsApiTest {
+  private static final DatabaseSettings DATABASE = TestDatabases.h2();
   private static ChimeTestNode chime;
   private static TargetServer target;
   private static AlertReceivers receivers;
@@ -35,9 +41,9 @@ class AlertsApiTest {
     receivers = new AlertReceivers();
     chime =
         ChimeTestNode.start(
-            dev.chime.testing.TestDatabases.h2(),
+            DATABASE,
             java.time.Clock.systemUTC(),
-            Map.of("CHIME_ALERTS_POLL_MS", "50"));
+            Map.of("CHIME_ALERTS_POLL_MS", "50", "CHIME_NODE_HEARTBEAT_MS", "200"));
   }
 
   @AfterAll
@@ -267,6 +273,65 @@ class AlertsApiTest {
     assertThat(chime.delete("/api/v1/channels/" + used.path("id").asText()).status())
         .isEqualTo(204);
     assertThat(chime.get("/api/v1/channels/" + used.path("id").asText()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aNodeWithoutHeartbeatIsAlertedByTheOthersAndWhenItStops() {
+    String hookPath = "/nodes-" + System.nanoTime();
+    JsonNode hook = AlertReceivers.create(chime, receivers.webhookChannel("nodes-hook", hookPath));
+    Response rule =
+        chime.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"stalled\",\"after_s\":1,\"channels\":[\""
+                + hook.path("id").asText()
+                + "\"]}");
+    assertThat(rule.status()).as(rule.raw().body()).isEqualTo(201);
+    assertThat(rule.json().path("after_s").asInt()).isEqualTo(1);
+    try (Database db = Database.open(DATABASE)) {
+      NodeStore nodes = new NodeStore(db);
+      // a node that registered and then died: it never beats again
+      nodes.register(
+          new NodeRegistration(
+              "ghost-node",
+              "http://127.0.0.1:1",
+              "0.1.0",
+              Duration.ofMillis(100),
+              Duration.ofSeconds(1)));
+      await().until(() -> receivers.webhookBodies(hookPath).size() == 1);
+      JsonNode stalled = receivers.webhookBodies(hookPath).get(0).path("alerts").get(0);
+      assertThat(stalled.path("kind").asText()).isEqualTo("stalled");
+      assertThat(stalled.path("title").asText()).isEqualTo("Node 'ghost-node' stalled");
+      assertThat(stalled.path("text").asText()).contains("has written no heartbeat for");
+      assertThat(stalled.path("node").path("url").asText()).endsWith("/api/v1/nodes/ghost-node");
+      nodes.markStopped("ghost-node");
+      await().until(() -> receivers.webhookBodies(hookPath).size() == 2);
+      JsonNode stopped = receivers.webhookBodies(hookPath).get(1).path("alerts").get(0);
+      assertThat(stopped.path("event").asText()).isEqualTo("resolved");
+      assertThat(stopped.path("title").asText()).isEqualTo("Node 'ghost-node' stopped");
+    }
+    // the node this test runs is alive: told of nothing
+    assertThat(receivers.webhookBodies(hookPath)).hasSize(2);
+    assertThat(chime.delete("/api/v1/alert-rules/" + rule.json().path("id").asText()).status())
+        .isEqualTo(204);
+
+    // the installation's nodes are the operator's to watch
+    dev.chime.server.testing.Tenants.create(chime, "team-nodes");
+    String teamAdmin = dev.chime.server.testing.Tenants.token(chime, "team-nodes", "admin");
+    ChimeTestNode team = chime.as(teamAdmin);
+    JsonNode teamHook = AlertReceivers.create(team, receivers.slackChannel("team-hook", "/team"));
+    Response refused =
+        team.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"stalled\",\"channels\":[\"" + teamHook.path("id").asText() + "\"]}");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().path("field").asText()).isEqualTo("kind");
+    // a tenant with channels and rules but no schedules can still be deleted
+    Response teamRule =
+        team.post(
+            "/api/v1/alert-rules",
+            "{\"kind\":\"failures\",\"channels\":[\"" + teamHook.path("id").asText() + "\"]}");
+    assertThat(teamRule.status()).isEqualTo(201);
+    assertThat(chime.delete("/api/v1/tenants/team-nodes").status()).isEqualTo(204);
   }
 
   private static List<MimeMessage> mailsAbout(String name) {

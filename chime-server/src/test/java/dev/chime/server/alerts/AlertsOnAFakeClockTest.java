@@ -1,5 +1,6 @@
 package dev.chime.server.alerts;
 
+import static dev.chime.server.testing.Json.interval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -88,6 +89,66 @@ class AlertsOnAFakeClockTest {
       assertThat(resolved.path("title").asText())
           .isEqualTo("Schedule 'slow-export' has no run stuck any more");
     }
+  }
+
+  @Test
+  void firesLateForLongerThanTheRuleAllowsAreAlertedOnceAndWhenOnTimeAgain() {
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    SettableClock clock = new SettableClock(t0);
+    try (TargetServer target = new TargetServer();
+        AlertReceivers receivers = new AlertReceivers();
+        ChimeTestNode chime = ChimeTestNode.start(TestDatabases.h2(), clock, BY_HAND)) {
+      Alerts alerts = chime.node().alerts();
+      JsonNode hook = AlertReceivers.create(chime, receivers.webhookChannel("late-hook", "/late"));
+      Response created =
+          chime.post(
+              "/api/v1/schedules",
+              "{\"name\":\"every-10s\",\"trigger\":"
+                  + interval(10)
+                  + ",\"target\":{\"url\":\""
+                  + target.url("/tick")
+                  + "\"}}");
+      String schedule = created.json().path("id").asText();
+      Response rule =
+          chime.post(
+              "/api/v1/alert-rules",
+              "{\"kind\":\"late\",\"schedule_id\":\""
+                  + schedule
+                  + "\",\"above_ms\":1000,\"for_s\":15,\"channels\":[\""
+                  + hook.path("id").asText()
+                  + "\"]}");
+      assertThat(rule.status()).as(rule.raw().body()).isEqualTo(201);
+      assertThat(rule.json().path("for_s").asInt()).isEqualTo(15);
+      // three fires, each sent 3 s after its instant
+      for (int i = 1; i <= 3; i++) {
+        fireAt(chime, clock, target, t0.plusSeconds(10L * i + 3), i);
+        alerts.judge();
+      }
+      assertThat(alerts.sendDue()).as("late since t0+10s, for 23 s by now").isEqualTo(1);
+      JsonNode late = receivers.webhookBodies("/late").get(0).path("alerts").get(0);
+      assertThat(late.path("title").asText()).isEqualTo("Schedule 'every-10s' fires late");
+      assertThat(late.path("text").asText())
+          .contains("more than 1000 ms after its instants since " + t0.plusSeconds(10))
+          .contains("went out 3000 ms late");
+      fireAt(chime, clock, target, t0.plusSeconds(40), 4);
+      alerts.judge();
+      assertThat(alerts.sendDue()).isEqualTo(1);
+      JsonNode onTime = receivers.webhookBodies("/late").get(1).path("alerts").get(0);
+      assertThat(onTime.path("event").asText()).isEqualTo("resolved");
+      assertThat(onTime.path("title").asText())
+          .isEqualTo("Schedule 'every-10s' fires on time again");
+    }
+  }
+
+  /**
+   * Moves the clock to {@code at} and waits for the target's {@code count}th call to be on record.
+   */
+  private static void fireAt(
+      ChimeTestNode chime, SettableClock clock, TargetServer target, Instant at, int count) {
+    clock.set(at);
+    chime.node().engine().wake();
+    await().until(() -> target.received("/tick").size() == count);
+    await().until(() -> chime.node().engine().isQuiet());
   }
 
   @Test
