@@ -45,13 +45,35 @@ final class AlertJudge {
     this.messages = messages;
   }
 
+  /**
+   * Judges every kind of rule; a kind that fails (the database refused a read) is logged and judged
+   * again at the next turn, without keeping the others from being judged.
+   */
   void judge(Instant now) {
-    openStreaks(now);
-    followStreaks(now);
-    judgeStuck(now);
-    judgeNodes(now);
-    judgeLateness(now);
-    store.deliverResults(now.minus(RESULT_LAG), LIMIT, result -> resultDeliveries(result, now));
+    RuntimeException first = null;
+    for (Runnable part :
+        List.<Runnable>of(
+            () -> openStreaks(now),
+            () -> followStreaks(now),
+            () -> judgeStuck(now),
+            () -> judgeNodes(now),
+            () -> judgeLateness(now),
+            () ->
+                store.deliverResults(
+                    now.minus(RESULT_LAG), LIMIT, result -> resultDeliveries(result, now)))) {
+      try {
+        part.run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   private void openStreaks(Instant now) {
@@ -68,14 +90,14 @@ final class AlertJudge {
                   incident,
                   "opened",
                   messages.failing(
-                      new AlertMessages.Streak(
+                      new AlertMessages.Episode(
                           streak.rule(),
                           incident,
                           streak.scheduleId(),
                           streak.scheduleName(),
-                          streak.failures(),
-                          since,
-                          last),
+                          since),
+                      streak.failures(),
+                      last,
                       now),
                   now);
       store.open(
@@ -99,17 +121,7 @@ final class AlertJudge {
       } else if (open.failures() == 0 && open.lastStatus().equals(Optional.of("success"))) {
         UUID schedule = UUID.fromString(open.subjectId());
         Optional<Run> last = lastEnded(store.recentRuns(schedule, 1));
-        ObjectNode message =
-            messages.recovered(
-                new AlertMessages.Streak(
-                    open.rule(),
-                    open.id(),
-                    schedule,
-                    open.subjectName().get(),
-                    open.seen(),
-                    open.sinceAt(),
-                    last),
-                now);
+        ObjectNode message = messages.recovered(episode(open), open.seen(), last, now);
         store.close(open.id(), now, deliveries(open.rule(), open.id(), "resolved", message, now));
       } else if (open.failures() > open.seen()) {
         store.seen(open.id(), open.failures(), now);
@@ -136,13 +148,7 @@ final class AlertJudge {
                     incident.rule(),
                     incident.id(),
                     "resolved",
-                    messages.unstuck(
-                        incident.rule(),
-                        incident.id(),
-                        UUID.fromString(incident.subjectId()),
-                        incident.subjectName().get(),
-                        incident.sinceAt(),
-                        now),
+                    messages.unstuck(episode(incident), now),
                     now);
         store.close(incident.id(), now, deliveries);
       }
@@ -155,12 +161,9 @@ final class AlertJudge {
       UUID incident = UUID.randomUUID();
       ObjectNode message =
           messages.stuck(
-              run.rule(),
-              incident,
-              run.scheduleId(),
-              run.scheduleName(),
+              new AlertMessages.Episode(
+                  run.rule(), incident, run.scheduleId(), run.scheduleName(), run.deadlineAt()),
               run.runId(),
-              run.deadlineAt(),
               now);
       store.open(
           new AlertStore.NewIncident(
@@ -246,6 +249,9 @@ final class AlertJudge {
     for (AlertRule rule : rules) {
       UUID schedule = rule.scheduleId().orElseThrow();
       List<Run> fires = LateFilter.fires(store.recentRuns(schedule, STREAK_RUNS));
+      if (fires.isEmpty()) {
+        continue;
+      }
       Optional<Instant> since = LateFilter.lateSince(rule, fires);
       OpenIncident incident = open.get(rule.id().toString());
       Optional<String> name = store.scheduleName(schedule);
@@ -257,14 +263,7 @@ final class AlertJudge {
                 rule,
                 incident.id(),
                 "resolved",
-                messages.onTime(
-                    rule,
-                    incident.id(),
-                    schedule,
-                    name.orElse(""),
-                    incident.sinceAt(),
-                    fires.get(0),
-                    now),
+                messages.onTime(episode(incident), fires.get(0), now),
                 now));
       } else if (incident == null
           && since.isPresent()
@@ -285,7 +284,10 @@ final class AlertJudge {
                 rule,
                 id,
                 "opened",
-                messages.late(rule, id, schedule, name.get(), since.get(), fires.get(0), now),
+                messages.late(
+                    new AlertMessages.Episode(rule, id, schedule, name.get(), since.get()),
+                    fires.get(0),
+                    now),
                 now));
       }
     }
@@ -321,6 +323,16 @@ final class AlertJudge {
               rule.tenantId(), channel, Optional.of(incident), event, message.toString(), now));
     }
     return deliveries;
+  }
+
+  /** An open incident about a schedule, as its messages tell it. */
+  private static AlertMessages.Episode episode(OpenIncident open) {
+    return new AlertMessages.Episode(
+        open.rule(),
+        open.id(),
+        UUID.fromString(open.subjectId()),
+        open.subjectName().orElse(""),
+        open.sinceAt());
   }
 
   /** The newest run that ended (not skipped, not waiting). */

@@ -25,102 +25,69 @@ final class AlertMessages {
         publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
   }
 
-  /** A failure streak of a schedule: which incident, how many failed runs since when, the last. */
-  record Streak(
-      AlertRule rule,
-      UUID incident,
-      UUID schedule,
-      String name,
-      int failures,
-      Instant since,
-      Optional<Run> last) {}
+  /** One incident of a rule about a schedule: since when the schedule has been in trouble. */
+  record Episode(AlertRule rule, UUID incident, UUID schedule, String name, Instant since) {}
 
   /** A schedule's failure streak reached a rule's threshold. */
-  ObjectNode failing(Streak streak, Instant now) {
-    int failures = streak.failures();
-    return streakMessage(
+  ObjectNode failing(Episode episode, int failures, Optional<Run> last, Instant now) {
+    return told(
         "opened",
-        streak,
-        "Schedule '" + streak.name() + "' failed " + times(failures) + " in a row",
+        episode,
+        "Schedule '" + episode.name() + "' failed " + times(failures) + " in a row",
         "Schedule '"
-            + streak.name()
+            + episode.name()
             + "' has failed "
             + times(failures)
             + " in a row, since "
-            + streak.since()
+            + episode.since()
             + "."
-            + streak.last().map(run -> " Last error: " + error(run) + ".").orElse(""),
+            + last.map(run -> " Last error: " + error(run) + ".").orElse(""),
+        failures,
+        last,
         now);
   }
 
   /** A schedule whose runs failed succeeded again. */
-  ObjectNode recovered(Streak streak, Instant now) {
-    int failures = streak.failures();
-    return streakMessage(
+  ObjectNode recovered(Episode episode, int failures, Optional<Run> last, Instant now) {
+    return told(
         "resolved",
-        streak,
-        "Schedule '" + streak.name() + "' recovered",
+        episode,
+        "Schedule '" + episode.name() + "' recovered",
         "Schedule '"
-            + streak.name()
+            + episode.name()
             + "' succeeded again"
-            + streak.last().flatMap(Run::finishedAt).map(at -> " at " + at).orElse("")
+            + last.flatMap(Run::finishedAt).map(at -> " at " + at).orElse("")
             + ", after "
             + failures
             + " failed run"
             + (failures == 1 ? "" : "s")
             + " in a row since "
-            + streak.since()
+            + episode.since()
             + ".",
+        failures,
+        last,
         now);
   }
 
-  private ObjectNode streakMessage(
-      String event, Streak streak, String title, String text, Instant now) {
+  /** A run of the schedule is still running past its deadline ({@code since}). */
+  ObjectNode stuck(Episode episode, UUID runId, Instant now) {
     ObjectNode message =
-        base(
-            event,
-            streak.rule(),
-            Optional.of(streak.incident()),
-            streak.schedule(),
-            streak.name(),
+        told(
+            "opened",
+            episode,
+            "Schedule '" + episode.name() + "' has a run stuck past its deadline",
+            "Run "
+                + runId
+                + " of schedule '"
+                + episode.name()
+                + "' is still running "
+                + Duration.between(episode.since(), now).toSeconds()
+                + " s after its deadline ("
+                + episode.since()
+                + ").",
+            1,
+            Optional.empty(),
             now);
-    message.put("title", title);
-    message.put("text", text);
-    message.put("since", streak.since().toString());
-    message.put("count", streak.failures());
-    streak.last().ifPresent(run -> run(message, run));
-    return message;
-  }
-
-  private static String times(int count) {
-    return count + " time" + (count == 1 ? "" : "s");
-  }
-
-  /** A run of the schedule is still running past its deadline. */
-  ObjectNode stuck(
-      AlertRule rule,
-      UUID incident,
-      UUID schedule,
-      String name,
-      UUID runId,
-      Instant deadline,
-      Instant now) {
-    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
-    long late = Duration.between(deadline, now).toSeconds();
-    message.put("title", "Schedule '" + name + "' has a run stuck past its deadline");
-    message.put(
-        "text",
-        "Run "
-            + runId
-            + " of schedule '"
-            + name
-            + "' is still running "
-            + late
-            + " s after its deadline ("
-            + deadline
-            + ").");
-    message.put("since", deadline.toString());
-    message.put("count", 1);
     ObjectNode run = message.putObject("run");
     run.put("id", runId.toString());
     run.put("status", "running");
@@ -128,73 +95,84 @@ final class AlertMessages {
     return message;
   }
 
-  ObjectNode unstuck(
-      AlertRule rule, UUID incident, UUID schedule, String name, Instant since, Instant now) {
-    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
-    message.put("title", "Schedule '" + name + "' has no run stuck any more");
-    message.put(
-        "text",
+  ObjectNode unstuck(Episode episode, Instant now) {
+    return told(
+        "resolved",
+        episode,
+        "Schedule '" + episode.name() + "' has no run stuck any more",
         "Schedule '"
-            + name
+            + episode.name()
             + "' has no run past its deadline any more (stuck since "
-            + since
-            + ").");
-    message.put("since", since.toString());
-    message.put("count", 1);
-    return message;
+            + episode.since()
+            + ").",
+        1,
+        Optional.empty(),
+        now);
   }
 
   /** A schedule's fires have all gone out late for longer than a late rule allows. */
-  ObjectNode late(
-      AlertRule rule,
-      UUID incident,
-      UUID schedule,
-      String name,
-      Instant since,
-      Run latest,
-      Instant now) {
-    ObjectNode message = base("opened", rule, Optional.of(incident), schedule, name, now);
-    message.put("title", "Schedule '" + name + "' fires late");
-    message.put(
-        "text",
+  ObjectNode late(Episode episode, Run latest, Instant now) {
+    return told(
+        "opened",
+        episode,
+        "Schedule '" + episode.name() + "' fires late",
         "Schedule '"
-            + name
+            + episode.name()
             + "' has fired more than "
-            + rule.threshold()
+            + episode.rule().threshold()
             + " ms after its instants since "
-            + since
+            + episode.since()
             + "; the latest fire went out "
             + LateFilter.lateness(latest)
-            + " ms late.");
-    message.put("since", since.toString());
-    message.put("count", 1);
-    run(message, latest);
-    return message;
+            + " ms late.",
+        1,
+        Optional.of(latest),
+        now);
   }
 
-  ObjectNode onTime(
-      AlertRule rule,
-      UUID incident,
-      UUID schedule,
-      String name,
-      Instant since,
-      Run latest,
-      Instant now) {
-    ObjectNode message = base("resolved", rule, Optional.of(incident), schedule, name, now);
-    message.put("title", "Schedule '" + name + "' fires on time again");
-    message.put(
-        "text",
+  ObjectNode onTime(Episode episode, Run latest, Instant now) {
+    return told(
+        "resolved",
+        episode,
+        "Schedule '" + episode.name() + "' fires on time again",
         "Schedule '"
-            + name
+            + episode.name()
             + "' fired on time again ("
             + LateFilter.lateness(latest)
             + " ms after its instant); it was late since "
-            + since
-            + ".");
-    message.put("since", since.toString());
-    message.put("count", 1);
-    run(message, latest);
+            + episode.since()
+            + ".",
+        1,
+        Optional.of(latest),
+        now);
+  }
+
+  private ObjectNode told(
+      String event,
+      Episode episode,
+      String title,
+      String text,
+      int count,
+      Optional<Run> run,
+      Instant now) {
+    ObjectNode message =
+        base(
+            event,
+            episode.rule(),
+            Optional.of(episode.incident()),
+            episode.schedule(),
+            episode.name(),
+            now);
+    message.put("title", title);
+    message.put("text", text);
+    message.put("since", episode.since().toString());
+    message.put("count", count);
+    run.ifPresent(last -> run(message, last));
     return message;
+  }
+
+  private static String times(int count) {
+    return count + " time" + (count == 1 ? "" : "s");
   }
 
   /** A node of the cluster has written no heartbeat for longer than a rule allows. */
