@@ -36,6 +36,7 @@ abstract class AlertStoreContractTest {
 
   private Database db;
   private AlertStore alerts;
+  private DeliveryStore deliveries;
   private ChannelStore channels;
   private AlertRuleStore rules;
   private ScheduleStore schedules;
@@ -46,6 +47,7 @@ abstract class AlertStoreContractTest {
   void open() {
     db = Database.open(settings());
     alerts = new AlertStore(db);
+    deliveries = new DeliveryStore(db);
     channels = new ChannelStore(db);
     rules = new AlertRuleStore(db);
     schedules = new ScheduleStore(db);
@@ -118,10 +120,10 @@ abstract class AlertStoreContractTest {
     List<AlertStore.OpenIncident> open = alerts.openIncidents(List.of(RuleKind.FAILURES));
     AlertStore.OpenIncident incident =
         open.stream().filter(i -> i.rule().id().equals(rule.id())).findFirst().orElseThrow();
-    assertThat(alerts.claimDue("a", T0, T0.plusSeconds(60), 100))
+    assertThat(deliveries.claimDue("a", T0, T0.plusSeconds(60), 100))
         .extracting(Delivery::channelId)
         .containsExactly(channel);
-    assertThat(alerts.claimDue("b", T0, T0.plusSeconds(60), 100))
+    assertThat(deliveries.claimDue("b", T0, T0.plusSeconds(60), 100))
         .as("claimed by a until its lease ends")
         .noneMatch(d -> d.channelId().equals(channel));
 
@@ -148,28 +150,28 @@ abstract class AlertStoreContractTest {
     UUID channel = channel();
     Instant at = T0.plus(Duration.ofDays(1));
     Delivery delivery = Delivery.of("default", channel, Optional.empty(), "test", "{}", at);
-    alerts.enqueue(List.of(delivery));
-    assertThat(alerts.claimDue("a", at, at.plusSeconds(60), 100))
+    deliveries.enqueue(List.of(delivery));
+    assertThat(deliveries.claimDue("a", at, at.plusSeconds(60), 100))
         .extracting(Delivery::id)
         .contains(delivery.id());
-    assertThat(alerts.claimDue("b", at.plusSeconds(30), at.plusSeconds(90), 100))
+    assertThat(deliveries.claimDue("b", at.plusSeconds(30), at.plusSeconds(90), 100))
         .extracting(Delivery::id)
         .doesNotContain(delivery.id());
-    List<Delivery> again = alerts.claimDue("b", at.plusSeconds(61), at.plusSeconds(121), 100);
+    List<Delivery> again = deliveries.claimDue("b", at.plusSeconds(61), at.plusSeconds(121), 100);
     assertThat(again).extracting(Delivery::id).contains(delivery.id());
     // a's late report is not taken: b holds it now
-    alerts.finished(
+    deliveries.finished(
         List.of(delivery.id()), "a", at.plusSeconds(62), Optional.empty(), Optional.empty());
-    alerts.finished(
+    deliveries.finished(
         List.of(delivery.id()),
         "b",
         at.plusSeconds(62),
         Optional.of("HTTP 503"),
         Optional.of(at.plusSeconds(72)));
-    assertThat(alerts.claimDue("c", at.plusSeconds(71), at.plusSeconds(131), 100))
+    assertThat(deliveries.claimDue("c", at.plusSeconds(71), at.plusSeconds(131), 100))
         .extracting(Delivery::id)
         .doesNotContain(delivery.id());
-    List<Delivery> retried = alerts.claimDue("c", at.plusSeconds(72), at.plusSeconds(132), 100);
+    List<Delivery> retried = deliveries.claimDue("c", at.plusSeconds(72), at.plusSeconds(132), 100);
     assertThat(retried).extracting(Delivery::id).contains(delivery.id());
     assertThat(
             retried.stream()
@@ -178,9 +180,10 @@ abstract class AlertStoreContractTest {
                 .orElseThrow()
                 .attempts())
         .isEqualTo(1);
-    alerts.finished(
+    deliveries.finished(
         List.of(delivery.id()), "c", at.plusSeconds(73), Optional.empty(), Optional.empty());
-    assertThat(alerts.claimDue("d", at.plus(Duration.ofDays(1)), at.plus(Duration.ofDays(2)), 100))
+    assertThat(
+            deliveries.claimDue("d", at.plus(Duration.ofDays(1)), at.plus(Duration.ofDays(2)), 100))
         .extracting(Delivery::id)
         .doesNotContain(delivery.id());
   }

@@ -7,8 +7,8 @@ import dev.chime.alert.Channel;
 import dev.chime.alert.ChannelKind;
 import dev.chime.alert.Delivery;
 import dev.chime.secret.SecretBox;
-import dev.chime.store.AlertStore;
 import dev.chime.store.ChannelStore;
+import dev.chime.store.DeliveryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -49,14 +49,14 @@ final class AlertSender implements AutoCloseable {
   /** The most alerts one message groups. */
   static final int GROUP = 20;
 
-  private final AlertStore store;
+  private final DeliveryStore store;
   private final ChannelStore channels;
   private final ChannelSecrets secrets;
   private final String nodeId;
   private final HttpChannels http = new HttpChannels();
   private final EmailChannels email = new EmailChannels();
 
-  AlertSender(AlertStore store, ChannelStore channels, ChannelSecrets secrets, String nodeId) {
+  AlertSender(DeliveryStore store, ChannelStore channels, ChannelSecrets secrets, String nodeId) {
     this.store = store;
     this.channels = channels;
     this.secrets = secrets;

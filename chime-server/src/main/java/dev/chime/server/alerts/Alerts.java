@@ -7,6 +7,7 @@ import dev.chime.store.AlertRuleStore;
 import dev.chime.store.AlertStore;
 import dev.chime.store.ChannelStore;
 import dev.chime.store.Database;
+import dev.chime.store.DeliveryStore;
 import dev.chime.store.NodeStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,7 @@ public final class Alerts implements AutoCloseable {
   private final AlertRuleStore rules;
   private final ChannelSecrets secrets;
   private final AlertStore store;
+  private final DeliveryStore deliveries;
   private final AlertJudge judge;
   private final AlertSender sender;
   private final AlertMessages messages;
@@ -44,9 +46,10 @@ public final class Alerts implements AutoCloseable {
     this.rules = new AlertRuleStore(db);
     this.secrets = new ChannelSecrets(box);
     this.store = new AlertStore(db);
+    this.deliveries = new DeliveryStore(db);
     this.messages = new AlertMessages(publicUrl);
     this.judge = new AlertJudge(store, new NodeStore(db), messages);
-    this.sender = new AlertSender(store, channels, secrets, nodeId);
+    this.sender = new AlertSender(deliveries, channels, secrets, nodeId);
     this.judging = new AlertLoop("chime-alerts-judge-" + nodeId, poll, this::judge);
     this.sending = new AlertLoop("chime-alerts-send-" + nodeId, poll, this::sendDue);
   }
@@ -65,7 +68,7 @@ public final class Alerts implements AutoCloseable {
   public int sendDue() {
     Instant now = clock.instant();
     int delivered = sender.sendDue(now);
-    store.forget(now.minus(KEEP), 500);
+    deliveries.forget(now.minus(KEEP), 500);
     return delivered;
   }
 
