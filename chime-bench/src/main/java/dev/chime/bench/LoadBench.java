@@ -254,6 +254,7 @@ public final class LoadBench {
     env.put("CHIME_DATA_DIR", dataDir.toString());
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
     env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
+    env.put("CHIME_SECRETS_KEY", BenchDatabase.SECRETS_KEY);
     options.dbUrl().ifPresent(url -> env.put("CHIME_DB_URL", url));
     environment.forEach(
         (name, value) -> {

@@ -323,6 +323,7 @@ final class FirePlanner {
     return new Call(
         new DispatchRequest(
             ref.runId(),
+            ref.tenantId(),
             ref.scheduleId(),
             ref.runKey(),
             ref.attempt(),

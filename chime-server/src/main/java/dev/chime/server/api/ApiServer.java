@@ -55,6 +55,7 @@ public final class ApiServer {
       ScheduleRules rules,
       Clock clock,
       List<String> corsOrigins,
+      Outgoing outgoing,
       Runnable flushWrites) {
     int maxBody = rules.maxPayloadBytes() + 32 * 1024;
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
@@ -79,11 +80,12 @@ public final class ApiServer {
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
     Requests requests = new Requests(maxBody);
     ScheduleOperations operations =
-        new ScheduleOperations(schedules, runs, rules, clock, engine::wake);
+        new ScheduleOperations(schedules, runs, rules, clock, engine::wake, outgoing);
     new ScheduleRoutes(operations, runs, requests).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     new NodeRoutes(new NodeStore(db)).register(app);
+    new OutgoingRoutes(outgoing, requests, clock).register(app);
     registerHealth(engine);
     String openApi = resource("/openapi.json");
     app.get("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.ConflictException;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
+import dev.chime.TargetForbiddenException;
 import dev.chime.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -71,6 +72,15 @@ final class Problems {
                 .put("reason", e.getMessage());
           }
           send(ctx, 409, problem);
+        });
+    app.exception(
+        TargetForbiddenException.class,
+        (e, ctx) -> {
+          ObjectNode problem =
+              problem(ctx, 422, "target-forbidden", "Target forbidden", e.getMessage());
+          problem.put("field", e.field());
+          problem.putArray("errors").addObject().put("field", e.field()).put("reason", e.reason());
+          send(ctx, 422, problem);
         });
     app.exception(
         StoreException.class,
@@ -186,6 +196,7 @@ final class Problems {
       case 413 -> "Request too large";
       case 414 -> "URI too long";
       case 415 -> "Unsupported media type";
+      case 422 -> "Unprocessable content";
       case 431 -> "Request headers too large";
       default -> "HTTP " + status;
     };

@@ -3,8 +3,10 @@ package dev.chime.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.NotFoundException;
+import dev.chime.TargetForbiddenException;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
+import dev.chime.schedule.HeaderSecrets;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
@@ -32,13 +34,16 @@ final class ScheduleOperations {
   private final ScheduleRules rules;
   private final Clock clock;
   private final Runnable wakeEngine;
+  private final Outgoing outgoing;
 
   ScheduleOperations(
       ScheduleStore schedules,
       RunStore runs,
       ScheduleRules rules,
       Clock clock,
-      Runnable wakeEngine) {
+      Runnable wakeEngine,
+      Outgoing outgoing) {
+    this.outgoing = outgoing;
     this.schedules = schedules;
     this.runs = runs;
     this.rules = rules;
@@ -47,9 +52,11 @@ final class ScheduleOperations {
   }
 
   Schedule create(String tenantId, JsonNode body) {
-    ScheduleSpec spec = ScheduleJson.readSpec(body);
+    ScheduleSpec spec =
+        HeaderSecrets.seal(outgoing.box(), tenantId, ScheduleJson.readSpec(body), Optional.empty());
     Instant now = now();
     rules.check(spec, Optional.empty(), now);
+    checkTarget(tenantId, spec);
     Schedule schedule =
         new Schedule(
             UUID.randomUUID(),
@@ -147,17 +154,34 @@ final class ScheduleOperations {
                 id,
                 now,
                 current -> {
-                  ScheduleSpec spec = change.apply(current);
+                  ScheduleSpec spec =
+                      HeaderSecrets.seal(
+                          outgoing.box(),
+                          tenantId,
+                          change.apply(current),
+                          Optional.of(current.spec()));
                   // Switching a schedule off is always allowed, even one that a tightened limit
                   // would no longer accept.
                   if (!spec.equals(current.spec().withEnabled(false))) {
                     rules.check(spec, Optional.of(current.spec()), now);
+                    checkTarget(tenantId, spec);
                   }
                   return new Change(spec, nextFire(current, spec, now), health(current, spec));
                 })
             .orElseThrow(() -> notFound(id));
     wakeEngine.run();
     return updated;
+  }
+
+  /** Refuses a target that the address policy, or the tenant's allow-list, refuses by its URL. */
+  private void checkTarget(String tenantId, ScheduleSpec spec) {
+    outgoing
+        .guard()
+        .refusalOf(spec.target().url(), outgoing.allowLists().of(tenantId))
+        .ifPresent(
+            reason -> {
+              throw new TargetForbiddenException("target.url", reason);
+            });
   }
 
   /** Switching a schedule back on starts a new streak and forgets why Chime had switched it off. */

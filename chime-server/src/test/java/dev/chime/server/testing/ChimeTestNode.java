@@ -25,6 +25,12 @@ import java.util.Optional;
 public final class ChimeTestNode implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /**
+   * The secrets key of test nodes unless a test sets its own: nodes on one database must share one,
+   * and none is written under the module's ./data.
+   */
+  public static final String SECRETS_KEY = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
+
   private final ChimeNode node;
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -51,6 +57,7 @@ public final class ChimeTestNode implements AutoCloseable {
     env.put("CHIME_ENGINE_POLL_MS", "50");
     env.put("CHIME_SCHEDULE_MIN_INTERVAL_S", "1");
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
+    env.put("CHIME_SECRETS_KEY", SECRETS_KEY);
     if (!settings.containsKey("CHIME_DATA_DIR")) {
       // no node-id file under the module's ./data: a test that wants one names its data folder
       env.put("CHIME_NODE_ID", "test-node-" + port);
