@@ -55,6 +55,11 @@ public record TargetAllowList(List<String> hosts, List<Cidr> networks) {
       return Optional.of("is not an address block such as 10.1.0.0/16 or fd12::/48");
     }
     String name = normalName(entry);
+    if (NumericHost.literal(name).isPresent()) {
+      return Optional.of(
+          "is an address in a form a list does not take: write a dotted quad (10.0.0.1) or a block"
+              + " (10.0.0.0/8)");
+    }
     if (name.length() > 253 || !name.matches(NAME)) {
       return Optional.of(
           "is not a host name such as api.example.com or *.example.com (letters, digits, - and ."

@@ -46,6 +46,10 @@ public final class TargetGuard {
    * addresses its host resolves to can tell.
    */
   public Optional<String> refusalOf(URI url, TargetAllowList allowList) {
+    if (url.getHost() == null) {
+      // such as http://127.1/: a form java.net.URI reads as no host, which no client can call
+      return Optional.of("the URL " + url + " names no host that can be checked");
+    }
     String host = hostOf(url);
     Optional<InetAddress> literal = NumericHost.literal(host);
     if (literal.isPresent()) {
@@ -95,6 +99,9 @@ public final class TargetGuard {
    * client that resolves again by itself and so cannot be held to the addresses checked.
    */
   Optional<String> refusalOfResolved(URI url, TargetAllowList allowList) {
+    if (url.getHost() == null) {
+      return Optional.empty(); // refused already by refusalOf
+    }
     String host = hostOf(url);
     try {
       for (InetAddress address : resolve(host)) {
