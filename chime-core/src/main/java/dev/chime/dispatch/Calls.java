@@ -105,13 +105,13 @@ final class Calls {
    * Chime checked what the clients accept): a final failure, said without the client's internals.
    */
   static RunOutcome unsendable(String reason) {
+    return notCalled("invalid_target", "the request cannot be made: " + reason);
+  }
+
+  /** A call that was never made, and the reason: a failure with no status, answer or duration. */
+  static RunOutcome notCalled(String code, String message) {
     return RunOutcome.failure(
-        RunStatus.FAILED,
-        java.util.OptionalInt.empty(),
-        "invalid_target",
-        "the request cannot be made: " + reason,
-        null,
-        0);
+        RunStatus.FAILED, java.util.OptionalInt.empty(), code, message, null, 0);
   }
 
   static RunOutcome unsendable(RuntimeException error) {
@@ -132,13 +132,7 @@ final class Calls {
 
   /** A call the address policy refused: final, and no connection was opened. */
   static RunOutcome forbidden(String reason) {
-    return RunOutcome.failure(
-        RunStatus.FAILED,
-        java.util.OptionalInt.empty(),
-        "target_forbidden",
-        "not called: " + reason,
-        null,
-        0);
+    return notCalled("target_forbidden", "not called: " + reason);
   }
 
   /**

@@ -1,12 +1,11 @@
 package dev.chime.dispatch;
 
 import dev.chime.run.RunOutcome;
-import dev.chime.run.RunStatus;
 import dev.chime.schedule.HeaderSecrets;
 import dev.chime.schedule.HttpTarget;
 import dev.chime.secret.SecretBox;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,35 +48,31 @@ public final class OutgoingDispatcher implements Dispatcher {
     try {
       sent = HeaderSecrets.open(box, request.tenantId(), request.target());
     } catch (SecretBox.UnreadableSecret e) {
-      return failed("secret_unreadable", e.getMessage());
+      return Calls.notCalled("secret_unreadable", "not called: " + e.getMessage());
     }
-    TargetAllowList allowList;
-    try {
-      allowList = allowLists.apply(request.tenantId());
-    } catch (RuntimeException e) {
-      log.warn(
-          "the target allow-list of tenant {} cannot be read: {}",
-          request.tenantId(),
-          e.getMessage());
-      return failed(
+    Optional<TargetAllowList> allowList =
+        lookup(allowLists, request.tenantId(), "the target allow-list");
+    if (allowList.isEmpty()) {
+      return Calls.notCalled(
           "policy_unavailable", "not called: the tenant's target allow-list cannot be read now");
     }
-    List<WebhookSecret> secrets;
-    try {
-      secrets = signingSecrets.apply(request.tenantId());
-    } catch (RuntimeException e) {
-      log.warn(
-          "the signing secrets of tenant {} cannot be read: {}",
-          request.tenantId(),
-          e.getMessage());
-      return failed(
+    Optional<List<WebhookSecret>> secrets =
+        lookup(signingSecrets, request.tenantId(), "the signing secrets");
+    if (secrets.isEmpty()) {
+      return Calls.notCalled(
           "signing_unavailable", "not called: the tenant's signing secret cannot be read now");
     }
-    return inner.call(request.readied(sent, secrets, allowList));
+    return inner.call(request.readied(sent, secrets.get(), allowList.get()));
   }
 
-  private static RunOutcome failed(String code, String message) {
-    return RunOutcome.failure(RunStatus.FAILED, OptionalInt.empty(), code, message, null, 0);
+  /** What {@code source} gives for the tenant, or empty (logged) when it cannot tell now. */
+  private static <T> Optional<T> lookup(Function<String, T> source, String tenantId, String what) {
+    try {
+      return Optional.of(source.apply(tenantId));
+    } catch (RuntimeException e) {
+      log.warn("{} of tenant {} cannot be read: {}", what, tenantId, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   @Override
