@@ -1,0 +1,69 @@
+package dev.chime.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.chime.schedule.ScheduleJson;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tenants' target allow-lists, as the entries a user wrote; no row is an empty list. */
+public final class TargetAllowListStore {
+  private final Database db;
+  private final Dialect dialect;
+
+  public TargetAllowListStore(Database db) {
+    this.db = db;
+    this.dialect = db.dialect();
+  }
+
+  /** The tenant's entries; empty when it has none. */
+  public List<String> entries(String tenantId) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT entries_json FROM target_allowlists WHERE tenant_id = ?")) {
+            select.setString(1, tenantId);
+            try (ResultSet rows = select.executeQuery()) {
+              List<String> entries = new ArrayList<>();
+              if (rows.next()) {
+                for (JsonNode entry : ScheduleJson.parse(rows.getString("entries_json"))) {
+                  entries.add(entry.asText());
+                }
+              }
+              return entries;
+            }
+          }
+        });
+  }
+
+  /** Replaces the tenant's entries; an empty list removes its row. */
+  public void replace(String tenantId, List<String> entries, Instant now) {
+    ArrayNode json = JsonNodeFactory.instance.arrayNode();
+    entries.forEach(json::add);
+    db.inTransaction(
+        connection -> {
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM target_allowlists WHERE tenant_id = ?")) {
+            delete.setString(1, tenantId);
+            delete.executeUpdate();
+          }
+          if (!entries.isEmpty()) {
+            try (PreparedStatement insert =
+                connection.prepareStatement(
+                    "INSERT INTO target_allowlists (tenant_id, entries_json, updated_at)"
+                        + " VALUES (?, ?, ?)")) {
+              insert.setString(1, tenantId);
+              insert.setString(2, ScheduleJson.write(json));
+              dialect.setInstant(insert, 3, now);
+              insert.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+}
