@@ -1,5 +1,6 @@
 package dev.chime.outgoing;
 
+import dev.chime.audit.Actor;
 import dev.chime.dispatch.TargetAllowList;
 import dev.chime.store.TargetAllowListStore;
 import java.time.Duration;
@@ -25,8 +26,8 @@ public final class TenantAllowLists {
   }
 
   /** Replaces the tenant's list with {@code list}. */
-  public void replace(String tenantId, TargetAllowList list, Instant now) {
-    store.replace(tenantId, list.entries(), now);
+  public void replace(String tenantId, TargetAllowList list, Instant now, Actor actor) {
+    store.replace(tenantId, list.entries(), now, actor);
     cache.invalidate(tenantId);
   }
 

@@ -1,5 +1,6 @@
 package dev.chime.outgoing;
 
+import dev.chime.audit.Actor;
 import dev.chime.dispatch.WebhookSecret;
 import dev.chime.secret.SecretBox;
 import dev.chime.store.SigningSecretStore;
@@ -57,9 +58,10 @@ public final class TenantSigning {
    * Makes a new secret, which signs from now on; the ones before sign on for {@code grace} (zero:
    * they stop now). Returns the secrets that sign now, the new one last.
    */
-  public List<Signing> rotate(String tenantId, Duration grace) {
+  public List<Signing> rotate(String tenantId, Duration grace, Actor actor) {
     Instant now = clock.instant();
-    List<StoredSecret> signing = store.rotate(tenantId, now, now.plus(grace), newSecret(tenantId));
+    List<StoredSecret> signing =
+        store.rotate(tenantId, now, now.plus(grace), newSecret(tenantId), actor);
     cache.invalidate(tenantId);
     return open(tenantId, signing);
   }

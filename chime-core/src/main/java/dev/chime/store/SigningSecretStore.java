@@ -1,6 +1,8 @@
 package dev.chime.store;
 
 import dev.chime.NotFoundException;
+import dev.chime.audit.Actor;
+import dev.chime.audit.AuditEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,10 +69,27 @@ public final class SigningSecretStore {
    * {@code retireBy} (or their own earlier end); secrets already past their end are deleted.
    * Returns the secrets that sign now, oldest first.
    */
-  public List<StoredSecret> rotate(String tenantId, Instant now, Instant retireBy, NewSecret next) {
+  public List<StoredSecret> rotate(
+      String tenantId, Instant now, Instant retireBy, NewSecret next, Actor actor) {
     return db.inTransaction(
         connection -> {
           lockTenant(connection, tenantId);
+          // on the trail: which secret was made and until when the older ones sign; never a secret
+          var after = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+          after.put("id", next.id().toString());
+          after.put("older_sign_until", retireBy.toString());
+          AuditStore.insert(
+              connection,
+              dialect,
+              AuditEvent.of(
+                  tenantId,
+                  now,
+                  actor,
+                  "signing-secret.rotate",
+                  "signing-secret",
+                  next.id().toString(),
+                  Optional.empty(),
+                  Optional.of(after.toString())));
           try (PreparedStatement delete =
               connection.prepareStatement(
                   "DELETE FROM signing_secrets WHERE tenant_id = ? AND expires_at <= ?")) {

@@ -3,12 +3,15 @@ package dev.chime.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.chime.audit.Actor;
+import dev.chime.audit.AuditEvent;
 import dev.chime.schedule.ScheduleJson;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The tenants' target allow-lists, as the entries a user wrote; no row is an empty list. */
 public final class TargetAllowListStore {
@@ -42,11 +45,26 @@ public final class TargetAllowListStore {
   }
 
   /** Replaces the tenant's entries; an empty list removes its row. */
-  public void replace(String tenantId, List<String> entries, Instant now) {
+  public void replace(String tenantId, List<String> entries, Instant now, Actor actor) {
     ArrayNode json = JsonNodeFactory.instance.arrayNode();
     entries.forEach(json::add);
+    List<String> before = entries(tenantId);
     db.inTransaction(
         connection -> {
+          ArrayNode old = JsonNodeFactory.instance.arrayNode();
+          before.forEach(old::add);
+          AuditStore.insert(
+              connection,
+              dialect,
+              AuditEvent.of(
+                  tenantId,
+                  now,
+                  actor,
+                  "target-policy.update",
+                  "tenant",
+                  tenantId,
+                  Optional.of("{\"allow\":" + old + "}"),
+                  Optional.of("{\"allow\":" + json + "}")));
           try (PreparedStatement delete =
               connection.prepareStatement("DELETE FROM target_allowlists WHERE tenant_id = ?")) {
             delete.setString(1, tenantId);

@@ -4,6 +4,7 @@ import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chime.audit.Actor;
 import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleSpec;
@@ -104,7 +105,8 @@ abstract class OutgoingStoreContractTest {
     StoredSecret first = secrets.signingOrFirst(tenant, T0, secret("first")).get(0);
 
     List<StoredSecret> during =
-        secrets.rotate(tenant, T0.plusSeconds(10), T0.plusSeconds(3610), secret("second"));
+        secrets.rotate(
+            tenant, T0.plusSeconds(10), T0.plusSeconds(3610), secret("second"), Actor.CHIME);
 
     assertThat(during)
         .extracting(StoredSecret::sealed)
@@ -117,7 +119,8 @@ abstract class OutgoingStoreContractTest {
         .containsExactly("v1.sealed.second");
 
     List<StoredSecret> later =
-        secrets.rotate(tenant, T0.plusSeconds(7200), T0.plusSeconds(7200), secret("third"));
+        secrets.rotate(
+            tenant, T0.plusSeconds(7200), T0.plusSeconds(7200), secret("third"), Actor.CHIME);
 
     assertThat(later).extracting(StoredSecret::sealed).containsExactly("v1.sealed.third");
     assertThat(rows("SELECT sealed FROM signing_secrets WHERE tenant_id = '" + tenant + "'"))
@@ -130,9 +133,23 @@ abstract class OutgoingStoreContractTest {
     String tenant = tenant();
     TargetAllowListStore lists = new TargetAllowListStore(db);
 
-    lists.replace(tenant, List.of("api.example.com", "10.1.0.0/16"), T0);
+    lists.replace(tenant, List.of("api.example.com", "10.1.0.0/16"), T0, Actor.CHIME);
     assertThat(lists.entries(tenant)).containsExactly("api.example.com", "10.1.0.0/16");
-    lists.replace(tenant, List.of(), T0);
+    lists.replace(tenant, List.of(), T0, Actor.CHIME);
+    assertThat(
+            new AuditStore(db)
+                .list(
+                    tenant,
+                    new dev.chime.audit.AuditQuery(
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.of("target-policy.update"),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        java.util.Optional.empty(),
+                        10))
+                .items())
+        .hasSize(2);
 
     assertThat(lists.entries(tenant)).isEmpty();
     assertThat(rows("SELECT tenant_id FROM target_allowlists WHERE tenant_id = '" + tenant + "'"))

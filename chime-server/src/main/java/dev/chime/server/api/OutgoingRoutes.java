@@ -76,7 +76,7 @@ final class OutgoingRoutes {
               + signing.get(0).expiresAt().map(Object::toString).orElse("its end")
               + ", or rotate with grace_s 0, which stops the older ones now");
     }
-    List<Signing> now = outgoing.signing().rotate(tenant, grace);
+    List<Signing> now = outgoing.signing().rotate(tenant, grace, caller(ctx).actor());
     Signing created = now.get(now.size() - 1);
     ObjectNode body = JSON.objectNode();
     body.put("id", created.id().toString());
@@ -169,7 +169,9 @@ final class OutgoingRoutes {
       throw new InvalidInputException(errors);
     }
     TargetAllowList list = TargetAllowList.of(entries);
-    outgoing.allowLists().replace(caller(ctx).tenantId(), list, clock.instant());
+    outgoing
+        .allowLists()
+        .replace(caller(ctx).tenantId(), list, clock.instant(), caller(ctx).actor());
     ctx.json(policy(list));
   }
 
