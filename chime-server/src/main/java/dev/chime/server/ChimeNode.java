@@ -1,8 +1,11 @@
 package dev.chime.server;
 
 import dev.chime.dispatch.Dispatcher;
+import dev.chime.dispatch.HostResolver;
 import dev.chime.dispatch.HttpDispatcher;
 import dev.chime.dispatch.JettyDispatcher;
+import dev.chime.dispatch.OutgoingDispatcher;
+import dev.chime.dispatch.TargetGuard;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
@@ -15,11 +18,11 @@ import dev.chime.node.NodeRegistration;
 import dev.chime.secret.SecretBox;
 import dev.chime.server.alerts.Alerts;
 import dev.chime.server.api.ApiServer;
+import dev.chime.server.api.Outgoing;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.checkin.CheckinDispatcher;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
-import dev.chime.server.config.SecretsKeyFile;
 import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.store.CheckinStore;
 import dev.chime.store.Database;
@@ -97,17 +100,31 @@ public final class ChimeNode implements AutoCloseable {
       nodeIdLock.close();
       throw e;
     }
+    SecretBox box;
+    try {
+      box = OutgoingSetup.secretBox(config, db, clock);
+    } catch (RuntimeException e) {
+      db.close();
+      nodeIdLock.close();
+      throw e;
+    }
+    TargetGuard guard = new TargetGuard(config.targetPolicy(), HostResolver.SYSTEM);
+    Dispatcher http;
     if (config.httpClient().equals("jdk")) {
       HttpDispatcher jdk =
-          new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
-      this.dispatcher = jdk;
+          new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock, guard);
+      http = jdk;
       this.warmUp = jdk::warmUp;
     } else {
       JettyDispatcher jetty =
-          new JettyDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
-      this.dispatcher = jetty;
+          new JettyDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock, guard);
+      http = jetty;
       this.warmUp = jetty::warmUp;
     }
+    Outgoing outgoing = OutgoingSetup.outgoing(config, db, box, guard, clock);
+    this.dispatcher =
+        new OutgoingDispatcher(
+            http, box, outgoing.signing()::secretsFor, outgoing.allowLists()::of);
     // the embedded H2 writes commits to its file in the background: what Chime acknowledges, or
     // is about to send, is written at once (one CHECKPOINT shared by callers arriving together)
     WriteFlush flush = WriteFlush.forUrl(config.dbUrl(), () -> checkpoint(db));
@@ -164,8 +181,7 @@ public final class ChimeNode implements AutoCloseable {
         new StatsStore(db),
         clock);
     this.alerts =
-        new Alerts(
-            db, secretBox(config), clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
+        new Alerts(db, box, clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
     this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     this.api =
@@ -184,27 +200,9 @@ public final class ChimeNode implements AutoCloseable {
             config.corsOrigins(),
             metrics,
             config.metricsOpen(),
+            outgoing,
             alerts,
             () -> awaitWritten(flush));
-  }
-
-  /**
-   * The box that seals channel credentials: {@code secrets.key}, or the key kept in the data
-   * folder.
-   */
-  private static SecretBox secretBox(ChimeConfig config) {
-    if (config.secretsKey().isPresent()) {
-      return SecretBox.of(config.secretsKey().get().bytes());
-    }
-    try {
-      return SecretBox.of(SecretsKeyFile.readOrCreate(config.secretsKeyFile()).bytes());
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "secrets.key is not set and the key kept in the data folder cannot be used: "
-              + e.getMessage()
-              + "; set CHIME_SECRETS_KEY or CHIME_DATA_DIR",
-          e);
-    }
   }
 
   private static void checkpoint(Database db) throws SQLException {

@@ -70,6 +70,7 @@ public final class ApiServer {
   private final Javalin app;
   private final DatabaseWatch databaseWatch;
   private final AuthSettings auth;
+  private final Outgoing outgoing;
   private final TokenStore tokens;
   private final TenantStore tenants;
   private final TenantQuotas quotas;
@@ -90,11 +91,13 @@ public final class ApiServer {
       List<String> corsOrigins,
       ChimeMetrics metrics,
       boolean metricsOpen,
+      Outgoing outgoing,
       Alerts alerts,
       Runnable flushWrites) {
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
     this.auth = auth;
+    this.outgoing = outgoing;
     this.tokens = new TokenStore(db);
     this.tenants = new TenantStore(db);
     this.quotas = new TenantQuotas(tenants, quotaDefaults);
@@ -158,7 +161,8 @@ public final class ApiServer {
     app.beforeMatched(
         new Authenticator(auth.on(), tokens, quotas, clock, auth.failuresPerMinute())::check);
     Requests requests = new Requests(quotas.defaults().maxPayloadBytes());
-    ScheduleOperations operations = new ScheduleOperations(schedules, runs, clock, engine::wake);
+    ScheduleOperations operations =
+        new ScheduleOperations(schedules, runs, clock, engine::wake, outgoing);
     TenantScope tenantScope = new TenantScope(tenants);
     // before the schedule routes: /bulk is not an id
     new BulkRoutes(operations, requests).register(app);
@@ -169,6 +173,7 @@ public final class ApiServer {
     new TenantRoutes(tenants, quotas, requests, clock).register(app);
     new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
+    new OutgoingRoutes(outgoing, requests, clock).register(app);
     new ChannelRoutes(alerts, requests, clock).register(app);
     new AlertRuleRoutes(alerts, requests, clock).register(app);
     new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);

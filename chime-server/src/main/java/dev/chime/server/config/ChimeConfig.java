@@ -1,5 +1,6 @@
 package dev.chime.server.config;
 
+import dev.chime.dispatch.AddressPolicy;
 import dev.chime.tenant.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,9 @@ public record ChimeConfig(
     Duration resultLinger,
     int callsPerHost,
     String httpClient,
+    Optional<SecretsKey> secretsKey,
+    Duration signingGrace,
+    AddressPolicy targetPolicy,
     String dbVacuum,
     List<String> corsOrigins,
     boolean auth,
@@ -54,7 +58,6 @@ public record ChimeConfig(
     int authFailuresPerMinute,
     boolean metricsOpen,
     String logFormat,
-    Optional<SecretsKey> secretsKey,
     Duration alertsPoll) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
@@ -69,6 +72,8 @@ public record ChimeConfig(
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(adminToken, "adminToken");
     Objects.requireNonNull(secretsKey, "secretsKey");
+    Objects.requireNonNull(signingGrace, "signingGrace");
+    Objects.requireNonNull(targetPolicy, "targetPolicy");
     Objects.requireNonNull(alertsPoll, "alertsPoll");
   }
 
@@ -128,6 +133,20 @@ public record ChimeConfig(
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
+    values.put(
+        "secrets.key",
+        secretsKey.isPresent()
+            ? "**** (set)"
+            : "(kept in " + secretsKeyFile().toAbsolutePath().normalize() + ")");
+    values.put("signing.rotation.grace.s", Long.toString(signingGrace.toSeconds()));
+    values.put("target.loopback", targetPolicy.allowLoopback() ? "allow" : "refuse");
+    values.put("target.private", targetPolicy.allowPrivate() ? "allow" : "refuse");
+    values.put(
+        "target.allowed.networks",
+        targetPolicy.allowedNetworks().isEmpty()
+            ? "(none)"
+            : String.join(
+                ",", targetPolicy.allowedNetworks().stream().map(Object::toString).toList()));
     values.put("db.vacuum", dbVacuum);
     values.put(
         "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
@@ -136,11 +155,6 @@ public record ChimeConfig(
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
-    values.put(
-        "secrets.key",
-        secretsKey.isPresent()
-            ? "**** (set)"
-            : "(kept in " + secretsKeyFile().toAbsolutePath().normalize() + ")");
     values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));
     return values;
   }

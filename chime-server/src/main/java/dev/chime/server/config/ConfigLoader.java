@@ -1,5 +1,7 @@
 package dev.chime.server.config;
 
+import dev.chime.dispatch.AddressPolicy;
+import dev.chime.dispatch.Cidr;
 import dev.chime.tenant.Quotas;
 import java.io.IOException;
 import java.io.Reader;
@@ -128,9 +130,28 @@ public final class ConfigLoader {
           new Setting(
               "secrets.key",
               "",
-              "base64 of 32 random bytes that seal secrets at rest (channel credentials);"
+              "base64 of 32 random bytes that seal secret headers, signing secrets and alert channels'"
+                  + " credentials at rest;"
                   + " default made once and kept in <data.dir>/secrets-key (mode 600); every node"
                   + " of a cluster needs the same one"),
+          new Setting(
+              "signing.rotation.grace.s",
+              "86400",
+              "how long a signing secret signs on beside the new one after a rotation"),
+          new Setting(
+              "target.loopback",
+              "allow",
+              "allow or refuse calls to loopback addresses (127.0.0.0/8, ::1, 0.0.0.0)"),
+          new Setting(
+              "target.private",
+              "allow",
+              "allow or refuse calls to private addresses (10/8, 172.16/12, 192.168/16,"
+                  + " 100.64/10, fc00::/7)"),
+          new Setting(
+              "target.allowed.networks",
+              "",
+              "address blocks (comma-separated CIDRs) called even where target.loopback or"
+                  + " target.private refuse; link-local and metadata addresses never are"),
           new Setting(
               "alerts.poll.ms",
               "1000",
@@ -288,6 +309,15 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
             reader.integer("engine.calls.per.host", 1, 100_000),
             values.get("http.client"),
+            secretsKey(values.get("secrets.key"), sources.get("secrets.key"), problems),
+            Duration.ofSeconds(reader.integer("signing.rotation.grace.s", 0, 30 * 86_400)),
+            new AddressPolicy(
+                reader.allowOrRefuse("target.loopback"),
+                reader.allowOrRefuse("target.private"),
+                networks(
+                    values.get("target.allowed.networks"),
+                    sources.get("target.allowed.networks"),
+                    problems)),
             values.get("db.vacuum"),
             corsOrigins(
                 values.get("http.cors.origins"), sources.get("http.cors.origins"), problems),
@@ -297,7 +327,6 @@ public final class ConfigLoader {
             reader.integer("auth.failures.per.minute", 1, 1_000_000),
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
             reader.oneOf("log.format", "plain", "json"),
-            secretsKey(values.get("secrets.key"), sources.get("secrets.key"), problems),
             Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
@@ -362,6 +391,22 @@ public final class ConfigLoader {
     return origins;
   }
 
+  /**
+   * An admin token an operator chose: long enough to be hard to guess and free of what an {@code
+   * Authorization} header cannot carry. Its value never appears in a message.
+   */
+  private static String adminToken(String token, String source, List<String> problems) {
+    if (!token.isEmpty() && (token.length() < 32 || !token.matches("[\\x21-\\x7e]+"))) {
+      problems.add(
+          "admin.token (from "
+              + source
+              + ") must be at least 32 characters, printable ASCII without spaces (got "
+              + token.length()
+              + " characters)");
+    }
+    return token;
+  }
+
   /** The key of {@code secrets.key}, or empty for the one kept in the data folder. */
   private static Optional<SecretsKey> secretsKey(
       String text, String source, List<String> problems) {
@@ -382,20 +427,25 @@ public final class ConfigLoader {
     }
   }
 
-  /**
-   * An admin token an operator chose: long enough to be hard to guess and free of what an {@code
-   * Authorization} header cannot carry. Its value never appears in a message.
-   */
-  private static String adminToken(String token, String source, List<String> problems) {
-    if (!token.isEmpty() && (token.length() < 32 || !token.matches("[\\x21-\\x7e]+"))) {
-      problems.add(
-          "admin.token (from "
-              + source
-              + ") must be at least 32 characters, printable ASCII without spaces (got "
-              + token.length()
-              + " characters)");
+  private static List<Cidr> networks(String text, String source, List<String> problems) {
+    List<Cidr> networks = new ArrayList<>();
+    for (String item : text.split(",")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      Optional<Cidr> network = Cidr.parse(item.trim());
+      if (network.isEmpty()) {
+        problems.add(
+            "target.allowed.networks (from "
+                + source
+                + ") lists '"
+                + item.trim()
+                + "', which is not an address block such as 10.1.0.0/16 or fd12:3456::/48");
+      } else {
+        networks.add(network.get());
+      }
     }
-    return token;
+    return networks;
   }
 
   private static void readFile(
@@ -441,6 +491,11 @@ public final class ConfigLoader {
                 + "'");
       }
       return text;
+    }
+
+    /** A setting that is {@code allow} (true) or {@code refuse} (false). */
+    boolean allowOrRefuse(String key) {
+      return oneOf(key, "allow", "refuse").equals("allow");
     }
 
     boolean onOff(String key) {

@@ -130,14 +130,15 @@ class AlertsApiTest {
     assertThat(request.header("Authorization")).isEqualTo("Bearer hook-header-secret");
     String id = request.header("webhook-id");
     String timestamp = request.header("webhook-timestamp");
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(
+            java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())),
+            "HmacSHA256"));
+    byte[] expected =
+        mac.doFinal((id + "." + timestamp + "." + request.body()).getBytes(StandardCharsets.UTF_8));
     assertThat(request.header("webhook-signature"))
-        .isEqualTo(
-            "v1,"
-                + WebhookSigner.sign(
-                    secret,
-                    id,
-                    Long.parseLong(timestamp),
-                    request.body().getBytes(StandardCharsets.UTF_8)));
+        .isEqualTo("v1," + java.util.Base64.getEncoder().encodeToString(expected));
 
     String slackText =
         AlertReceivers.parse(receivers.hooks.received(slackPath).get(0).body())

@@ -64,6 +64,10 @@ class OpenApiDocumentTest {
           "POST /api/v1/runs/{id}/cancel",
           "POST /api/v1/runs/{id}/complete",
           "GET /api/v1/cron/preview",
+          "GET /api/v1/signing-secrets",
+          "POST /api/v1/signing-secrets/rotate",
+          "GET /api/v1/target-policy",
+          "PUT /api/v1/target-policy",
           "GET /api/v1/nodes",
           "GET /api/v1/nodes/{id}",
           "GET /api/v1/tenants",
@@ -149,6 +153,8 @@ class OpenApiDocumentTest {
               .as("operationId of " + where + " is unique")
               .isTrue();
           assertThat(operation.path("summary").asText()).as(where).isNotBlank();
+          // generators make one module per tag: an operation under two is exported twice
+          assertThat(operation.path("tags")).as(where + " has one tag").hasSize(1);
           assertThat(operation.path("responses").size()).as(where).isPositive();
           operation
               .path("responses")

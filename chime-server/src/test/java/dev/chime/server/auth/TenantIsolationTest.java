@@ -70,6 +70,11 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/alert-rules", 200);
     // a rule naming B's channel or schedule is refused as if they did not exist
     routes.put("POST /api/v1/alert-rules", 400);
+    // A's own signing secrets and address policy, never B's (checked below)
+    routes.put("GET /api/v1/signing-secrets", 200);
+    routes.put("POST /api/v1/signing-secrets/rotate", 201);
+    routes.put("GET /api/v1/target-policy", 200);
+    routes.put("PUT /api/v1/target-policy", 200);
     // open to anyone; the callback needs the run's own one-time token (404/403 without)
     routes.put("POST /api/v1/runs/{id}/complete", 403);
     routes.put("GET /api/v1/cron/preview", 200);
@@ -162,6 +167,8 @@ class TenantIsolationTest {
         assertThat(bulk.json().path("results").get(0).path("result").asText())
             .isEqualTo("not_found");
         assertThat(b.get("/api/v1/schedules/" + bSchedule).status()).isEqualTo(200);
+        // B's allow-list is B's alone
+        assertThat(b.get("/api/v1/target-policy").json().path("allow")).isEmpty();
         // naming tenant b is answered as if there were none
         assertThat(a.get("/api/v1/audit?tenant=b").status()).isEqualTo(404);
         assertThat(a.get("/api/v1/tokens?tenant=b").status()).isEqualTo(404);
@@ -227,6 +234,9 @@ class TenantIsolationTest {
           + "\",\"channels\":[\""
           + bChannelId
           + "\"]}";
+    }
+    if (path.equals("/api/v1/target-policy")) {
+      return "{\"allow\":[\"a.example.com\"]}";
     }
     if (path.equals("/api/v1/tokens")) {
       return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";

@@ -26,17 +26,17 @@ public final class ChimeTestNode implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /**
-   * The secrets key of test nodes unless a test sets its own: nodes on one database must share one,
-   * and none is written under the module's ./data.
-   */
-  public static final String SECRETS_KEY = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
-
-  /**
    * The default tenant's admin token of every test node (set as {@code CHIME_ADMIN_TOKEN}); the
    * client sends it unless a request brings its own {@code Authorization} or the node runs with
    * {@code CHIME_AUTH=off}.
    */
   public static final String ADMIN_TOKEN = "chime_test-admin-token-for-every-test-node";
+
+  /**
+   * The secrets key of test nodes unless a test sets its own: nodes on one database must share one,
+   * and none is written under the module's ./data.
+   */
+  public static final String SECRETS_KEY = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
 
   private final ChimeNode node;
   private final HttpClient client;
