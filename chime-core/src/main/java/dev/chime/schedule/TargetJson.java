@@ -326,6 +326,9 @@ public final class TargetJson {
    */
   public static ObjectNode write(HttpTarget target) {
     ObjectNode node = common(target);
+    if (target.isCheckin()) {
+      return node;
+    }
     ObjectNode headers = (ObjectNode) node.get("headers");
     target
         .secretHeaders()
@@ -342,6 +345,9 @@ public final class TargetJson {
    */
   public static String toStored(HttpTarget target) {
     ObjectNode node = common(target);
+    if (target.isCheckin()) {
+      return ScheduleJson.write(node);
+    }
     ObjectNode headers = (ObjectNode) node.get("headers");
     target
         .secretHeaders()

@@ -181,7 +181,7 @@ public final class ChimeNode implements AutoCloseable {
         new StatsStore(db),
         clock);
     this.alerts =
-        new Alerts(db, box, clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
+        new Alerts(db, box, guard, clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
     this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     this.api =

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.alert.Channel;
 import dev.chime.alert.ChannelKind;
 import dev.chime.alert.Delivery;
+import dev.chime.dispatch.TargetGuard;
 import dev.chime.secret.SecretBox;
 import dev.chime.store.ChannelStore;
 import dev.chime.store.DeliveryStore;
@@ -53,11 +54,17 @@ final class AlertSender implements AutoCloseable {
   private final ChannelStore channels;
   private final ChannelSecrets secrets;
   private final String nodeId;
-  private final HttpChannels http = new HttpChannels();
+  private final HttpChannels http;
   private final EmailChannels email = new EmailChannels();
 
-  AlertSender(DeliveryStore store, ChannelStore channels, ChannelSecrets secrets, String nodeId) {
+  AlertSender(
+      DeliveryStore store,
+      ChannelStore channels,
+      ChannelSecrets secrets,
+      TargetGuard guard,
+      String nodeId) {
     this.store = store;
+    this.http = new HttpChannels(guard);
     this.channels = channels;
     this.secrets = secrets;
     this.nodeId = nodeId;
@@ -117,6 +124,11 @@ final class AlertSender implements AutoCloseable {
           retry.map(at -> "trying again at " + at).orElse("given up"));
       return 0;
     }
+  }
+
+  /** Why the address policy refuses {@code url}, a channel's; empty when it may be called. */
+  Optional<String> refusalOf(java.net.URI url) {
+    return http.refusalOf(url);
   }
 
   /** Sends at once, outside the outbox: a test, or a delivery being made. */

@@ -2,6 +2,7 @@ package dev.chime.server.alerts;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.alert.Channel;
+import dev.chime.dispatch.TargetGuard;
 import dev.chime.secret.SecretBox;
 import dev.chime.store.AlertRuleStore;
 import dev.chime.store.AlertStore;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,7 +41,13 @@ public final class Alerts implements AutoCloseable {
   private boolean closed;
 
   public Alerts(
-      Database db, SecretBox box, Clock clock, String publicUrl, String nodeId, Duration poll) {
+      Database db,
+      SecretBox box,
+      TargetGuard guard,
+      Clock clock,
+      String publicUrl,
+      String nodeId,
+      Duration poll) {
     this.clock = clock;
     this.publicUrl = publicUrl;
     this.channels = new ChannelStore(db);
@@ -49,7 +57,7 @@ public final class Alerts implements AutoCloseable {
     this.deliveries = new DeliveryStore(db);
     this.messages = new AlertMessages(publicUrl);
     this.judge = new AlertJudge(store, new NodeStore(db), messages);
-    this.sender = new AlertSender(deliveries, channels, secrets, nodeId);
+    this.sender = new AlertSender(deliveries, channels, secrets, guard, nodeId);
     this.judging = new AlertLoop("chime-alerts-judge-" + nodeId, poll, this::judge);
     this.sending = new AlertLoop("chime-alerts-send-" + nodeId, poll, this::sendDue);
   }
@@ -87,6 +95,14 @@ public final class Alerts implements AutoCloseable {
 
   public ChannelSecrets secrets() {
     return secrets;
+  }
+
+  /**
+   * Why the node's address policy refuses a channel's URL (loopback or private addresses when the
+   * operator refuses them; link-local and metadata addresses always); empty when it may be called.
+   */
+  public Optional<String> refusalOf(java.net.URI url) {
+    return sender.refusalOf(url);
   }
 
   /** How a test send went: delivered or not, in words, and how long it took. */

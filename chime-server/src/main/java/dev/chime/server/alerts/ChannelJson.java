@@ -85,6 +85,13 @@ public final class ChannelJson {
     return new Input(name, kind.get(), settings, secret, signing);
   }
 
+  /** The URL a webhook or Slack channel calls; empty for e-mail. */
+  public static Optional<URI> url(Input input) {
+    return input.secret().hasNonNull("url")
+        ? httpUri(input.secret().get("url").asText())
+        : Optional.empty();
+  }
+
   private static void only(JsonNode body, ScheduleJson.Errors errors, String... fields) {
     Set<String> known = Set.of(fields);
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.alert.Channel;
 import dev.chime.alert.ChannelKind;
+import dev.chime.dispatch.TargetAllowList;
+import dev.chime.dispatch.TargetGuard;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -19,6 +23,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends to webhook and Slack channels. A webhook gets {@code
@@ -29,11 +34,39 @@ import java.util.Map;
 final class HttpChannels implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private final TargetGuard guard;
   private final HttpClient client =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(5))
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
+
+  HttpChannels(TargetGuard guard) {
+    this.guard = guard;
+  }
+
+  /**
+   * Why the address policy refuses a channel's URL, from the URL and from every address its host
+   * resolves to now; empty when it may be called. Link-local and metadata addresses never are.
+   */
+  Optional<String> refusalOf(URI url) {
+    Optional<String> refused = guard.refusalOf(url, TargetAllowList.ANY);
+    if (refused.isPresent() || url.getHost() == null) {
+      return refused;
+    }
+    String host = url.getHost().replaceAll("^\\[|\\]$", "");
+    try {
+      for (InetAddress address : guard.resolve(host)) {
+        refused = guard.refusal(host, address, TargetAllowList.ANY);
+        if (refused.isPresent()) {
+          return refused;
+        }
+      }
+    } catch (UnknownHostException e) {
+      // the call itself reports the unknown host
+    }
+    return Optional.empty();
+  }
 
   /** Sends {@code messages} in one request; answers what the channel said, in words. */
   String send(
@@ -43,8 +76,13 @@ final class HttpChannels implements AutoCloseable {
         (channel.kind() == ChannelKind.SLACK ? slack(messages) : webhook(messages))
             .toString()
             .getBytes(StandardCharsets.UTF_8);
+    URI url = URI.create(secret.path("url").asText());
+    Optional<String> refused = refusalOf(url);
+    if (refused.isPresent()) {
+      throw new DeliveryFailure("the address policy refuses the channel: " + refused.get(), false);
+    }
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(secret.path("url").asText()))
+        HttpRequest.newBuilder(url)
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .header("User-Agent", "Chime-Alerts")

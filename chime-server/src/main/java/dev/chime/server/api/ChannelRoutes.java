@@ -5,6 +5,7 @@ import static dev.chime.server.auth.Authenticator.caller;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.NotFoundException;
+import dev.chime.TargetForbiddenException;
 import dev.chime.alert.Channel;
 import dev.chime.server.alerts.Alerts;
 import dev.chime.server.alerts.ChannelJson;
@@ -46,6 +47,12 @@ final class ChannelRoutes {
   private void create(Context ctx) {
     Caller caller = caller(ctx);
     ChannelJson.Input input = ChannelJson.read(requests.body(ctx));
+    ChannelJson.url(input)
+        .flatMap(alerts::refusalOf)
+        .ifPresent(
+            reason -> {
+              throw new TargetForbiddenException("url", reason);
+            });
     Channel channel = ChannelJson.channel(input, caller.tenantId(), alerts.secrets(), now());
     alerts.channels().insert(channel, caller.actor(), ChannelJson::record);
     ObjectNode view = ChannelJson.view(channel);

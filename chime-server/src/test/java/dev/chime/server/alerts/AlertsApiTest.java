@@ -257,6 +257,14 @@ class AlertsApiTest {
     assertThat(unknownChannel.json().path("errors").get(0).path("field").asText())
         .isEqualTo("channels[0]");
 
+    // the node's address policy holds for channels as for targets: never a metadata address
+    Response metadata =
+        chime.post(
+            "/api/v1/channels",
+            "{\"name\":\"metadata\",\"type\":\"webhook\",\"url\":\"http://169.254.169.254/latest\"}");
+    assertThat(metadata.status()).as(metadata.raw().body()).isEqualTo(422);
+    assertThat(metadata.json().path("field").asText()).isEqualTo("url");
+
     JsonNode used = AlertReceivers.create(chime, receivers.slackChannel("in-use", "/in-use"));
     Response made =
         chime.post(
