@@ -154,7 +154,7 @@ public final class ConfigLoader {
                   + " target.private refuse; link-local and metadata addresses never are"),
           new Setting(
               "alerts.poll.ms",
-              "1000",
+              "5000",
               "how often each node judges the alert rules and sends the alerts due"),
           new Setting(
               "http.cors.origins",
