@@ -146,7 +146,14 @@ final class SpecOptions {
       patch.description(description);
     }
     Optional<Trigger> trigger = trigger();
-    if (trigger.isPresent()) {
+    if (cron != null) {
+      // without --tz the zone stays as it is (Chime merges the trigger while its type is the same)
+      ObjectNode change = MAPPER.createObjectNode().put("type", "cron").put("expr", cron);
+      if (timezone != null) {
+        change.put("timezone", timezone);
+      }
+      patch.set("trigger", change);
+    } else if (trigger.isPresent()) {
       patch.trigger(trigger.get());
     } else if (timezone != null) {
       patch.set("trigger", MAPPER.createObjectNode().put("timezone", timezone));
