@@ -98,8 +98,8 @@ final class ScheduleFiles {
     }
     List<JsonNode> documents = new ArrayList<>();
     try (MappingIterator<JsonNode> all = YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (all.hasNext()) {
-        JsonNode document = all.next();
+      while (all.hasNextValue()) {
+        JsonNode document = all.nextValue();
         if (document != null && !document.isNull() && !document.isMissingNode()) {
           documents.add(document);
         }
