@@ -2,9 +2,9 @@ package dev.chime.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,29 +24,17 @@ final class ApplyCommand extends Subcommand implements Callable<Integer> {
   List<Path> paths;
 
   @Option(
-      names = "--owner",
-      paramLabel = "NAME",
-      description = "label every schedule of the files managed-by=NAME; what --prune may delete")
-  String owner;
-
-  @Option(
       names = "--prune",
       description =
           "delete the schedules labelled managed-by=<owner> that the files no longer name")
   boolean prune;
 
-  @Option(
-      names = "--adopt",
-      description = "take over schedules of the same name that lack the owner's label")
-  boolean adopt;
-
-  @Option(names = "--dry-run", description = "show the changes without making them")
-  boolean dryRun;
+  @Mixin ApplyOptions options;
 
   @Override
   public Integer call() {
     List<ScheduleFiles.Entry> entries = ScheduleFiles.read(paths, stdin());
-    Plan plan = Planner.plan(chime(), entries, Optional.ofNullable(owner), prune, adopt);
-    return Applier.apply(chime(), plan, dryRun, this);
+    Plan plan = Planner.plan(chime(), entries, options.owner(), prune, options.adopt);
+    return Applier.apply(chime(), plan, options.dryRun, this);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,22 +81,10 @@ final class CrontabImportCommand extends Subcommand implements Callable<Integer>
       description = "a label for every schedule made; repeatable")
   Map<String, String> labels = new LinkedHashMap<>();
 
-  @Option(
-      names = "--owner",
-      paramLabel = "NAME",
-      description = "label them managed-by=NAME, as 'chime apply --owner' does")
-  String owner;
-
-  @Option(
-      names = "--adopt",
-      description = "take over schedules of the same name that lack the owner's label")
-  boolean adopt;
-
   @Option(names = "--skip-refused", description = "import the other lines when some are refused")
   boolean skipRefused;
 
-  @Option(names = "--dry-run", description = "show what would be made, without making it")
-  boolean dryRun;
+  @Mixin ApplyOptions options;
 
   @Override
   public Integer call() throws IOException {
@@ -140,7 +129,7 @@ final class CrontabImportCommand extends Subcommand implements Callable<Integer>
       refused.sort(java.util.Comparator.comparingInt(CrontabImportCommand::lineNumber));
       entries.removeIf(
           entry -> refused.stream().anyMatch(line -> line.startsWith(entry.source() + ":")));
-      if (!skipRefused && !dryRun) {
+      if (!skipRefused && !options.dryRun) {
         throw new RefusedException(
             "nothing was imported; these lines are refused (--skip-refused imports the others):\n  "
                 + String.join("\n  ", refused));
@@ -148,8 +137,8 @@ final class CrontabImportCommand extends Subcommand implements Callable<Integer>
       refused.forEach(line -> err.println((skipRefused ? "skipped: " : "refused: ") + line));
     }
     err.flush();
-    Plan plan = Planner.plan(chime, entries, Optional.ofNullable(owner), false, adopt);
-    int code = Applier.apply(chime, plan, dryRun, this);
+    Plan plan = Planner.plan(chime, entries, options.owner(), false, options.adopt);
+    int code = Applier.apply(chime, plan, options.dryRun, this);
     return refused.isEmpty() || skipRefused ? code : ExitCodes.REFUSED;
   }
 

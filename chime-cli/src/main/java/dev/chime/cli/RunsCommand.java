@@ -1,7 +1,5 @@
 package dev.chime.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chime.client.Chime;
 import dev.chime.client.ChimeJson;
 import dev.chime.client.Run;
@@ -29,13 +27,7 @@ final class RunsCommand extends Subcommand {
         chime.listRuns(Refs.schedule(chime, ref), Math.max(1, Math.min(most, 500))).stream()
             .limit(most)
             .toList();
-    if (json()) {
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
-      runs.forEach(run -> array.add(ChimeJson.write(run)));
-      printer().json(array);
-    } else {
-      printer().table(Views.RUN_COLUMNS, runs.stream().map(Views::row).toList());
-    }
+    printList(runs, ChimeJson::write, Views.RUN_COLUMNS, Views::row);
     return ExitCodes.OK;
   }
 

@@ -1,7 +1,5 @@
 package dev.chime.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.chime.client.Chime;
 import dev.chime.client.ChimeJson;
 import dev.chime.client.Run;
@@ -73,13 +71,7 @@ final class SchedulesCommand extends Subcommand {
         chime().listSchedules(query).stream()
             .limit(limit == null ? Long.MAX_VALUE : limit)
             .toList();
-    if (json()) {
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
-      schedules.forEach(schedule -> array.add(ChimeJson.write(schedule)));
-      printer().json(array);
-    } else {
-      printer().table(Views.SCHEDULE_COLUMNS, schedules.stream().map(Views::row).toList());
-    }
+    printList(schedules, ChimeJson::write, Views.SCHEDULE_COLUMNS, Views::row);
     return ExitCodes.OK;
   }
 
@@ -171,22 +163,14 @@ final class SchedulesCommand extends Subcommand {
   int enable(
       @Parameters(paramLabel = "SCHEDULE", arity = "1..*", description = "ids or names")
           List<String> refs) {
-    Chime chime = chime();
-    for (String ref : refs) {
-      showBrief(chime.enableSchedule(Refs.schedule(chime, ref)));
-    }
-    return ExitCodes.OK;
+    return switchAll(refs, true);
   }
 
   @Command(name = "disable", description = "Switch schedules off.")
   int disable(
       @Parameters(paramLabel = "SCHEDULE", arity = "1..*", description = "ids or names")
           List<String> refs) {
-    Chime chime = chime();
-    for (String ref : refs) {
-      showBrief(chime.disableSchedule(Refs.schedule(chime, ref)));
-    }
-    return ExitCodes.OK;
+    return switchAll(refs, false);
   }
 
   @Command(
@@ -228,6 +212,15 @@ final class SchedulesCommand extends Subcommand {
     } else {
       printer().fields(Views.detail(schedule));
     }
+  }
+
+  private int switchAll(List<String> refs, boolean on) {
+    Chime chime = chime();
+    for (String ref : refs) {
+      UUID id = Refs.schedule(chime, ref);
+      showBrief(on ? chime.enableSchedule(id) : chime.disableSchedule(id));
+    }
+    return ExitCodes.OK;
   }
 
   private void showBrief(Schedule schedule) {
