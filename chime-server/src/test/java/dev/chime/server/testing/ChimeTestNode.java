@@ -166,7 +166,11 @@ public final class ChimeTestNode implements AutoCloseable {
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = response.body().isEmpty() ? null : MAPPER.readTree(response.body());
+      // the web page's HTML, scripts and styles are answers too, and not JSON
+      boolean isJson =
+          response.headers().firstValue("Content-Type").orElse("json").contains("json");
+      JsonNode json =
+          response.body().isEmpty() || !isJson ? null : MAPPER.readTree(response.body());
       return new Response(response.statusCode(), response, json);
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
