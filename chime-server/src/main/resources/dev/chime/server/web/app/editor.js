@@ -3,7 +3,7 @@
 import { h, Fragment } from '../vendor/preact.module.js';
 import { useEffect, useMemo, useState } from '../vendor/hooks.module.js';
 import { api, ApiError, query } from './api.js';
-import { absolute, duration, isSecretHeader, viewerZone } from './format.js';
+import { duration, isSecretHeader, short, viewerZone } from './format.js';
 import { navigate } from './router.js';
 import { DEFAULTS, OVERLAP_WORDS, emptyForm, formFromParams, formFromSchedule, parsePayload, toInput } from './schedule-form.js';
 import { Field, Panel, Problem, invalid } from './ui.js';
@@ -308,7 +308,7 @@ function PreviewBox({ form, preview }) {
       'ol',
       { class: 'fires' },
       fires.map((fire) =>
-        h('li', null, h('span', null, absolute(fire, otherZone ? zone : viewerZone)), otherZone ? h('small', null, ' · ' + absolute(fire) + ' here') : null),
+        h('li', null, h('span', null, short(fire, otherZone ? zone : viewerZone)), otherZone ? h('small', null, ' · ' + short(fire) + ' for you') : null),
       ),
     ),
   );

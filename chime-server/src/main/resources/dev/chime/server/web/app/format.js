@@ -4,14 +4,14 @@ export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'U
 
 const formats = new Map();
 
-function formatIn(zone, withSeconds) {
-  const key = zone + (withSeconds ? ':s' : '');
+function formatIn(zone, withSeconds, withYear = true) {
+  const key = zone + (withSeconds ? ':s' : '') + (withYear ? ':y' : '');
   if (!formats.has(key)) {
     formats.set(
       key,
       new Intl.DateTimeFormat(undefined, {
         timeZone: zone,
-        year: 'numeric',
+        year: withYear ? 'numeric' : undefined,
         month: 'short',
         day: 'numeric',
         hour: '2-digit',
@@ -29,6 +29,17 @@ export function absolute(iso, zone = viewerZone, withSeconds = false) {
   if (!iso) return '';
   try {
     return formatIn(zone, withSeconds).format(new Date(iso));
+  } catch (e) {
+    return iso;
+  }
+}
+
+/** The same, shorter: no year within this year, no seconds ("Dec 2, 09:00 AM GMT+8"). */
+export function short(iso, zone = viewerZone) {
+  if (!iso) return '';
+  try {
+    const date = new Date(iso);
+    return formatIn(zone, false, date.getFullYear() !== new Date().getFullYear()).format(date);
   } catch (e) {
     return iso;
   }

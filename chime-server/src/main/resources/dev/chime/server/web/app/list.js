@@ -2,7 +2,7 @@
 import { h, Fragment } from '../vendor/preact.module.js';
 import { useEffect, useMemo, useRef, useState } from '../vendor/hooks.module.js';
 import { api, cronDescription, query } from './api.js';
-import { absolute, host, relative, triggerWords, viewerZone } from './format.js';
+import { absolute, host, relative, short, triggerWords, viewerZone } from './format.js';
 import { navigate } from './router.js';
 import { Confirm, Problem, StatusBadge } from './ui.js';
 
@@ -361,8 +361,8 @@ function Row({ schedule, picked, toggle, replaceRow, now, setError }) {
             Fragment,
             null,
             h('span', { title: absolute(schedule.next_fire_at, viewerZone, true) }, relative(schedule.next_fire_at, now)),
-            h('small', null, absolute(schedule.next_fire_at)),
-            zone && zone !== viewerZone ? h('small', null, absolute(schedule.next_fire_at, zone)) : null,
+            h('small', null, short(schedule.next_fire_at)),
+            zone && zone !== viewerZone ? h('small', null, short(schedule.next_fire_at, zone)) : null,
           )
         : h('span', { class: 'muted' }, schedule.enabled ? 'not again' : 'off'),
     ),

@@ -38,10 +38,19 @@ function App() {
 
   useEffect(() => {
     check();
-    return onUnauthorized(() => {
+    // a #token= given to a page that is already open signs in as well
+    const onHash = () => {
+      if (takeTokenFromFragment()) check();
+    };
+    window.addEventListener('hashchange', onHash);
+    const stop = onUnauthorized(() => {
       setToken(null);
       setAuth({ state: 'out', message: 'Your token stopped working (revoked or expired). Sign in again.' });
     });
+    return () => {
+      stop();
+      window.removeEventListener('hashchange', onHash);
+    };
   }, [check]);
 
   if (auth.state === 'checking') {

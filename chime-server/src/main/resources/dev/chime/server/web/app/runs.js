@@ -2,7 +2,7 @@
 import { h, Fragment } from '../vendor/preact.module.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import { api, cronDescription, query } from './api.js';
-import { ERROR_WORDS, absolute, host, isSecretHeader, millis, relative, triggerWords, viewerZone } from './format.js';
+import { ERROR_WORDS, absolute, host, isSecretHeader, millis, relative, short, triggerWords, viewerZone } from './format.js';
 import { Confirm, Panel, Problem, StatusBadge } from './ui.js';
 
 const REFRESH_MS = 2000;
@@ -103,8 +103,8 @@ export function RunsPanel({ id, changed, close }) {
       h('p', null,
         schedule.enabled
           ? schedule.next_fire_at
-            ? 'Next fire ' + relative(schedule.next_fire_at, now) + ' · ' + absolute(schedule.next_fire_at) +
-              (t.timezone && t.timezone !== viewerZone ? ' · ' + absolute(schedule.next_fire_at, t.timezone) : '')
+            ? 'Next fire ' + relative(schedule.next_fire_at, now) + ' · ' + short(schedule.next_fire_at) +
+              (t.timezone && t.timezone !== viewerZone ? ' · ' + short(schedule.next_fire_at, t.timezone) : '')
             : 'Will not fire again'
           : 'Off: fires only when run by hand',
         schedule.consecutive_failures ? h('span', { class: 'failing' }, ' · ' + schedule.consecutive_failures + ' failures in a row') : null),
@@ -222,8 +222,8 @@ function RunDetails({ run, schedule, id }) {
         'Chime-Run-Id: ' + run.id + '\n' +
         'Chime-Attempt: ' + run.attempt + '\n' +
         (run.trace_id ? 'traceparent: 00-' + run.trace_id + '-…-01\n' : '') +
-        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) ? '••••••' : value)).join('\n') +
-        (schedule.payload !== null && !['GET', 'HEAD'].includes(schedule.target.method) ? '\n\n' + JSON.stringify(schedule.payload, null, 2) : ''),
+        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) ? '••••••' : value) + '\n').join('') +
+        (schedule.payload !== null && !['GET', 'HEAD'].includes(schedule.target.method) ? '\n' + JSON.stringify(schedule.payload, null, 2) : ''),
     ),
     h('small', { class: 'muted' }, 'The request as the schedule makes it now, to ' + host(schedule.target.url) + '; secret headers masked.'),
   );
