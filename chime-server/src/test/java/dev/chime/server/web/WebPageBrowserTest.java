@@ -4,11 +4,11 @@ import static dev.chime.server.testing.Json.interval;
 import static dev.chime.server.testing.Json.schedule;
 import static dev.chime.server.testing.Json.target;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.Chromium;
+import dev.chime.server.testing.PageSession;
 import dev.chime.testing.TargetServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * signs in with, types, clicks and sees. One browser for the class; each test starts signed out.
  */
 class WebPageBrowserTest {
+  private static PageSession session;
   private static ChimeTestNode node;
   private static TargetServer target;
   private static ChromeDriver browser;
@@ -37,23 +38,17 @@ class WebPageBrowserTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(Chromium.present(), Chromium.MISSING);
-    node = ChimeTestNode.start();
-    target = new TargetServer();
-    browser = Chromium.start();
-    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    session = PageSession.start();
+    node = session.node();
+    target = session.target();
+    browser = session.browser();
+    wait = session.waiting();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (target != null) {
-      target.close();
-    }
-    if (node != null) {
-      node.close();
+    if (session != null) {
+      session.close();
     }
   }
 

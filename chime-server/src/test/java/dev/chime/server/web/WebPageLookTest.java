@@ -5,10 +5,10 @@ import static dev.chime.server.testing.Json.interval;
 import static dev.chime.server.testing.Json.target;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.Chromium;
+import dev.chime.server.testing.PageSession;
 import dev.chime.server.testing.Tenants;
 import dev.chime.testing.TargetServer;
 import dev.chime.testing.TargetServer.Answer;
@@ -37,6 +37,7 @@ class WebPageLookTest {
   private static final int SCHEDULES = 1000;
   private static final int LOADS = 7;
 
+  private static PageSession session;
   private static ChimeTestNode node;
   private static TargetServer target;
   private static ChromeDriver browser;
@@ -44,28 +45,22 @@ class WebPageLookTest {
 
   @BeforeAll
   static void start() {
-    assumeTrue(Chromium.present(), Chromium.MISSING);
-    node = ChimeTestNode.start();
-    target = new TargetServer();
+    session = PageSession.start();
+    node = session.node();
+    target = session.target();
+    browser = session.browser();
+    wait = session.waiting();
     target.answer(
         received ->
             received.path().startsWith("/partner")
                 ? Answer.status(503).withBody("{\"error\":\"partner API is down for maintenance\"}")
                 : Answer.ok().withBody("{\"ok\":true,\"rows\":1204}"));
-    browser = Chromium.start();
-    wait = new WebDriverWait(browser, Duration.ofSeconds(20));
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (target != null) {
-      target.close();
-    }
-    if (node != null) {
-      node.close();
+    if (session != null) {
+      session.close();
     }
   }
 
