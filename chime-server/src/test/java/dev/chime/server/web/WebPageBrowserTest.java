@@ -13,6 +13,7 @@ import dev.chime.testing.TargetServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -235,6 +236,59 @@ class WebPageBrowserTest {
     // Escape closes the panel and the list is there again
     browser.findElement(By.id("name")).sendKeys(Keys.ESCAPE);
     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("aside.panel")));
+  }
+
+  @Test
+  void editingAScheduleKeepsWhatTheFormDoesNotShowAndMasksSecretHeaders() {
+    String body =
+        "{\"name\":\"to-edit\",\"labels\":{\"team\":\"edit\"},\"trigger\":{\"type\":\"interval\",\"seconds\":3600},"
+            + "\"target\":{\"url\":\""
+            + target.url("/hooks/edit")
+            + "\",\"headers\":{\"Authorization\":\"Bearer s3cret\",\"X-Team\":\"ops\"},\"async_timeout_s\":120},"
+            + "\"retry_policy\":{\"max_attempts\":5,\"initial_s\":10,\"multiplier\":3,\"max_s\":900,\"jitter\":0.2},"
+            + "\"payload\":{\"keep\":[1,2,3]}}";
+    ChimeTestNode.Response created = node.post("/api/v1/schedules", body);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String id = created.json().path("id").asText();
+    signIn("/schedules/" + id + "/edit");
+    wait.until(ExpectedConditions.attributeToBe(By.id("name"), "value", "to-edit"));
+    List<WebElement> values =
+        browser.findElements(By.cssSelector(".header-row input[aria-label='Header value']"));
+    assertThat(values).extracting(v -> v.getDomAttribute("type")).containsExactly("password", "text");
+    clear(By.id("name"));
+    type(By.id("name"), "edited");
+    click(By.cssSelector(".editor button[type=submit]"));
+    wait.until(ExpectedConditions.urlMatches("/schedules/" + id + "$"));
+    JsonNode saved = node.get("/api/v1/schedules/" + id).json();
+    assertThat(saved.path("name").asText()).isEqualTo("edited");
+    assertThat(saved.path("labels").path("team").asText()).isEqualTo("edit");
+    assertThat(saved.path("target").path("headers").path("Authorization").asText())
+        .isEqualTo("Bearer s3cret");
+    assertThat(saved.path("target").path("async_timeout_s").asInt()).isEqualTo(120);
+    assertThat(saved.path("retry_policy").path("multiplier").asDouble()).isEqualTo(3.0);
+    assertThat(saved.path("retry_policy").path("max_attempts").asInt()).isEqualTo(5);
+    assertThat(saved.path("payload").toString()).isEqualTo("{\"keep\":[1,2,3]}");
+  }
+
+  @Test
+  void theKeyboardReachesTheNewScheduleButtonWithAVisibleFocusAndOpensTheEditor() {
+    signIn("/");
+    boolean reached = false;
+    for (int i = 0; i < 15 && !reached; i++) {
+      browser.switchTo().activeElement().sendKeys(Keys.TAB);
+      reached =
+          (Boolean)
+              browser.executeScript(
+                  "return document.activeElement.classList.contains('new')");
+    }
+    assertThat(reached).as("Tab reaches New schedule").isTrue();
+    assertThat(
+            browser.executeScript(
+                "return getComputedStyle(document.activeElement).outlineStyle"))
+        .isNotEqualTo("none");
+    browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("aside.panel")));
+    assertThat(browser.executeScript("return document.activeElement.tagName")).isEqualTo("H2");
   }
 
   private static void signIn(String path) {
