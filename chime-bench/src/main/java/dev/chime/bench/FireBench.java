@@ -171,7 +171,11 @@ public final class FireBench {
 
   private String body(String url) throws IOException, InterruptedException {
     return client
-        .send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+        .send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
@@ -240,7 +244,9 @@ public final class FireBench {
     try {
       return client
           .send(
-              HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {

@@ -1,12 +1,14 @@
 package dev.chime.bench;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.AbstractHandler;
+import org.eclipse.jetty.util.Callback;
 
 /** A bare Jetty server, the one Javalin brings, that answers every request with one body. */
 final class JettyTarget {
@@ -21,17 +23,21 @@ final class JettyTarget {
     connector.setAcceptQueueSize(4096);
     server.addConnector(connector);
     server.setHandler(
-        new AbstractHandler() {
+        new Handler.Abstract.NonBlocking() {
           @Override
-          public void handle(
-              String target, Request base, HttpServletRequest request, HttpServletResponse response)
-              throws IOException {
-            request.getInputStream().readAllBytes();
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setContentLength(answer.length);
-            response.getOutputStream().write(answer);
-            base.setHandled(true);
+          public boolean handle(Request request, Response response, Callback callback) {
+            // the request body is read to its end before the answer goes out
+            Content.Source.consumeAll(
+                request,
+                Callback.from(
+                    () -> {
+                      response.setStatus(200);
+                      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length);
+                      response.write(true, ByteBuffer.wrap(answer), callback);
+                    },
+                    callback::failed));
+            return true;
           }
         });
     server.start();

@@ -14,13 +14,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.api.Request;
-import org.eclipse.jetty.client.http.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.client.util.StringRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.util.HttpCookieStore;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -75,18 +75,19 @@ public final class JettyDispatcher implements Dispatcher {
     client.setFollowRedirects(false);
     client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_HOST);
     client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_HOST);
-    client.setRemoveIdleDestinations(true);
+    // a host called no more is forgotten once its last connection has been idle a while
+    client.setDestinationIdleTimeout(IDLE_TIMEOUT.toMillis());
     client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, Calls.USER_AGENT));
-    // As the JDK's client is used: no cookies kept between calls, and no authentication,
-    // redirect or 100-continue handled behind the call's back.
-    client.setCookieStore(new HttpCookieStore.Empty());
-    client.getProtocolHandlers().clear();
+    // As the JDK's client is used: no cookies kept between calls
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
     try {
       client.start();
     } catch (Exception e) {
       throw new IllegalStateException("Jetty's HTTP client did not start: " + e.getMessage(), e);
     }
-    // nor gzip asked for; the decoder is added as the client starts
+    // and no authentication, redirect or 100-continue handled behind the call's back, nor gzip
+    // asked for: the client adds its protocol handlers and decoders as it starts
+    client.getProtocolHandlers().clear();
     client.getContentDecoderFactories().clear();
   }
 

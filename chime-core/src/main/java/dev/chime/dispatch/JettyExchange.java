@@ -8,16 +8,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.api.Request;
-import org.eclipse.jetty.client.api.Response;
-import org.eclipse.jetty.client.api.Result;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 
 /**
  * One call on Jetty's client as it goes: how far it got, the first bytes of the answer, and the
  * means to stop it. Jetty hands it the events of the exchange on its own threads; the caller waits
- * on it. A body past the excerpt is dropped up to {@link CallProgress#DRAIN_MAX}, to keep its
- * connection, and the exchange aborted past that, which closes the connection.
+ * on it. The body is read a chunk at a time, the next asked for only once one is taken; a body past
+ * the excerpt is dropped up to {@link CallProgress#DRAIN_MAX}, to keep its connection, and the
+ * exchange aborted past that, which closes the connection, without asking for more.
  */
 final class JettyExchange implements Response.Listener, CallState {
   private final byte[] excerpt;
@@ -119,6 +122,9 @@ final class JettyExchange implements Response.Listener, CallState {
 
   @Override
   public void onHeaders(Response response) {
+    if (HttpStatus.isInterim(response.getStatus())) {
+      return; // a 1xx before the answer, which Jetty reads past
+    }
     status = response.getStatus();
     retryAfter = Optional.ofNullable(response.getHeaders().get(HttpHeader.RETRY_AFTER));
     reach(Stage.HEADERS);
@@ -128,12 +134,24 @@ final class JettyExchange implements Response.Listener, CallState {
   }
 
   @Override
-  public void onContent(Response response, ByteBuffer content) {
+  public void onContent(Response response, Content.Chunk chunk, Runnable demander) {
+    if (take(chunk.getByteBuffer())) {
+      demander.run();
+    } else {
+      // aborted on the thread that delivers the body, before Jetty reads on: the connection is
+      // closed, never put back in the pool
+      response.abort(new CutOff());
+    }
+  }
+
+  /** Keeps what fits of {@code content} in the excerpt; false once the body is to be cut off. */
+  private boolean take(ByteBuffer content) {
     boolean full;
     boolean tooLong;
     synchronized (this) {
       if (abandoned) {
-        return;
+        // the call is over and its exchange being aborted; what comes is dropped
+        return true;
       }
       int take = Math.min(content.remaining(), excerpt.length - length);
       content.get(excerpt, length, take);
@@ -150,11 +168,7 @@ final class JettyExchange implements Response.Listener, CallState {
     if (full) {
       excerptRead.complete(null);
     }
-    if (tooLong) {
-      // aborted on the thread that delivers the body, before Jetty parses on: the connection is
-      // closed, never put back in the pool
-      response.abort(new CutOff());
-    }
+    return !tooLong;
   }
 
   @Override

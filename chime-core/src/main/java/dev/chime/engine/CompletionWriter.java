@@ -67,6 +67,12 @@ final class CompletionWriter {
     thread.start();
   }
 
+  private volatile EngineObserver observer = EngineObserver.NONE;
+
+  void observe(EngineObserver value) {
+    observer = value;
+  }
+
   void submit(Completion completion) {
     queue.add(completion);
   }
@@ -106,7 +112,9 @@ final class CompletionWriter {
           continue;
         }
         inBatch = batch.size();
+        long started = System.nanoTime();
         writeAll(batch);
+        observer.resultsWritten(batch.size(), System.nanoTime() - started);
         batch.clear();
         inBatch = 0;
         failures = 0;

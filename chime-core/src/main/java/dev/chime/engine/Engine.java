@@ -83,6 +83,7 @@ public final class Engine implements AutoCloseable {
   private boolean claimNow = true;
 
   private final TenantLimits tenantLimits;
+  private volatile EngineObserver observer = EngineObserver.NONE;
 
   /** Everything claimable due before this was claimed by this node's last claims; null: unknown. */
   private Instant claimedThrough;
@@ -360,6 +361,7 @@ public final class Engine implements AutoCloseable {
     if (full) {
       tenantLimits.refresh();
     }
+    long claimStarted = System.nanoTime();
     List<ClaimedSchedule> schedules =
         store.claimSchedules(
             settings.nodeId(),
@@ -388,6 +390,7 @@ public final class Engine implements AutoCloseable {
     for (ClaimedRun claimed : runs) {
       held.offer(new QueuedRun(claimed, parsed.target(claimed.targetJson())), leaseUntil);
     }
+    observer.claimed(schedules.size(), runs.size(), System.nanoTime() - claimStarted);
     return schedules.size() == limit || runs.size() == limit;
   }
 
@@ -560,6 +563,27 @@ public final class Engine implements AutoCloseable {
     for (Completion completion : completions) {
       flights.written(completion.run().runId());
     }
+    observer.ended(completions);
+  }
+
+  /**
+   * Who watches this engine (the server's metrics); set before {@link #start()}. The observer
+   * learns of ended runs, skips, claims and result writes.
+   */
+  public void observe(EngineObserver value) {
+    observer = java.util.Objects.requireNonNull(value, "observer");
+    writer.observe(value);
+    starter.observe(value);
+  }
+
+  /** Calls under way on this node now: armed to go at their instant, or in flight. */
+  public int callsInFlight() {
+    return flights.armedCount() + flights.liveCount();
+  }
+
+  /** Results ended and waiting to be written. */
+  public int resultsPending() {
+    return writer.pending();
   }
 
   /** How long until something is due: a claim, a prestart, an armed call, an expiry. */

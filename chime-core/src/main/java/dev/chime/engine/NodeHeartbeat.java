@@ -42,6 +42,13 @@ public final class NodeHeartbeat implements AutoCloseable {
             .unstarted(this::runLoop);
   }
 
+  private volatile long lastBeatNanos = System.nanoTime();
+
+  /** How long ago this node last wrote its heartbeat (or registered). */
+  public Duration sinceLastBeat() {
+    return Duration.ofNanos(System.nanoTime() - lastBeatNanos);
+  }
+
   /** Registers the node (a failure here fails the start), then starts the heartbeat thread. */
   public synchronized void start() {
     store.register(node);
@@ -65,6 +72,7 @@ public final class NodeHeartbeat implements AutoCloseable {
       log.warn(
           "node {} had no row in the nodes table (deleted as gone?); registered again", node.id());
     }
+    lastBeatNanos = System.nanoTime();
     int deleted = store.deleteGone(keepGone, DELETE_BATCH);
     if (deleted > 0) {
       log.info("deleted {} node(s) gone for more than {} days", deleted, keepGone.toDays());

@@ -1,5 +1,7 @@
 package dev.chime.engine;
 
+import dev.chime.run.Run;
+import dev.chime.run.RunStatus;
 import dev.chime.store.EngineStore;
 import dev.chime.store.EngineStore.Active;
 import java.time.Instant;
@@ -29,6 +31,11 @@ final class Starter {
   private final ArmedCalls armed;
   private final Runnable startsDurable;
   private final String nodeId;
+  private volatile EngineObserver observer = EngineObserver.NONE;
+
+  void observe(EngineObserver value) {
+    observer = value;
+  }
 
   Starter(
       EngineStore store,
@@ -77,6 +84,13 @@ final class Starter {
             },
             now);
     FirePlanner.Plan plan = planned.get();
+    for (EngineStore.ScheduleStart start : plan.scheduleStarts()) {
+      for (Run recorded : start.recorded()) {
+        if (recorded.status() == RunStatus.SKIPPED) {
+          observer.skipped(recorded.tenantId(), recorded.errorCode().orElse("skipped"));
+        }
+      }
+    }
     if (!result.started().isEmpty()) {
       // no call goes out before its run is on record for good: else a crash could send it twice
       startsDurable.run();

@@ -383,6 +383,29 @@ public final class RunStore {
   }
 
   /** A schedule's runs, newest scheduled instant first. */
+  /**
+   * A schedule's runs whose scheduled instant lies in [{@code from}, {@code to}), newest first, at
+   * most {@code limit}: what the schedule's statistics are made from.
+   */
+  public List<Run> inWindow(String tenantId, UUID scheduleId, Instant from, Instant to, int limit) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM runs WHERE schedule_id = ? AND tenant_id = ? AND scheduled_at >= ?"
+            + " AND scheduled_at < ? ORDER BY scheduled_at DESC, attempt DESC, id DESC"
+            + Statements.limit(limit);
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, scheduleId.toString());
+            statement.setString(2, tenantId);
+            dialect.setInstant(statement, 3, from);
+            dialect.setInstant(statement, 4, to);
+            return readAll(statement, dialect);
+          }
+        });
+  }
+
   public Page<Run> listBySchedule(
       String tenantId, UUID scheduleId, Optional<String> cursor, int limit) {
     Optional<Cursor> after = cursor.map(Cursor::decode);

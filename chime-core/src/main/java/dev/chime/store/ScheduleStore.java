@@ -1,18 +1,15 @@
 package dev.chime.store;
 
 import dev.chime.ConflictException;
-import dev.chime.InvalidInputException;
 import dev.chime.QuotaExceededException;
 import dev.chime.audit.Actor;
 import dev.chime.audit.AuditEvent;
-import dev.chime.schedule.HttpTarget;
 import dev.chime.schedule.Labels;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.schedule.ScheduleSpec;
 import dev.chime.schedule.TargetJson;
-import dev.chime.schedule.Trigger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,11 +24,6 @@ import java.util.function.Function;
 
 /** Schedules in the database, always seen through one tenant. */
 public final class ScheduleStore {
-  private static final String COLUMNS =
-      "id, tenant_id, name, description, enabled, trigger_json, target_json, payload_json,"
-          + " next_fire_at, last_fire_at, created_at, updated_at, policy_json,"
-          + " consecutive_failures, last_status, disabled_reason, labels_json";
-
   private final Database db;
   private final Dialect dialect;
 
@@ -59,7 +51,7 @@ public final class ScheduleStore {
 
   /** Inserts a schedule and its audit event ({@code schedule.create}) in one transaction. */
   public void insert(Schedule schedule, Writer writer) {
-    checkFitsColumns(schedule.spec());
+    ScheduleRows.checkFitsColumns(dialect, schedule.spec());
     try {
       db.inTransaction(
           connection -> {
@@ -69,9 +61,9 @@ public final class ScheduleStore {
             try (PreparedStatement insert =
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
-                        + COLUMNS
+                        + ScheduleRows.COLUMNS
                         + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
-              bindAll(insert, schedule);
+              ScheduleRows.bindAll(insert, schedule, dialect);
               insert.setString(18, schedule.spec().trigger().type());
               insert.executeUpdate();
             }
@@ -168,10 +160,10 @@ public final class ScheduleStore {
             try (PreparedStatement insert =
                 connection.prepareStatement(
                     "INSERT INTO schedules ("
-                        + COLUMNS
+                        + ScheduleRows.COLUMNS
                         + ", trigger_type, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)")) {
               for (Schedule schedule : chunk) {
-                bindAll(insert, schedule);
+                ScheduleRows.bindAll(insert, schedule, dialect);
                 insert.setString(18, schedule.spec().trigger().type());
                 insert.addBatch();
               }
@@ -356,7 +348,7 @@ public final class ScheduleStore {
       return Optional.empty();
     }
     Change next = change.apply(current.get());
-    checkFitsColumns(next.spec());
+    ScheduleRows.checkFitsColumns(dialect, next.spec());
     if (next.spec().enabled() && !current.get().spec().enabled()) {
       checkEnabledQuota(connection, tenantId, writer);
     }
@@ -433,7 +425,7 @@ public final class ScheduleStore {
 
   public Page<Schedule> list(String tenantId, ScheduleQuery query) {
     StringBuilder sql =
-        new StringBuilder("SELECT " + COLUMNS + " FROM schedules WHERE tenant_id = ?");
+        new StringBuilder("SELECT " + ScheduleRows.COLUMNS + " FROM schedules WHERE tenant_id = ?");
     List<Object> params = new ArrayList<>();
     params.add(tenantId);
     query
@@ -506,7 +498,7 @@ public final class ScheduleStore {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT "
-                + COLUMNS
+                + ScheduleRows.COLUMNS
                 + " FROM schedules WHERE id = ? AND tenant_id = ?"
                 + (lock ? " FOR UPDATE" : ""))) {
       statement.setString(1, id.toString());
@@ -520,58 +512,10 @@ public final class ScheduleStore {
     List<Schedule> result = new ArrayList<>();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
-        result.add(read(rows));
+        result.add(ScheduleRows.read(rows, dialect));
       }
     }
     return result;
-  }
-
-  private Schedule read(ResultSet rows) throws SQLException {
-    Trigger trigger = ScheduleJson.storedTrigger(rows.getString("trigger_json"));
-    HttpTarget target = TargetJson.stored(rows.getString("target_json"));
-    ScheduleSpec spec =
-        new ScheduleSpec(
-            rows.getString("name"),
-            rows.getString("description"),
-            rows.getBoolean("enabled"),
-            trigger,
-            target,
-            rows.getString("payload_json"),
-            PolicyJson.fromStored(rows.getString("policy_json")),
-            Labels.stored(rows.getString("labels_json")));
-    return new Schedule(
-        UUID.fromString(rows.getString("id")),
-        rows.getString("tenant_id"),
-        spec,
-        dialect.getInstant(rows, "next_fire_at"),
-        dialect.getInstant(rows, "last_fire_at"),
-        dialect.getInstant(rows, "created_at").orElseThrow(),
-        dialect.getInstant(rows, "updated_at").orElseThrow(),
-        new Schedule.Health(
-            rows.getInt("consecutive_failures"),
-            Optional.ofNullable(rows.getString("last_status")),
-            Optional.ofNullable(rows.getString("disabled_reason"))));
-  }
-
-  private void bindAll(PreparedStatement statement, Schedule schedule) throws SQLException {
-    ScheduleSpec spec = schedule.spec();
-    statement.setString(1, schedule.id().toString());
-    statement.setString(2, schedule.tenantId());
-    statement.setString(3, spec.name());
-    statement.setString(4, spec.description());
-    statement.setBoolean(5, spec.enabled());
-    statement.setString(6, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-    statement.setString(7, ScheduleJson.write(TargetJson.write(spec.target())));
-    statement.setString(8, spec.payloadJson());
-    dialect.setInstant(statement, 9, schedule.nextFireAt().orElse(null));
-    dialect.setInstant(statement, 10, schedule.lastFireAt().orElse(null));
-    dialect.setInstant(statement, 11, schedule.createdAt());
-    dialect.setInstant(statement, 12, schedule.updatedAt());
-    statement.setString(13, PolicyJson.toStored(spec.policy()));
-    statement.setInt(14, schedule.health().consecutiveFailures());
-    statement.setString(15, schedule.health().lastStatus().orElse(null));
-    statement.setString(16, schedule.health().disabledReason().orElse(null));
-    statement.setString(17, ScheduleJson.write(Labels.write(spec.labels())));
   }
 
   private void bindParams(PreparedStatement statement, List<Object> params) throws SQLException {
@@ -583,39 +527,6 @@ public final class ScheduleStore {
         case Integer number -> statement.setInt(i + 1, number);
         default -> statement.setString(i + 1, param.toString());
       }
-    }
-  }
-
-  /**
-   * Names and descriptions are limited in characters, which PostgreSQL and MariaDB count as a user
-   * does; H2 counts UTF-16 units, so there text with many characters beyond U+FFFF can be within
-   * the limit and still not fit its column. Said as bad input, before the database refuses it.
-   */
-  private void checkFitsColumns(ScheduleSpec spec) {
-    if (!dialect.countsUtf16Units()) {
-      return;
-    }
-    List<InvalidInputException.FieldError> errors = new ArrayList<>();
-    fits("name", spec.name(), ScheduleJson.NAME_MAX, errors);
-    fits("description", spec.description(), ScheduleJson.DESCRIPTION_MAX, errors);
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException(errors);
-    }
-  }
-
-  private static void fits(
-      String field, String text, int max, List<InvalidInputException.FieldError> errors) {
-    if (text.length() > max) {
-      errors.add(
-          new InvalidInputException.FieldError(
-              field,
-              "is "
-                  + text.codePointCount(0, text.length())
-                  + " characters, but the embedded H2 database counts each character beyond"
-                  + " U+FFFF (most emoji) as two: "
-                  + text.length()
-                  + " of its "
-                  + max));
     }
   }
 

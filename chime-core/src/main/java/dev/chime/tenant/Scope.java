@@ -16,6 +16,8 @@ public enum Scope {
   SCHEDULES_RUN("schedules:run"),
   SCHEDULES_DELETE("schedules:delete"),
   RUNS_READ("runs:read"),
+  /** Reading the node's metrics; they count every tenant's work, so give it to monitoring only. */
+  METRICS_READ("metrics:read"),
   ADMIN("admin");
 
   private final String wireName;

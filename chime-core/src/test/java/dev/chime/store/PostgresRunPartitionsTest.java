@@ -1,6 +1,5 @@
 package dev.chime.store;
 
-import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +10,6 @@ import dev.chime.engine.RetentionSettings;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.run.RunStatus;
-import dev.chime.schedule.Schedule;
 import dev.chime.testing.SettableClock;
 import dev.chime.testing.TestDatabases;
 import java.sql.ResultSet;
@@ -216,11 +214,29 @@ class PostgresRunPartitionsTest {
     }
   }
 
+  /**
+   * A schedule written with the columns of the first schema, since the database may be at a version
+   * before later columns (policies, labels) existed.
+   */
   private UUID newSchedule(Database db) {
-    Schedule schedule = aSchedule().build();
-    // a bulk insert writes no audit event: this database may be at a schema before the trail
-    new ScheduleStore(db).insertAll(List.of(schedule));
-    return schedule.id();
+    UUID id = UUID.randomUUID();
+    db.inTransaction(
+        connection -> {
+          try (var insert =
+              connection.prepareStatement(
+                  "INSERT INTO schedules (id, tenant_id, name, description, enabled, trigger_type,"
+                      + " trigger_json, target_json, payload_json, created_at, updated_at)"
+                      + " VALUES (?, 'default', ?, '', TRUE, 'interval',"
+                      + " '{\"type\":\"interval\",\"seconds\":60}',"
+                      + " '{\"type\":\"http\",\"method\":\"POST\",\"url\":\"http://127.0.0.1:9/h\"}',"
+                      + " 'null', now(), now())")) {
+            insert.setString(1, id.toString());
+            insert.setString(2, "schedule-" + id);
+            insert.executeUpdate();
+          }
+          return null;
+        });
+    return id;
   }
 
   private static void store(Database db, List<Run> runs) {

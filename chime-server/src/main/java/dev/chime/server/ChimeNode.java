@@ -16,6 +16,7 @@ import dev.chime.server.api.ApiServer;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
+import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.EngineStore;
@@ -24,6 +25,7 @@ import dev.chime.store.RetentionStore;
 import dev.chime.store.RunPartitions;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
+import dev.chime.store.StatsStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -60,6 +62,7 @@ public final class ChimeNode implements AutoCloseable {
   private final Optional<PartitionKeeper> partitions;
   private final NodeHeartbeat heartbeat;
   private final WakeUpListener wakeUps;
+  private final ChimeMetrics metrics;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -144,6 +147,16 @@ public final class ChimeNode implements AutoCloseable {
                 config.heartbeat(),
                 config.lease()),
             Duration.ofDays(7));
+    this.metrics = new ChimeMetrics();
+    metrics.watch(
+        engine,
+        heartbeat,
+        () ->
+            db.dataSource() instanceof com.zaxxer.hikari.HikariDataSource hikari
+                ? hikari.getHikariPoolMXBean()
+                : null,
+        new StatsStore(db),
+        clock);
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
     this.wakeUps = new WakeUpListener(db, config.nodeId(), engine::wake);
     this.api =
@@ -160,6 +173,8 @@ public final class ChimeNode implements AutoCloseable {
                 config.authFailuresPerMinute()),
             clock,
             config.corsOrigins(),
+            metrics,
+            config.metricsOpen(),
             () -> awaitWritten(flush));
   }
 
@@ -234,6 +249,7 @@ public final class ChimeNode implements AutoCloseable {
     partitions.ifPresent(PartitionKeeper::close);
     engine.close();
     heartbeat.close();
+    metrics.close();
     dispatcher.close();
     db.close();
     nodeIdLock.close();

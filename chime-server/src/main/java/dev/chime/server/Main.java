@@ -24,6 +24,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogFormat.apply(config.logFormat());
     StringBuilder settings = new StringBuilder();
     for (Map.Entry<String, String> entry : config.describe().entrySet()) {
       settings.append("\n  ").append(entry.getKey()).append(" = ").append(entry.getValue());

@@ -9,6 +9,7 @@ import dev.chime.server.auth.AdminToken;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.auth.Authenticator;
 import dev.chime.server.auth.TenantQuotas;
+import dev.chime.server.metrics.ChimeMetrics;
 import dev.chime.server.web.WebPage;
 import dev.chime.store.AuditStore;
 import dev.chime.store.Database;
@@ -19,8 +20,12 @@ import dev.chime.store.TenantStore;
 import dev.chime.store.TokenStore;
 import dev.chime.tenant.Quotas;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.InternalRouter;
+import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +36,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of a node: the REST API under {@code /api/v1}, health, and the OpenAPI document.
+ * The HTTP face of a node: the REST API under {@code /api/v1}, health, metrics, and the OpenAPI
+ * document.
  */
 public final class ApiServer {
   private static final Set<HandlerType> READS =
@@ -54,10 +62,16 @@ public final class ApiServer {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+  /** The most any request may take: the largest payload a tenant may be given, and the rest. */
+  private static final long MAX_REQUEST_BYTES =
+      Quotas.MAX_PAYLOAD_BYTES_LIMIT + 2L * Requests.ENVELOPE_BYTES;
+
   private final Javalin app;
   private final DatabaseWatch databaseWatch;
   private final AuthSettings auth;
   private final TokenStore tokens;
+  private final TenantStore tenants;
+  private final TenantQuotas quotas;
   private final Clock clock;
 
   /**
@@ -73,51 +87,85 @@ public final class ApiServer {
       AuthSettings auth,
       Clock clock,
       List<String> corsOrigins,
+      ChimeMetrics metrics,
+      boolean metricsOpen,
       Runnable flushWrites) {
-    this.auth = auth;
-    this.tokens = new TokenStore(db);
-    this.clock = clock;
-    TenantStore tenantStore = new TenantStore(db);
-    TenantQuotas quotas = new TenantQuotas(tenantStore, quotaDefaults);
-    int maxRequest = Quotas.MAX_PAYLOAD_BYTES_LIMIT + 2 * Requests.ENVELOPE_BYTES;
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
+    this.auth = auth;
+    this.tokens = new TokenStore(db);
+    this.tenants = new TenantStore(db);
+    this.quotas = new TenantQuotas(tenants, quotaDefaults);
+    this.clock = clock;
     this.app =
         Javalin.create(
             config -> {
-              config.showJavalinBanner = false;
-              config.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.concurrency.useVirtualThreads = true;
               config.http.prefer405over404 = true;
               // each tenant's body cap is checked as the body is read (Requests); this is the most
               // any tenant's may be
-              config.http.maxRequestSize = maxRequest;
+              config.http.maxRequestSize = MAX_REQUEST_BYTES;
               config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setRequestHeaderSize(REQUEST_HEAD_BYTES);
                     http.setSendServerVersion(false);
+                    // As on Jetty 11: an odd path (/x/..;/y, a raw é or \) reaches the router,
+                    // which matches it to no route (404), and a method in lower case is that method
+                    http.setUriCompliance(
+                        http.getUriCompliance()
+                            .with(
+                                "CHIME",
+                                UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER,
+                                UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
+                    http.setHttpCompliance(
+                        http.getHttpCompliance()
+                            .with("CHIME", HttpCompliance.Violation.CASE_INSENSITIVE_METHOD));
                   });
+              // Jetty's own answers, before a request reaches Javalin or from its servlet layer
               config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
               config.jetty.modifyServletContextHandler(
                   handler -> handler.setErrorHandler(jettyErrors));
+              register(config.routes, db, schedules, runs, engine, corsOrigins, flushWrites);
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(metrics.scrape()),
+                  metricsOpen ? Access.PUBLIC : Access.METRICS);
+              answerHeadLikeGet(config.routes, config.unsafe.internalRouter);
             });
+  }
+
+  /**
+   * Javalin takes every route, and the handlers before and after them, as the server is configured.
+   */
+  private void register(
+      RoutesConfig app,
+      Database db,
+      ScheduleStore schedules,
+      RunStore runs,
+      Engine engine,
+      List<String> corsOrigins,
+      Runnable flushWrites) {
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
     // every matched route names who may use it (Access); the check runs before its handler
     app.beforeMatched(
         new Authenticator(auth.on(), tokens, quotas, clock, auth.failuresPerMinute())::check);
-    Requests requests = new Requests(quotaDefaults.maxPayloadBytes());
+    Requests requests = new Requests(quotas.defaults().maxPayloadBytes());
     ScheduleOperations operations = new ScheduleOperations(schedules, runs, clock, engine::wake);
-    TenantScope tenantScope = new TenantScope(tenantStore);
+    TenantScope tenantScope = new TenantScope(tenants);
     // before the schedule routes: /bulk is not an id
     new BulkRoutes(operations, requests).register(app);
-    new ScheduleRoutes(operations, runs, requests).register(app);
+    new ScheduleRoutes(operations, runs, requests, clock).register(app);
     new RunRoutes(runs, requests, clock, engine).register(app);
     new CronRoutes(clock).register(app);
     new NodeRoutes(new NodeStore(db)).register(app);
-    new TenantRoutes(tenantStore, quotas, requests, clock).register(app);
+    new TenantRoutes(tenants, quotas, requests, clock).register(app);
     new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
-    registerHealth(engine);
+    registerHealth(app, engine);
     // the web page at / and its files under /ui/: open routes that hold no data of their own
     WebPage.fromClasspath().register(app);
     String openApi = resource("/openapi.json");
@@ -125,7 +173,6 @@ public final class ApiServer {
         "/api/v1/openapi.json",
         ctx -> ctx.contentType("application/json").result(openApi),
         Access.PUBLIC);
-    answerHeadLikeGet();
     Problems.register(app);
     // after-handlers run before Javalin writes the answer
     app.after(
@@ -138,27 +185,30 @@ public final class ApiServer {
 
   /**
    * Every GET route answers HEAD by running the GET handler (Jetty sends no body), so a HEAD of a
-   * missing schedule is 404 as its GET is; Javalin alone would answer 200 without running it.
+   * missing schedule is 404 as its GET is; Javalin alone would answer 200 without running it. The
+   * HEAD route asks for the roles its GET route asks for.
    */
-  private void answerHeadLikeGet() {
-    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
-      if (parsed.getEndpoint().getMethod() == HandlerType.GET) {
+  private static void answerHeadLikeGet(RoutesConfig app, InternalRouter router) {
+    for (var parsed : router.allHttpHandlers()) {
+      Endpoint get = parsed.endpoint;
+      if (get.method.equals(HandlerType.GET)) {
+        Roles roles = get.metadata(Roles.class);
         app.head(
-            parsed.getEndpoint().getPath(),
-            parsed.getEndpoint().getHandler(),
-            parsed.getEndpoint().getRoles().toArray(RouteRole[]::new));
+            get.path,
+            get.handler,
+            roles == null ? new RouteRole[0] : roles.getRoles().toArray(RouteRole[]::new));
       }
     }
   }
 
   /** The methods routed at a concrete path, as {@code Allow} lists them; empty for no route. */
   private List<String> methodsAt(String path) {
-    var router = app.unsafeConfig().pvt.internalRouter;
+    var router = app.unsafe.internalRouter;
     List<String> methods = new ArrayList<>();
     for (HandlerType method : ROUTED_METHODS) {
-      if (router.findHttpHandlerEntries(method, path).findAny().isPresent()) {
+      if (router.findFirstHttpHandlerEntry(method, path) != null) {
         methods.add(method.name());
-        if (method == HandlerType.GET) {
+        if (method.equals(HandlerType.GET)) {
           methods.add(HandlerType.HEAD.name());
         }
       }
@@ -173,7 +223,7 @@ public final class ApiServer {
    * {@code /health/ready} answers from what is known now, never waiting on the database: its state
    * as the background check last saw it, and the engine's own account of its loop and writes.
    */
-  private void registerHealth(Engine engine) {
+  private void registerHealth(RoutesConfig app, Engine engine) {
     app.get(
         "/health/live",
         ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")),
@@ -217,10 +267,10 @@ public final class ApiServer {
    */
   public java.util.SortedSet<String> routes() {
     java.util.SortedSet<String> routes = new java.util.TreeSet<>();
-    for (var parsed : app.unsafeConfig().pvt.internalRouter.allHttpHandlers()) {
-      HandlerType method = parsed.getEndpoint().getMethod();
-      if (method.isHttpMethod() && method != HandlerType.HEAD) {
-        routes.add(parsed.getEndpoint().getMethod().name() + " " + parsed.getEndpoint().getPath());
+    for (var parsed : app.unsafe.internalRouter.allHttpHandlers()) {
+      HandlerType method = parsed.endpoint.method;
+      if (method.isHttpMethod() && !method.equals(HandlerType.HEAD)) {
+        routes.add(method.name() + " " + parsed.endpoint.path);
       }
     }
     return routes;

@@ -7,7 +7,7 @@ import dev.chime.audit.AuditQuery;
 import dev.chime.schedule.ScheduleJson;
 import dev.chime.server.auth.Access;
 import dev.chime.store.AuditStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,7 +22,7 @@ final class AuditRoutes {
     this.tenants = tenants;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get("/api/v1/audit", this::list, Access.ADMIN);
   }
 

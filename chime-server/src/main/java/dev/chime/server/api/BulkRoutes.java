@@ -15,7 +15,7 @@ import dev.chime.store.ScheduleQuery;
 import dev.chime.store.ScheduleStore.Done;
 import dev.chime.store.ScheduleStore.ItemResult;
 import dev.chime.tenant.Scope;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,7 +51,7 @@ final class BulkRoutes {
     this.requests = requests;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     // the scope depends on the action: checked once the body is read
     app.post("/api/v1/schedules/bulk", this::bulk, Access.AUTHENTICATED);
   }

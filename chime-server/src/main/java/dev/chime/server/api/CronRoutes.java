@@ -7,7 +7,7 @@ import dev.chime.InvalidInputException;
 import dev.chime.server.auth.Access;
 import dev.chime.timing.CronExpression;
 import dev.chime.timing.CronSyntaxException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -26,7 +26,7 @@ final class CronRoutes {
     this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     // a pure function of its parameters: nothing of any tenant is read
     app.get("/api/v1/cron/preview", this::preview, Access.PUBLIC);
   }

@@ -8,7 +8,7 @@ import dev.chime.node.Node;
 import dev.chime.node.NodeList;
 import dev.chime.server.auth.Access;
 import dev.chime.store.NodeStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
@@ -26,7 +26,7 @@ final class NodeRoutes {
     this.nodes = nodes;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get(BASE, this::list, Access.OPERATOR);
     app.get(BASE + "/{id}", this::get, Access.OPERATOR);
   }

@@ -1,20 +1,22 @@
 package dev.chime.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own answers, to requests it cannot hand to the API at all (a URI it cannot decode, a
  * request line or headers over its limit), as problem+json with the security headers, instead of
- * Jetty's HTML pages.
+ * Jetty's HTML pages. The server and the servlet context both answer errors with it.
  */
 final class ProblemErrorHandler extends ErrorHandler {
   private final int requestHeadBytes;
@@ -25,29 +27,33 @@ final class ProblemErrorHandler extends ErrorHandler {
   }
 
   @Override
-  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    SecurityHeaders.addTo(fields);
-    fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
-    return ByteBuffer.wrap(problem(status, reason, "").toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Override
-  protected void generateAcceptableResponse(
-      Request baseRequest,
-      HttpServletRequest request,
-      HttpServletResponse response,
-      int code,
-      String message)
-      throws IOException {
-    SecurityHeaders.addTo(response);
-    response.setContentType(Problems.CONTENT_TYPE);
-    byte[] body =
-        problem(code, message, request.getRequestURI() == null ? "" : request.getRequestURI())
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-    baseRequest.setHandled(true);
+  public boolean handle(Request request, Response response, Callback callback) {
+    int status = response.getStatus();
+    String message = (String) request.getAttribute(ERROR_MESSAGE);
+    HttpURI uri = request.getHttpURI();
+    String instance = uri == null || uri.getPath() == null ? "" : uri.getPath();
+    if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException refused) {
+      // a request Jetty refused as it read it, before any handler: it has no path to speak of
+      status = refused.getCode();
+      response.setStatus(status);
+      message = message == null ? refused.getReason() : message;
+      instance = "";
+    }
+    SecurityHeaders.addTo(response.getHeaders());
+    if (!request.getConnectionMetaData().isPersistent()) {
+      // Jetty closes the connection after this answer; said even to a request whose HTTP
+      // version it never read (a URI too long or broken), so that no client sends more on it
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
+    if (HttpStatus.hasNoBody(status)) {
+      callback.succeeded();
+      return true;
+    }
+    byte[] body = problem(status, message, instance).toString().getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
   }
 
   /** {@code jettyReason}: Jetty's words for a 400, which name the cause unless it is the URI. */
@@ -85,14 +91,20 @@ final class ProblemErrorHandler extends ErrorHandler {
     String slug =
         switch (status) {
           case 400 -> "bad-request";
+          case 404 -> "not-found";
           case 414 -> "uri-too-long";
           case 431 -> "headers-too-large";
           default -> "http-" + status;
         };
-    String detail =
-        reason == null
-            ? "the server could not handle the request (HTTP " + status + ")"
-            : field + ": " + reason;
+    String detail;
+    if (status == 404) {
+      // a request Jetty keeps from Javalin, such as OPTIONS *: said as Javalin's own 404 is
+      detail = "no resource at " + instance;
+    } else if (reason == null) {
+      detail = "the server could not handle the request (HTTP " + status + ")";
+    } else {
+      detail = field + ": " + reason;
+    }
     ObjectNode problem = Problems.problem(instance, status, slug, Problems.title(status), detail);
     if (field != null) {
       problem.put("field", field);
@@ -106,6 +118,9 @@ final class ProblemErrorHandler extends ErrorHandler {
       return true;
     }
     String lower = reason.toLowerCase(java.util.Locale.ROOT);
-    return lower.contains("uri") || lower.contains("path") || lower.contains("ambiguous");
+    return lower.contains("uri")
+        || lower.contains("path")
+        || lower.contains("ambiguous")
+        || lower.contains("utf-8");
   }
 }

@@ -10,7 +10,7 @@ import dev.chime.NotFoundException;
 import dev.chime.QuotaExceededException;
 import dev.chime.server.auth.AuthException;
 import dev.chime.store.StoreException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ final class Problems {
 
   private Problems() {}
 
-  static void register(Javalin app) {
+  static void register(RoutesConfig app) {
     app.exception(
         InvalidInputException.class,
         (e, ctx) -> {

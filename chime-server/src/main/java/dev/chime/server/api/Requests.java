@@ -40,6 +40,12 @@ final class Requests {
     dev.chime.server.auth.Caller caller = ctx.attribute(dev.chime.server.auth.Authenticator.CALLER);
     int maxBodyBytes =
         (caller == null ? defaultPayloadBytes : caller.quotas().maxPayloadBytes()) + ENVELOPE_BYTES;
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      // refused on its Content-Length, before any of it is read or waited for
+      throw InvalidInputException.tooLarge(
+          "body", "is " + declared + " bytes; the limit is " + maxBodyBytes + " bytes");
+    }
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length > maxBodyBytes) {
       throw InvalidInputException.tooLarge(

@@ -14,7 +14,7 @@ import dev.chime.schedule.ScheduleJson;
 import dev.chime.server.auth.Access;
 import dev.chime.server.auth.Caller;
 import dev.chime.store.RunStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,7 +44,7 @@ final class RunRoutes {
     this.engine = engine;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get(
         "/api/v1/runs/{id}",
         ctx -> ctx.json(JsonViews.run(find(caller(ctx).tenantId(), Requests.id(ctx, "run")))),

@@ -3,6 +3,7 @@ package dev.chime.server.api;
 import static dev.chime.server.auth.Authenticator.caller;
 
 import dev.chime.InvalidInputException;
+import dev.chime.run.Run;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.LabelSelector;
 import dev.chime.schedule.Schedule;
@@ -10,8 +11,12 @@ import dev.chime.server.auth.Access;
 import dev.chime.store.Page;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleQuery;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,13 +31,16 @@ final class ScheduleRoutes {
   private final RunStore runs;
   private final Requests requests;
 
-  ScheduleRoutes(ScheduleOperations operations, RunStore runs, Requests requests) {
+  private final Clock clock;
+
+  ScheduleRoutes(ScheduleOperations operations, RunStore runs, Requests requests, Clock clock) {
     this.operations = operations;
     this.runs = runs;
     this.requests = requests;
+    this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post(BASE, this::create, Access.SCHEDULES_WRITE);
     app.get(BASE, this::list, Access.SCHEDULES_READ);
     app.get(
@@ -76,6 +84,7 @@ final class ScheduleRoutes {
         },
         Access.SCHEDULES_RUN);
     app.get(BASE + "/{id}/runs", this::runs, Access.RUNS_READ);
+    app.get(BASE + "/{id}/stats", this::stats, Access.RUNS_READ);
   }
 
   private void create(Context ctx) {
@@ -133,6 +142,39 @@ final class ScheduleRoutes {
             Requests.textParam(ctx, "cursor", 500),
             Requests.intParam(ctx, "limit", 50, 1, ScheduleQuery.MAX_LIMIT));
     ctx.json(JsonViews.page(page, JsonViews::run));
+  }
+
+  /** The most a statistics window may span: the longest runs are kept by default. */
+  static final Duration MAX_WINDOW = Duration.ofDays(31);
+
+  private void stats(Context ctx) {
+    String tenant = caller(ctx).tenantId();
+    Schedule schedule = operations.get(tenant, id(ctx));
+    Duration window = window(Requests.textParam(ctx, "window", 16).orElse("24h"));
+    Instant to = clock.instant();
+    Instant from = to.minus(window);
+    List<Run> inWindow = runs.inWindow(tenant, schedule.id(), from, to, ScheduleStats.MAX_RUNS);
+    ctx.json(ScheduleStats.of(schedule, inWindow, from, to));
+  }
+
+  static Duration window(String text) {
+    java.util.regex.Matcher parts =
+        java.util.regex.Pattern.compile("([0-9]{1,6})([mhd])").matcher(text);
+    if (parts.matches()) {
+      long amount = Long.parseLong(parts.group(1));
+      Duration window =
+          switch (parts.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
+      if (!window.isZero() && window.compareTo(MAX_WINDOW) <= 0) {
+        return window;
+      }
+    }
+    throw new InvalidInputException(
+        "window",
+        "must be minutes, hours or days such as 90m, 24h or 7d, at most 31d; got '" + text + "'");
   }
 
   private static UUID id(Context ctx) {

@@ -14,7 +14,7 @@ import dev.chime.server.auth.TenantQuotas;
 import dev.chime.store.TenantStore;
 import dev.chime.tenant.Quotas;
 import dev.chime.tenant.Tenant;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,7 +52,7 @@ final class TenantRoutes {
     this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.get(BASE, this::list, Access.OPERATOR);
     app.post(BASE, this::create, Access.OPERATOR);
     app.get(BASE + "/{id}", ctx -> ctx.json(view(find(ctx))), Access.ADMIN);

@@ -13,7 +13,7 @@ import dev.chime.store.Page;
 import dev.chime.store.TokenStore;
 import dev.chime.tenant.ApiToken;
 import dev.chime.tenant.Scope;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,7 +45,7 @@ final class TokenRoutes {
     this.clock = clock;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.post(BASE, this::create, Access.ADMIN);
     app.get(BASE, this::list, Access.ADMIN);
     app.get(BASE + "/current", this::current, Access.AUTHENTICATED);

@@ -18,6 +18,11 @@ public enum Access implements RouteRole {
   SCHEDULES_RUN(Optional.of(Scope.SCHEDULES_RUN)),
   SCHEDULES_DELETE(Optional.of(Scope.SCHEDULES_DELETE)),
   RUNS_READ(Optional.of(Scope.RUNS_READ)),
+  /**
+   * Prometheus' scrape of {@code /metrics}: a token of the default tenant with {@code metrics:read}
+   * (or admin), since the metrics count every tenant's work.
+   */
+  METRICS(Optional.of(Scope.METRICS_READ)),
   /** The tenant's admin: its tokens, its audit trail. */
   ADMIN(Optional.of(Scope.ADMIN)),
   /** An admin of the default tenant: the installation's tenants, their limits, the nodes. */

@@ -54,15 +54,19 @@ public final class Authenticator {
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        "route "
-                            + ctx.method()
-                            + " "
-                            + ctx.endpointHandlerPath()
-                            + " names no access"));
+                        "route " + ctx.method() + " " + ctx.endpoint().path + " names no access"));
     if (access == Access.PUBLIC) {
       return;
     }
     Caller caller = on ? authenticate(ctx) : Caller.anonymous(quotas.defaults());
+    if (access == Access.METRICS
+        && !(caller.tenantId().equals(dev.chime.tenant.Tenant.DEFAULT)
+            && caller.allows(dev.chime.tenant.Scope.METRICS_READ))) {
+      // the metrics count every tenant's work: only the installation's own tokens read them
+      throw new AuthException.Forbidden(
+          "metrics:read",
+          "only a token of the default tenant with metrics:read (or admin) may scrape");
+    }
     if (access == Access.OPERATOR && !caller.operator()) {
       throw new AuthException.Forbidden(
           "admin",

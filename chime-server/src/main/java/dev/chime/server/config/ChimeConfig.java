@@ -50,7 +50,9 @@ public record ChimeConfig(
     boolean auth,
     String adminToken,
     int maxEnabledSchedules,
-    int authFailuresPerMinute) {
+    int authFailuresPerMinute,
+    boolean metricsOpen,
+    String logFormat) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -122,6 +124,8 @@ public record ChimeConfig(
     values.put("auth", auth ? "on" : "off (every caller may do everything)");
     values.put("admin.token", adminToken.isEmpty() ? "(not set)" : "****");
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
+    values.put("metrics.auth", metricsOpen ? "open" : "token");
+    values.put("log.format", logFormat);
     return values;
   }
 }

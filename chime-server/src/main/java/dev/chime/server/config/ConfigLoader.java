@@ -117,6 +117,15 @@ public final class ConfigLoader {
               "20",
               "bad tokens one client address may send per minute before it is answered 429"),
           new Setting(
+              "log.format",
+              "plain",
+              "plain: lines for people; json: one JSON object per line, for log collectors"),
+          new Setting(
+              "metrics.auth",
+              "token",
+              "token: /metrics needs a token with metrics:read (or admin); open: anyone who reaches"
+                  + " the port may scrape it"),
+          new Setting(
               "http.cors.origins",
               "",
               "web origins (https://host[:port], comma-separated) whose pages may call the API;"
@@ -275,7 +284,9 @@ public final class ConfigLoader {
             reader.onOff("auth"),
             adminToken(values.get("admin.token"), sources.get("admin.token"), problems),
             reader.integer("quota.max.enabled.schedules", 0, Quotas.MAX_ENABLED_SCHEDULES_LIMIT),
-            reader.integer("auth.failures.per.minute", 1, 1_000_000));
+            reader.integer("auth.failures.per.minute", 1, 1_000_000),
+            reader.oneOf("metrics.auth", "token", "open").equals("open"),
+            reader.oneOf("log.format", "plain", "json"));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -384,6 +395,22 @@ public final class ConfigLoader {
 
   private record Values(
       Map<String, String> values, Map<String, String> sources, List<String> problems) {
+    String oneOf(String key, String... allowed) {
+      String text = values.get(key).toLowerCase(Locale.ROOT);
+      if (!List.of(allowed).contains(text)) {
+        problems.add(
+            key
+                + " (from "
+                + sources.get(key)
+                + ") must be "
+                + String.join(" or ", allowed)
+                + ", got '"
+                + text
+                + "'");
+      }
+      return text;
+    }
+
     boolean onOff(String key) {
       String text = values.get(key).toLowerCase(Locale.ROOT);
       if (!text.equals("on") && !text.equals("off")) {

@@ -1,7 +1,7 @@
 package dev.chime.server.web;
 
 import dev.chime.server.auth.Access;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class WebPage {
     return "/ui/" + assets.version();
   }
 
-  public void register(Javalin app) {
+  public void register(RoutesConfig app) {
     for (String page : PAGES) {
       app.get(page, this::page, Access.PUBLIC);
     }

@@ -11,6 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.ChimeTestNode.Response;
 import dev.chime.testing.TestDatabases;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -255,6 +260,28 @@ class BadInputTest {
 
     assertThat(response.status()).isEqualTo(413);
     assertProblem(response, 413, "body", "the limit is");
+  }
+
+  @Test
+  void aBodyDeclaredOverTheServersCapIs413BeforeItIsSent() throws IOException {
+    // a client that names a 5 MB body and sends none of it is answered at once, not waited for
+    try (Socket socket = new Socket("127.0.0.1", chime.url("/").getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /api/v1/schedules HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Authorization: Bearer "
+                      + ChimeTestNode.ADMIN_TOKEN
+                      + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+
+      assertThat(statusLine).startsWith("HTTP/1.1 413 ");
+    }
   }
 
   @Test

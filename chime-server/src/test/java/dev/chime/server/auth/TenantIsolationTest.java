@@ -35,6 +35,7 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/schedules/{id}/disable", 404);
     routes.put("POST /api/v1/schedules/{id}/run-now", 404);
     routes.put("GET /api/v1/schedules/{id}/runs", 404);
+    routes.put("GET /api/v1/schedules/{id}/stats", 404);
     routes.put("GET /api/v1/runs/{id}", 404);
     routes.put("POST /api/v1/runs/{id}/retry", 404);
     routes.put("POST /api/v1/runs/{id}/cancel", 404);
@@ -48,6 +49,7 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/tenants", 403);
     routes.put("GET /api/v1/nodes", 403);
     routes.put("GET /api/v1/nodes/{id}", 403);
+    routes.put("GET /metrics", 403);
     // collections: A sees and makes only its own (checked below)
     routes.put("GET /api/v1/schedules", 200);
     // a bulk action on B's ids finds none of them (checked below)

@@ -166,9 +166,8 @@ public final class ChimeTestNode implements AutoCloseable {
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      // the web page's HTML, scripts and styles are answers too, and not JSON
       boolean isJson =
-          response.headers().firstValue("Content-Type").orElse("json").contains("json");
+          response.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(true);
       JsonNode json =
           response.body().isEmpty() || !isJson ? null : MAPPER.readTree(response.body());
       return new Response(response.statusCode(), response, json);

@@ -254,7 +254,9 @@ class WebPageBrowserTest {
     wait.until(ExpectedConditions.attributeToBe(By.id("name"), "value", "to-edit"));
     List<WebElement> values =
         browser.findElements(By.cssSelector(".header-row input[aria-label='Header value']"));
-    assertThat(values).extracting(v -> v.getDomAttribute("type")).containsExactly("password", "text");
+    assertThat(values)
+        .extracting(v -> v.getDomAttribute("type"))
+        .containsExactly("password", "text");
     clear(By.id("name"));
     type(By.id("name"), "edited");
     click(By.cssSelector(".editor button[type=submit]"));
@@ -278,13 +280,11 @@ class WebPageBrowserTest {
       browser.switchTo().activeElement().sendKeys(Keys.TAB);
       reached =
           (Boolean)
-              browser.executeScript(
-                  "return document.activeElement.classList.contains('new')");
+              browser.executeScript("return document.activeElement.classList.contains('new')");
     }
     assertThat(reached).as("Tab reaches New schedule").isTrue();
     assertThat(
-            browser.executeScript(
-                "return getComputedStyle(document.activeElement).outlineStyle"))
+            browser.executeScript("return getComputedStyle(document.activeElement).outlineStyle"))
         .isNotEqualTo("none");
     browser.switchTo().activeElement().sendKeys(Keys.ENTER);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("aside.panel")));

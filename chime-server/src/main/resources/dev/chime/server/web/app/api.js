@@ -49,7 +49,24 @@ export function onUnauthorized(listener) {
   return () => listeners.delete(listener);
 }
 
+const early = new Map();
+
+/**
+ * Asks for a page now, before the code that shows it runs; the first api('GET', path) takes this
+ * answer instead of asking again. Saves the first list a round trip behind the token check.
+ */
+export function prefetch(path) {
+  const answer = api('GET', path);
+  answer.catch(() => {}); // whoever takes it handles its failure; nobody may, if it is not shown
+  early.set(path, answer);
+}
+
 export async function api(method, path, body) {
+  if (method === 'GET' && early.has(path)) {
+    const answer = early.get(path);
+    early.delete(path);
+    return answer;
+  }
   const headers = { Accept: 'application/json' };
   const current = token();
   if (current) headers.Authorization = 'Bearer ' + current;

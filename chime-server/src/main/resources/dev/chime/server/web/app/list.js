@@ -16,7 +16,12 @@ const ACTIONS = {
 };
 let painted = false;
 
-function filtersFrom(params) {
+/** The API path of a page of the list, as the list asks for it. */
+export function listPath(filters, cursor) {
+  return '/api/v1/schedules' + query({ ...filters, cursor });
+}
+
+export function filtersFrom(params) {
   return {
     q: params.get('q') || '',
     label: params.get('label') || '',
@@ -45,7 +50,7 @@ export function ScheduleList({ route, version, changed }) {
     const mine = ++request.current;
     if (!quiet) setLoading(true);
     try {
-      const answer = await api('GET', '/api/v1/schedules' + query({ ...filters, cursor }));
+      const answer = await api('GET', listPath(filters, cursor));
       if (mine !== request.current) return;
       setPage(answer);
       setError(null);

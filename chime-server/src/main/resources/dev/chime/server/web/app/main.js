@@ -1,9 +1,9 @@
 // Chime's page: who is signed in, which view the address names, and the frame around the views.
 import { h, render } from '../vendor/preact.module.js';
 import { useEffect, useState, useCallback } from '../vendor/hooks.module.js';
-import { api, onUnauthorized, setToken, takeTokenFromFragment, token } from './api.js';
+import { api, onUnauthorized, prefetch, setToken, takeTokenFromFragment, token } from './api.js';
 import { SignIn } from './signin.js';
-import { ScheduleList } from './list.js';
+import { ScheduleList, filtersFrom, listPath } from './list.js';
 import { Editor } from './editor.js';
 import { RunsPanel } from './runs.js';
 import { AuditView } from './audit.js';
@@ -11,6 +11,10 @@ import { navigate, useRoute } from './router.js';
 
 // before anything else: a token in the address must not stay there
 takeTokenFromFragment();
+// the list's first page is asked for beside the token check, not after it
+if (token() && location.pathname !== '/audit') {
+  prefetch(listPath(filtersFrom(new URLSearchParams(location.search)), null));
+}
 
 function App() {
   const route = useRoute();
