@@ -291,6 +291,23 @@ class WebPageBrowserTest {
     assertThat(browser.executeScript("return document.activeElement.tagName")).isEqualTo("H2");
   }
 
+  @Test
+  void theAuditViewShowsWhoChangedWhatAndTheChange() {
+    String id = create("audited", "{\"audit\":\"yes\"}");
+    node.post("/api/v1/schedules/" + id + "/disable", "{}");
+    signIn("/audit");
+    WebElement row =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.xpath(
+                    "//table[contains(@class,'audit')]//tr[.//code[text()='schedule.disable']]")));
+    assertThat(row.getText()).contains("audited");
+    row.findElement(By.tagName("button")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("tr.audit-change"), "enabled"));
+  }
+
   private static void signIn(String path) {
     String separator = "#token=";
     browser.get(node.url(path).toString() + separator + ChimeTestNode.ADMIN_TOKEN);
