@@ -308,6 +308,25 @@ class WebPageBrowserTest {
             By.cssSelector("tr.audit-change"), "enabled"));
   }
 
+  @Test
+  void withAuthenticationOffThereIsNoSignInButABadgeThatSaysSo() {
+    try (ChimeTestNode open =
+        ChimeTestNode.start(
+            dev.chime.testing.TestDatabases.h2(),
+            java.time.Clock.systemUTC(),
+            java.util.Map.of("CHIME_AUTH", "off"))) {
+      browser.get(open.url("/").toString());
+      WebElement badge =
+          wait.until(
+              ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header .badge.warn")));
+      assertThat(badge.getText()).isEqualTo("auth off");
+      assertThat(browser.findElements(By.id("token"))).isEmpty();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".empty")));
+      assertThat(browser.findElement(By.cssSelector(".empty")).getText())
+          .contains("No schedules yet");
+    }
+  }
+
   private static void signIn(String path) {
     String separator = "#token=";
     browser.get(node.url(path).toString() + separator + ChimeTestNode.ADMIN_TOKEN);
