@@ -108,6 +108,7 @@ public final class ClientCeiling {
                 dispatcher.call(
                     new DispatchRequest(
                         id,
+                        "default",
                         id,
                         "ceiling:" + id,
                         1,

@@ -80,6 +80,7 @@ public final class FireBench {
     env.put("CHIME_DATA_DIR", dataDir.toString());
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
     env.put("CHIME_ADMIN_TOKEN", TOKEN);
+    env.put("CHIME_SECRETS_KEY", BenchDatabase.SECRETS_KEY);
     dbUrl.ifPresent(url -> env.put("CHIME_DB_URL", url));
     ChimeConfig config = ConfigLoader.load(Optional.empty(), env);
 

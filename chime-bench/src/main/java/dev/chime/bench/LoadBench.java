@@ -260,6 +260,7 @@ public final class LoadBench {
     env.put("CHIME_QUOTA_MIN_INTERVAL_S", "1");
     // a load test is one tenant sending far more than a tenant's default 50 calls at once
     env.put("CHIME_QUOTA_MAX_RUNNING", "20000");
+    env.put("CHIME_SECRETS_KEY", BenchDatabase.SECRETS_KEY);
     options.dbUrl().ifPresent(url -> env.put("CHIME_DB_URL", url));
     environment.forEach(
         (name, value) -> {

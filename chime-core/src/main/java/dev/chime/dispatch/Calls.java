@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +22,11 @@ final class Calls {
 
   private Calls() {}
 
-  /** Chime's own headers, in the order they are sent, after the target's. */
-  static Map<String, String> chimeHeaders(DispatchRequest request) {
+  /**
+   * Chime's own headers, in the order they are sent, after the target's; a signed request's end
+   * with the Standard Webhooks headers, signing {@code body} as sent at {@code now}.
+   */
+  static Map<String, String> chimeHeaders(DispatchRequest request, byte[] body, Instant now) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Idempotency-Key", request.runKey());
     headers.put("Chime-Schedule-Id", request.scheduleId().toString());
@@ -38,6 +42,14 @@ final class Calls {
             + "-"
             + HexFormat.of().toHexDigits(request.runId().getLeastSignificantBits())
             + "-01");
+    if (!request.signingSecrets().isEmpty()) {
+      headers.putAll(
+          WebhookSignature.headers(
+              request.signingSecrets(),
+              WebhookSignature.messageId(request.runKey()),
+              now.getEpochSecond(),
+              body));
+    }
     return headers;
   }
 
@@ -50,6 +62,11 @@ final class Calls {
   /** A call that failed on the network, not by timing out: refused, TLS, unknown host, I/O. */
   static RunOutcome networkFailure(
       DispatchRequest request, CallState state, Throwable error, long elapsed) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TargetForbidden forbidden) {
+        return forbidden(forbidden.getMessage());
+      }
+    }
     if (has(error, ConnectException.class)) {
       return failure(
           RunStatus.FAILED,
@@ -88,22 +105,34 @@ final class Calls {
    * Chime checked what the clients accept): a final failure, said without the client's internals.
    */
   static RunOutcome unsendable(String reason) {
+    return notCalled("invalid_target", "the request cannot be made: " + reason);
+  }
+
+  /** A call that was never made, and the reason: a failure with no status, answer or duration. */
+  static RunOutcome notCalled(String code, String message) {
     return RunOutcome.failure(
-        RunStatus.FAILED,
-        java.util.OptionalInt.empty(),
-        "invalid_target",
-        "the request cannot be made: " + reason,
-        null,
-        0);
+        RunStatus.FAILED, java.util.OptionalInt.empty(), code, message, null, 0);
   }
 
   static RunOutcome unsendable(RuntimeException error) {
     return unsendable(describe(error));
   }
 
-  /** A stored target that no HTTP client may be given, or empty. */
-  static java.util.Optional<RunOutcome> refused(DispatchRequest request) {
-    return TargetJson.unsendable(request.target()).map(Calls::unsendable);
+  /**
+   * A stored target that no HTTP client may be given, or that the guard refuses from its URL alone,
+   * or empty.
+   */
+  static java.util.Optional<RunOutcome> refused(DispatchRequest request, TargetGuard guard) {
+    return TargetJson.unsendable(request.target())
+        .map(Calls::unsendable)
+        .or(
+            () ->
+                guard.refusalOf(request.target().url(), request.allowList()).map(Calls::forbidden));
+  }
+
+  /** A call the address policy refused: final, and no connection was opened. */
+  static RunOutcome forbidden(String reason) {
+    return notCalled("target_forbidden", "not called: " + reason);
   }
 
   /**

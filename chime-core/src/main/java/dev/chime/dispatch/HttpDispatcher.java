@@ -8,9 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -41,9 +41,20 @@ public final class HttpDispatcher implements Dispatcher {
   private final int excerptBytes;
   private final Clock clock;
   private final Duration connectTimeout;
+  private final TargetGuard guard;
 
   public HttpDispatcher(Duration connectTimeout, int excerptBytes, Clock clock) {
+    this(connectTimeout, excerptBytes, clock, TargetGuard.DEFAULT);
+  }
+
+  /**
+   * {@code guard} checks every address the target's host resolves to just before the call; this
+   * client then resolves the host again by itself, through the JVM's DNS cache, so a DNS answer
+   * that changes in between is not seen (Jetty's client has no such gap).
+   */
+  public HttpDispatcher(Duration connectTimeout, int excerptBytes, Clock clock, TargetGuard guard) {
     this.clock = clock;
+    this.guard = guard;
     this.connectTimeout = connectTimeout;
     this.executor =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("chime-http-", 0).factory());
@@ -62,14 +73,21 @@ public final class HttpDispatcher implements Dispatcher {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Optional<RunOutcome> refused = Calls.refused(request);
+    Optional<RunOutcome> refused =
+        Calls.refused(request, guard)
+            // this client resolves the host again by itself: see TargetGuard#refusalOfResolved
+            .or(
+                () ->
+                    guard
+                        .refusalOfResolved(request.target().url(), request.allowList())
+                        .map(Calls::forbidden));
     if (refused.isPresent()) {
       return refused.get();
     }
     CallProgress progress = new CallProgress(excerptBytes);
     HttpRequest httpRequest;
     try {
-      httpRequest = build(request, progress);
+      httpRequest = build(request, progress, clock.instant());
     } catch (IllegalArgumentException e) {
       return Calls.unsendable(e);
     }
@@ -197,13 +215,13 @@ public final class HttpDispatcher implements Dispatcher {
         });
   }
 
-  private static HttpRequest build(DispatchRequest request, CallProgress progress) {
+  private static HttpRequest build(DispatchRequest request, CallProgress progress, Instant now) {
     // A schedule without a payload (JSON null) sends no body, as GET and HEAD never do.
-    boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
+    boolean withBody = request.sendsBody();
+    byte[] bytes = request.body();
     HttpRequest.BodyPublisher body =
         withBody
-            ? progress.watch(
-                HttpRequest.BodyPublishers.ofString(request.payloadJson(), StandardCharsets.UTF_8))
+            ? progress.watch(HttpRequest.BodyPublishers.ofByteArray(bytes))
             : HttpRequest.BodyPublishers.noBody();
     // No HttpRequest.timeout: it covers only the wait for headers; call() bounds the whole call.
     HttpRequest.Builder builder =
@@ -214,7 +232,7 @@ public final class HttpDispatcher implements Dispatcher {
       builder.header("Content-Type", "application/json");
     }
     request.target().headers().forEach(builder::setHeader);
-    Calls.chimeHeaders(request).forEach(builder::setHeader);
+    Calls.chimeHeaders(request, bytes, now).forEach(builder::setHeader);
     return builder.build();
   }
 

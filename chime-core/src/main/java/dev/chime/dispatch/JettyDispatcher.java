@@ -4,23 +4,24 @@ import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -59,15 +60,26 @@ public final class JettyDispatcher implements Dispatcher {
   private final int excerptBytes;
   private final Clock clock;
   private final Duration connectTimeout;
+  private final TargetGuard guard;
 
   public JettyDispatcher(Duration connectTimeout, int excerptBytes, Clock clock) {
+    this(connectTimeout, excerptBytes, clock, TargetGuard.DEFAULT);
+  }
+
+  /** {@code guard} resolves target hosts and checks each address as it is connected to. */
+  public JettyDispatcher(
+      Duration connectTimeout, int excerptBytes, Clock clock, TargetGuard guard) {
     this.clock = clock;
+    this.guard = guard;
     this.connectTimeout = connectTimeout;
     this.excerptBytes = excerptBytes;
     QueuedThreadPool threads = new QueuedThreadPool(32, 2);
     threads.setName("chime-jetty");
     threads.setDaemon(true);
-    client = new HttpClient(new HttpClientTransportOverHTTP(1));
+    ClientConnector connector = JettyGuard.connector(guard);
+    connector.setSelectors(1);
+    client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+    client.setSocketAddressResolver(JettyGuard.resolver(guard));
     client.setExecutor(threads);
     client.setScheduler(new ScheduledExecutorScheduler("chime-jetty-timeouts", true));
     client.setConnectTimeout(connectTimeout.toMillis());
@@ -96,12 +108,12 @@ public final class JettyDispatcher implements Dispatcher {
     if (Thread.interrupted()) {
       throw new InterruptedException();
     }
-    Optional<RunOutcome> refused = Calls.refused(request);
+    Optional<RunOutcome> refused = Calls.refused(request, guard);
     if (refused.isPresent()) {
       return refused.get();
     }
     JettyExchange exchange = new JettyExchange(excerptBytes);
-    boolean withBody = request.target().sendsBody() && !request.payloadJson().equals("null");
+    boolean withBody = request.sendsBody();
     Request jettyRequest;
     try {
       jettyRequest = build(request, withBody);
@@ -234,13 +246,14 @@ public final class JettyDispatcher implements Dispatcher {
             .method(request.target().method())
             .version(HttpVersion.HTTP_1_1)
             .followRedirects(false)
+            .tag(JettyGuard.tag(request.allowList()))
             // Jetty's bound on the whole exchange, connect and body included; call() keeps its own
             .timeout(request.target().timeout().toMillis(), TimeUnit.MILLISECONDS);
+    byte[] body = request.body();
     if (withBody) {
-      built.body(
-          new StringRequestContent(
-              "application/json", request.payloadJson(), StandardCharsets.UTF_8));
+      built.body(new BytesRequestContent("application/json", body));
     }
+    Instant now = clock.instant();
     return built.headers(
         headers -> {
           headers.put(HttpHeader.USER_AGENT, Calls.USER_AGENT);
@@ -248,7 +261,7 @@ public final class JettyDispatcher implements Dispatcher {
             headers.put(HttpHeader.CONTENT_TYPE, "application/json");
           }
           request.target().headers().forEach(headers::put);
-          Calls.chimeHeaders(request).forEach(headers::put);
+          Calls.chimeHeaders(request, body, now).forEach(headers::put);
         });
   }
 

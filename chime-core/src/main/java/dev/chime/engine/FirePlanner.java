@@ -335,6 +335,7 @@ final class FirePlanner {
     return new Call(
         new DispatchRequest(
             ref.runId(),
+            ref.tenantId(),
             ref.scheduleId(),
             ref.runKey(),
             ref.attempt(),

@@ -32,7 +32,9 @@ public record RunOutcome(
           "deadline",
           "node_restarted",
           "node_lost",
-          "reported_failure");
+          "reported_failure",
+          "signing_unavailable",
+          "policy_unavailable");
 
   /** {@code runs.error_code} is a VARCHAR(64) on every database. */
   public static final int ERROR_CODE_MAX = 64;

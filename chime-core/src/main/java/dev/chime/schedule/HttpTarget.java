@@ -9,10 +9,16 @@ import java.util.Set;
 /**
  * An HTTP request Chime makes when a schedule fires; the schedule's payload is its JSON body.
  * {@code timeout} bounds the call; a target that answers 202 Accepted finishes the run later by
- * calling back, within {@code asyncTimeout} of the start.
+ * calling back, within {@code asyncTimeout} of the start. {@code secretHeaders} are headers whose
+ * values are secrets ({@link SecretValue}): sealed everywhere but on the wire.
  */
 public record HttpTarget(
-    String method, URI url, Map<String, String> headers, Duration timeout, Duration asyncTimeout) {
+    String method,
+    URI url,
+    Map<String, String> headers,
+    Duration timeout,
+    Duration asyncTimeout,
+    Map<String, SecretValue> secretHeaders) {
   /** The methods a target may use. GET and HEAD go out without a body. */
   public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
@@ -22,9 +28,20 @@ public record HttpTarget(
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(asyncTimeout, "asyncTimeout");
     headers = Map.copyOf(headers);
+    secretHeaders = Map.copyOf(secretHeaders);
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("unsupported method " + method);
     }
+  }
+
+  /** A target without secret headers. */
+  public HttpTarget(
+      String method,
+      URI url,
+      Map<String, String> headers,
+      Duration timeout,
+      Duration asyncTimeout) {
+    this(method, url, headers, timeout, asyncTimeout, Map.of());
   }
 
   public String type() {
@@ -34,5 +51,10 @@ public record HttpTarget(
   /** Whether the method carries a request body at all. */
   public boolean sendsBody() {
     return !method.equals("GET") && !method.equals("HEAD");
+  }
+
+  /** This target with other secret headers. */
+  public HttpTarget withSecretHeaders(Map<String, SecretValue> values) {
+    return new HttpTarget(method, url, headers, timeout, asyncTimeout, values);
   }
 }

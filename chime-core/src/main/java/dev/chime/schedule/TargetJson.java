@@ -47,6 +47,13 @@ public final class TargetJson {
           "chime-callback-token",
           "traceparent");
 
+  /**
+   * The Standard Webhooks headers Chime signs every call with. Refused on input only: a schedule
+   * stored before they were reserved is still read, and Chime's values replace its own.
+   */
+  private static final Set<String> SIGNATURE_HEADERS =
+      Set.of("webhook-id", "webhook-timestamp", "webhook-signature");
+
   private TargetJson() {}
 
   /** Reads an HTTP target; the {@code path} names it in errors. */
@@ -79,9 +86,10 @@ public final class TargetJson {
       url = readUrl(urlText, path + ".url", errors);
     }
     Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, SecretValue> secrets = new LinkedHashMap<>();
     JsonNode headersNode = node.get("headers");
     if (headersNode != null && !headersNode.isNull()) {
-      readHeaders(headersNode, path + ".headers", headers, errors);
+      readHeaders(headersNode, path + ".headers", headers, secrets, errors);
     }
     long timeoutMs =
         JsonFields.wholeNumber(
@@ -105,7 +113,12 @@ public final class TargetJson {
       return null;
     }
     return new HttpTarget(
-        method, url, headers, Duration.ofMillis(timeoutMs), Duration.ofSeconds(asyncTimeoutS));
+        method,
+        url,
+        headers,
+        Duration.ofMillis(timeoutMs),
+        Duration.ofSeconds(asyncTimeoutS),
+        secrets);
   }
 
   private static URI readUrl(String text, String path, Errors errors) {
@@ -144,9 +157,16 @@ public final class TargetJson {
   }
 
   private static void readHeaders(
-      JsonNode node, String path, Map<String, String> headers, Errors errors) {
+      JsonNode node,
+      String path,
+      Map<String, String> headers,
+      Map<String, SecretValue> secrets,
+      Errors errors) {
     if (!node.isObject()) {
-      errors.add(path, "must be an object of header names to string values");
+      errors.add(
+          path,
+          "must be an object of header names to values: a string, or {\"value\": \"...\","
+              + " \"secret\": true} for a secret");
       return;
     }
     if (node.size() > HEADERS_MAX) {
@@ -164,14 +184,18 @@ public final class TargetJson {
             "is not a valid header name: 1 to 100 ASCII letters, digits and !#$%&'*+.^_`|~-");
       } else if (FORBIDDEN_HEADERS.contains(lower)) {
         errors.add(fieldPath, "is managed by the HTTP client and cannot be set");
-      } else if (CHIME_HEADERS.contains(lower)) {
+      } else if (CHIME_HEADERS.contains(lower)
+          || (errors.checksInput() && SIGNATURE_HEADERS.contains(lower))) {
         errors.add(fieldPath, "is set by Chime on every call and cannot be overridden");
       } else if (errors.checksInput() && seen.containsKey(lower)) {
         errors.add(
             fieldPath,
             "repeats the header " + seen.get(lower) + " (header names are not case-sensitive)");
+      } else if (entry.getValue().isObject()) {
+        readObjectHeader(name, entry.getValue(), fieldPath, headers, secrets, errors);
       } else if (!entry.getValue().isTextual()) {
-        errors.add(fieldPath, "must be a string");
+        errors.add(
+            fieldPath, "must be a string, or {\"value\": \"...\", \"secret\": true} for a secret");
       } else {
         String value = entry.getValue().textValue();
         String problem = errors.checksInput() ? headerValueProblem(value) : null;
@@ -182,6 +206,57 @@ public final class TargetJson {
         }
       }
       seen.putIfAbsent(lower, name);
+    }
+  }
+
+  /**
+   * A header given as an object: {@code {"value": "...", "secret": true}} on input ({@code
+   * "secret"} false or absent makes it a plain header; the value {@link SecretValue#MASK} keeps the
+   * stored secret), or {@code {"secret": true, "sealed": "..."}} as the database keeps a secret.
+   */
+  private static void readObjectHeader(
+      String name,
+      JsonNode node,
+      String path,
+      Map<String, String> headers,
+      Map<String, SecretValue> secrets,
+      Errors errors) {
+    if (!errors.checksInput() && node.has("sealed")) {
+      secrets.put(name, new SecretValue.Sealed(node.get("sealed").asText()));
+      return;
+    }
+    JsonFields.onlyFields(node, path, errors, "value", "secret");
+    JsonNode secretNode = node.get("secret");
+    boolean secret = false;
+    if (secretNode != null && !secretNode.isNull()) {
+      if (secretNode.isBoolean()) {
+        secret = secretNode.booleanValue();
+      } else {
+        errors.add(path + ".secret", "must be true or false");
+      }
+    }
+    JsonNode valueNode = node.get("value");
+    if (valueNode == null || valueNode.isNull()) {
+      errors.add(path + ".value", "is required");
+      return;
+    }
+    if (!valueNode.isTextual()) {
+      errors.add(path + ".value", "must be a string");
+      return;
+    }
+    String value = valueNode.textValue();
+    if (secret && value.equals(SecretValue.MASK)) {
+      secrets.put(name, new SecretValue.Kept());
+      return;
+    }
+    String problem = errors.checksInput() ? headerValueProblem(value) : null;
+    if (problem != null) {
+      // the reason says what is wrong with the text, never the text itself
+      errors.add(path + ".value", problem);
+    } else if (secret) {
+      secrets.put(name, new SecretValue.Given(value));
+    } else {
+      headers.put(name, value);
     }
   }
 
@@ -229,16 +304,60 @@ public final class TargetJson {
     return null;
   }
 
-  /** The JSON form of a target, as the API shows it and the database keeps it. */
+  /**
+   * The JSON form of a target as the API shows it: each secret header as {@code {"value": "****",
+   * "secret": true}}, which a client may send back to keep the secret.
+   */
   public static ObjectNode write(HttpTarget target) {
+    ObjectNode node = common(target);
+    ObjectNode headers = (ObjectNode) node.get("headers");
+    target
+        .secretHeaders()
+        .keySet()
+        .forEach(
+            name -> headers.putObject(name).put("value", SecretValue.MASK).put("secret", true));
+    return sortedHeaders(node);
+  }
+
+  /**
+   * The JSON form of a target as the database keeps it: each secret header as {@code {"secret":
+   * true, "sealed": "..."}}. Throws if a secret is not sealed yet: no secret is ever stored as
+   * text.
+   */
+  public static String toStored(HttpTarget target) {
+    ObjectNode node = common(target);
+    ObjectNode headers = (ObjectNode) node.get("headers");
+    target
+        .secretHeaders()
+        .forEach(
+            (name, value) -> {
+              if (!(value instanceof SecretValue.Sealed sealed)) {
+                throw new IllegalStateException(
+                    "the secret header " + name + " must be sealed before it is stored");
+              }
+              headers.putObject(name).put("secret", true).put("sealed", sealed.sealed());
+            });
+    return ScheduleJson.write(sortedHeaders(node));
+  }
+
+  private static ObjectNode common(HttpTarget target) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("type", target.type());
     node.put("method", target.method());
     node.put("url", target.url().toString());
     ObjectNode headers = node.putObject("headers");
-    new java.util.TreeMap<>(target.headers()).forEach(headers::put);
+    target.headers().forEach(headers::put);
     node.put("timeout_ms", target.timeout().toMillis());
     node.put("async_timeout_s", target.asyncTimeout().toSeconds());
+    return node;
+  }
+
+  /** Headers in name order, so that one target always has one text (the engine caches by it). */
+  private static ObjectNode sortedHeaders(ObjectNode node) {
+    java.util.TreeMap<String, JsonNode> byName = new java.util.TreeMap<>();
+    node.get("headers").properties().forEach(e -> byName.put(e.getKey(), e.getValue()));
+    ObjectNode sorted = node.putObject("headers");
+    byName.forEach(sorted::set);
     return node;
   }
 

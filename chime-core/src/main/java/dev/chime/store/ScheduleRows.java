@@ -62,7 +62,7 @@ final class ScheduleRows {
     statement.setString(4, spec.description());
     statement.setBoolean(5, spec.enabled());
     statement.setString(6, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-    statement.setString(7, ScheduleJson.write(TargetJson.write(spec.target())));
+    statement.setString(7, TargetJson.toStored(spec.target()));
     statement.setString(8, spec.payloadJson());
     dialect.setInstant(statement, 9, schedule.nextFireAt().orElse(null));
     dialect.setInstant(statement, 10, schedule.lastFireAt().orElse(null));

@@ -377,7 +377,7 @@ public final class ScheduleStore {
       statement.setBoolean(3, spec.enabled());
       statement.setString(4, spec.trigger().type());
       statement.setString(5, ScheduleJson.write(ScheduleJson.triggerJson(spec.trigger())));
-      statement.setString(6, ScheduleJson.write(TargetJson.write(spec.target())));
+      statement.setString(6, TargetJson.toStored(spec.target()));
       statement.setString(7, spec.payloadJson());
       dialect.setInstant(statement, 8, updated.nextFireAt().orElse(null));
       dialect.setInstant(statement, 9, now);

@@ -96,6 +96,7 @@ class HttpDispatcherTest {
     UUID runId = UUID.randomUUID();
     return new DispatchRequest(
         runId,
+        "default",
         UUID.randomUUID(),
         "key-" + runId,
         1,
@@ -390,6 +391,7 @@ class HttpDispatcherTest {
     DispatchRequest badHeader =
         new DispatchRequest(
             runId,
+            "default",
             UUID.randomUUID(),
             "key-" + runId,
             1,

@@ -110,9 +110,22 @@ public final class TargetServer implements AutoCloseable {
   private volatile Function<Received, Answer> answers = r -> Answer.ok();
   private final Map<String, String> extraHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final String host;
+
   public TargetServer() {
+    this("127.0.0.1");
+  }
+
+  /** A target listening on {@code host}, an address of this machine (127.0.0.2, say). */
+  public TargetServer(String host) {
+    this(host, 0);
+  }
+
+  /** A target on {@code host} and {@code port} (0: any free port). */
+  public TargetServer(String host, int port) {
+    this.host = host;
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+      server = HttpServer.create(new InetSocketAddress(host, port), 100);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -121,8 +134,12 @@ public final class TargetServer implements AutoCloseable {
     server.start();
   }
 
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
   public URI url(String path) {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    return URI.create("http://" + host + ":" + server.getAddress().getPort() + path);
   }
 
   public void answer(Function<Received, Answer> value) {

@@ -1,8 +1,11 @@
 package dev.chime.server;
 
 import dev.chime.dispatch.Dispatcher;
+import dev.chime.dispatch.HostResolver;
 import dev.chime.dispatch.HttpDispatcher;
 import dev.chime.dispatch.JettyDispatcher;
+import dev.chime.dispatch.OutgoingDispatcher;
+import dev.chime.dispatch.TargetGuard;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
@@ -12,7 +15,9 @@ import dev.chime.engine.RetentionSettings;
 import dev.chime.engine.TableVacuum;
 import dev.chime.engine.WakeUpListener;
 import dev.chime.node.NodeRegistration;
+import dev.chime.secret.SecretBox;
 import dev.chime.server.api.ApiServer;
+import dev.chime.server.api.Outgoing;
 import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
@@ -91,17 +96,31 @@ public final class ChimeNode implements AutoCloseable {
       nodeIdLock.close();
       throw e;
     }
+    SecretBox box;
+    try {
+      box = OutgoingSetup.secretBox(config, db, clock);
+    } catch (RuntimeException e) {
+      db.close();
+      nodeIdLock.close();
+      throw e;
+    }
+    TargetGuard guard = new TargetGuard(config.targetPolicy(), HostResolver.SYSTEM);
+    Dispatcher http;
     if (config.httpClient().equals("jdk")) {
       HttpDispatcher jdk =
-          new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
-      this.dispatcher = jdk;
+          new HttpDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock, guard);
+      http = jdk;
       this.warmUp = jdk::warmUp;
     } else {
       JettyDispatcher jetty =
-          new JettyDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock);
-      this.dispatcher = jetty;
+          new JettyDispatcher(config.connectTimeout(), config.responseExcerptBytes(), clock, guard);
+      http = jetty;
       this.warmUp = jetty::warmUp;
     }
+    Outgoing outgoing = OutgoingSetup.outgoing(config, db, box, guard, clock);
+    this.dispatcher =
+        new OutgoingDispatcher(
+            http, box, outgoing.signing()::secretsFor, outgoing.allowLists()::of);
     // the embedded H2 writes commits to its file in the background: what Chime acknowledges, or
     // is about to send, is written at once (one CHECKPOINT shared by callers arriving together)
     WriteFlush flush = WriteFlush.forUrl(config.dbUrl(), () -> checkpoint(db));
@@ -175,6 +194,7 @@ public final class ChimeNode implements AutoCloseable {
             config.corsOrigins(),
             metrics,
             config.metricsOpen(),
+            outgoing,
             () -> awaitWritten(flush));
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.chime.server.testing.ChimeJar;
+import dev.chime.server.testing.ChimeTestNode;
 import dev.chime.server.testing.ClusterLedger;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.testing.TargetServer;
@@ -218,6 +219,8 @@ class ClusterChaosIT {
                     db.user(),
                     "CHIME_NODE_ID",
                     "chaos-" + i,
+                    "CHIME_SECRETS_KEY",
+                    ChimeTestNode.SECRETS_KEY,
                     "CHIME_ENGINE_LEASE_MS",
                     Long.toString(LEASE.toMillis()),
                     "CHIME_QUOTA_MIN_INTERVAL_S",

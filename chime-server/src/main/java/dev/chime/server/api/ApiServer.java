@@ -69,6 +69,7 @@ public final class ApiServer {
   private final Javalin app;
   private final DatabaseWatch databaseWatch;
   private final AuthSettings auth;
+  private final Outgoing outgoing;
   private final TokenStore tokens;
   private final TenantStore tenants;
   private final TenantQuotas quotas;
@@ -89,10 +90,12 @@ public final class ApiServer {
       List<String> corsOrigins,
       ChimeMetrics metrics,
       boolean metricsOpen,
+      Outgoing outgoing,
       Runnable flushWrites) {
     ProblemErrorHandler jettyErrors = new ProblemErrorHandler(REQUEST_HEAD_BYTES);
     this.databaseWatch = new DatabaseWatch(db);
     this.auth = auth;
+    this.outgoing = outgoing;
     this.tokens = new TokenStore(db);
     this.tenants = new TenantStore(db);
     this.quotas = new TenantQuotas(tenants, quotaDefaults);
@@ -154,7 +157,8 @@ public final class ApiServer {
     app.beforeMatched(
         new Authenticator(auth.on(), tokens, quotas, clock, auth.failuresPerMinute())::check);
     Requests requests = new Requests(quotas.defaults().maxPayloadBytes());
-    ScheduleOperations operations = new ScheduleOperations(schedules, runs, clock, engine::wake);
+    ScheduleOperations operations =
+        new ScheduleOperations(schedules, runs, clock, engine::wake, outgoing);
     TenantScope tenantScope = new TenantScope(tenants);
     // before the schedule routes: /bulk is not an id
     new BulkRoutes(operations, requests).register(app);
@@ -165,6 +169,7 @@ public final class ApiServer {
     new TenantRoutes(tenants, quotas, requests, clock).register(app);
     new TokenRoutes(tokens, tenantScope, requests, clock).register(app);
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
+    new OutgoingRoutes(outgoing, requests, clock).register(app);
     registerHealth(app, engine);
     // the web page at / and its files under /ui/: open routes that hold no data of their own
     WebPage.fromClasspath().register(app);

@@ -8,6 +8,7 @@ import dev.chime.ConflictException;
 import dev.chime.InvalidInputException;
 import dev.chime.NotFoundException;
 import dev.chime.QuotaExceededException;
+import dev.chime.TargetForbiddenException;
 import dev.chime.server.auth.AuthException;
 import dev.chime.store.StoreException;
 import io.javalin.config.RoutesConfig;
@@ -111,6 +112,15 @@ final class Problems {
               problem(ctx, 429, "too-many-bad-tokens", "Too many requests", e.getMessage());
           problem.put("retry_after_s", seconds);
           send(ctx, 429, problem);
+        });
+    app.exception(
+        TargetForbiddenException.class,
+        (e, ctx) -> {
+          ObjectNode problem =
+              problem(ctx, 422, "target-forbidden", "Target forbidden", e.getMessage());
+          problem.put("field", e.field());
+          problem.putArray("errors").addObject().put("field", e.field()).put("reason", e.reason());
+          send(ctx, 422, problem);
         });
     app.exception(
         StoreException.class,
@@ -228,6 +238,7 @@ final class Problems {
       case 413 -> "Request too large";
       case 414 -> "URI too long";
       case 415 -> "Unsupported media type";
+      case 422 -> "Unprocessable content";
       case 431 -> "Request headers too large";
       default -> "HTTP " + status;
     };

@@ -3,8 +3,10 @@ package dev.chime.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.NotFoundException;
+import dev.chime.TargetForbiddenException;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
+import dev.chime.schedule.HeaderSecrets;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
@@ -33,8 +35,11 @@ final class ScheduleOperations {
   private final RunStore runs;
   private final Clock clock;
   private final Runnable wakeEngine;
+  private final Outgoing outgoing;
 
-  ScheduleOperations(ScheduleStore schedules, RunStore runs, Clock clock, Runnable wakeEngine) {
+  ScheduleOperations(
+      ScheduleStore schedules, RunStore runs, Clock clock, Runnable wakeEngine, Outgoing outgoing) {
+    this.outgoing = outgoing;
     this.schedules = schedules;
     this.runs = runs;
     this.clock = clock;
@@ -51,9 +56,12 @@ final class ScheduleOperations {
   }
 
   Schedule create(Caller caller, JsonNode body) {
-    ScheduleSpec spec = ScheduleJson.readSpec(body);
+    ScheduleSpec spec =
+        HeaderSecrets.seal(
+            outgoing.box(), caller.tenantId(), ScheduleJson.readSpec(body), Optional.empty());
     Instant now = now();
     rules(caller).check(spec, Optional.empty(), now);
+    checkTarget(caller.tenantId(), spec);
     Schedule schedule =
         new Schedule(
             UUID.randomUUID(),
@@ -149,6 +157,7 @@ final class ScheduleOperations {
                     ScheduleSpec spec = current.spec().withEnabled(enabled);
                     if (enabled && !current.spec().enabled()) {
                       rules.check(spec, Optional.of(current.spec()), now);
+                      checkTarget(caller.tenantId(), spec);
                     }
                     return new Change(spec, nextFire(current, spec, now), health(current, spec));
                   },
@@ -221,11 +230,17 @@ final class ScheduleOperations {
                 id,
                 now,
                 current -> {
-                  ScheduleSpec spec = change.apply(current);
+                  ScheduleSpec spec =
+                      HeaderSecrets.seal(
+                          outgoing.box(),
+                          caller.tenantId(),
+                          change.apply(current),
+                          Optional.of(current.spec()));
                   // Switching a schedule off is always allowed, even one that a tightened limit
                   // would no longer accept.
                   if (!spec.equals(current.spec().withEnabled(false))) {
                     rules.check(spec, Optional.of(current.spec()), now);
+                    checkTarget(caller.tenantId(), spec);
                   }
                   return new Change(spec, nextFire(current, spec, now), health(current, spec));
                 },
@@ -234,6 +249,17 @@ final class ScheduleOperations {
             .orElseThrow(() -> notFound(id));
     wakeEngine.run();
     return updated;
+  }
+
+  /** Refuses a target that the address policy, or the tenant's allow-list, refuses by its URL. */
+  private void checkTarget(String tenantId, ScheduleSpec spec) {
+    outgoing
+        .guard()
+        .refusalOf(spec.target().url(), outgoing.allowLists().of(tenantId))
+        .ifPresent(
+            reason -> {
+              throw new TargetForbiddenException("target.url", reason);
+            });
   }
 
   /** Switching a schedule back on starts a new streak and forgets why Chime had switched it off. */

@@ -1,5 +1,6 @@
 package dev.chime.server.config;
 
+import dev.chime.dispatch.AddressPolicy;
 import dev.chime.tenant.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every setting of a Chime node, validated once at start. Built by {@link ConfigLoader} from
@@ -45,6 +47,9 @@ public record ChimeConfig(
     Duration resultLinger,
     int callsPerHost,
     String httpClient,
+    Optional<SecretsKey> secretsKey,
+    Duration signingGrace,
+    AddressPolicy targetPolicy,
     String dbVacuum,
     List<String> corsOrigins,
     boolean auth,
@@ -65,6 +70,14 @@ public record ChimeConfig(
     corsOrigins = List.copyOf(corsOrigins);
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(adminToken, "adminToken");
+    Objects.requireNonNull(secretsKey, "secretsKey");
+    Objects.requireNonNull(signingGrace, "signingGrace");
+    Objects.requireNonNull(targetPolicy, "targetPolicy");
+  }
+
+  /** Where a generated secrets key is kept: {@code <data.dir>/secrets-key}. */
+  public Path secretsKeyFile() {
+    return dataDir.resolve(SecretsKeyFile.NAME);
   }
 
   /** The limits every tenant has unless it has its own. */
@@ -118,6 +131,20 @@ public record ChimeConfig(
     values.put("engine.result.linger.ms", Long.toString(resultLinger.toMillis()));
     values.put("engine.calls.per.host", Integer.toString(callsPerHost));
     values.put("http.client", httpClient);
+    values.put(
+        "secrets.key",
+        secretsKey.isPresent()
+            ? "**** (set)"
+            : "(kept in " + secretsKeyFile().toAbsolutePath().normalize() + ")");
+    values.put("signing.rotation.grace.s", Long.toString(signingGrace.toSeconds()));
+    values.put("target.loopback", targetPolicy.allowLoopback() ? "allow" : "refuse");
+    values.put("target.private", targetPolicy.allowPrivate() ? "allow" : "refuse");
+    values.put(
+        "target.allowed.networks",
+        targetPolicy.allowedNetworks().isEmpty()
+            ? "(none)"
+            : String.join(
+                ",", targetPolicy.allowedNetworks().stream().map(Object::toString).toList()));
     values.put("db.vacuum", dbVacuum);
     values.put(
         "http.cors.origins", corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));

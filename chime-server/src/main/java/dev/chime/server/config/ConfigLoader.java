@@ -1,5 +1,7 @@
 package dev.chime.server.config;
 
+import dev.chime.dispatch.AddressPolicy;
+import dev.chime.dispatch.Cidr;
 import dev.chime.tenant.Quotas;
 import java.io.IOException;
 import java.io.Reader;
@@ -125,6 +127,30 @@ public final class ConfigLoader {
               "token",
               "token: /metrics needs a token with metrics:read (or admin); open: anyone who reaches"
                   + " the port may scrape it"),
+          new Setting(
+              "secrets.key",
+              "",
+              "base64 of 32 random bytes that seal secret headers and signing secrets at rest;"
+                  + " default made once and kept in <data.dir>/secrets-key (mode 600); every node"
+                  + " of a cluster needs the same one"),
+          new Setting(
+              "signing.rotation.grace.s",
+              "86400",
+              "how long a signing secret signs on beside the new one after a rotation"),
+          new Setting(
+              "target.loopback",
+              "allow",
+              "allow or refuse calls to loopback addresses (127.0.0.0/8, ::1, 0.0.0.0)"),
+          new Setting(
+              "target.private",
+              "allow",
+              "allow or refuse calls to private addresses (10/8, 172.16/12, 192.168/16,"
+                  + " 100.64/10, fc00::/7)"),
+          new Setting(
+              "target.allowed.networks",
+              "",
+              "address blocks (comma-separated CIDRs) called even where target.loopback or"
+                  + " target.private refuse; link-local and metadata addresses never are"),
           new Setting(
               "http.cors.origins",
               "",
@@ -278,6 +304,15 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("engine.result.linger.ms", 0, 1_000)),
             reader.integer("engine.calls.per.host", 1, 100_000),
             values.get("http.client"),
+            secretsKey(values.get("secrets.key"), sources.get("secrets.key"), problems),
+            Duration.ofSeconds(reader.integer("signing.rotation.grace.s", 0, 30 * 86_400)),
+            new AddressPolicy(
+                reader.allowOrRefuse("target.loopback"),
+                reader.allowOrRefuse("target.private"),
+                networks(
+                    values.get("target.allowed.networks"),
+                    sources.get("target.allowed.networks"),
+                    problems)),
             values.get("db.vacuum"),
             corsOrigins(
                 values.get("http.cors.origins"), sources.get("http.cors.origins"), problems),
@@ -366,6 +401,47 @@ public final class ConfigLoader {
     return token;
   }
 
+  /** The key of {@code secrets.key}, or empty for the one kept in the data folder. */
+  private static Optional<SecretsKey> secretsKey(
+      String text, String source, List<String> problems) {
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(SecretsKey.parse(text));
+    } catch (IllegalArgumentException e) {
+      // the reason only: the value is a secret, and never repeated
+      problems.add(
+          "secrets.key (from "
+              + source
+              + ") "
+              + e.getMessage()
+              + "; make one with: openssl rand -base64 32");
+      return Optional.empty();
+    }
+  }
+
+  private static List<Cidr> networks(String text, String source, List<String> problems) {
+    List<Cidr> networks = new ArrayList<>();
+    for (String item : text.split(",")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      Optional<Cidr> network = Cidr.parse(item.trim());
+      if (network.isEmpty()) {
+        problems.add(
+            "target.allowed.networks (from "
+                + source
+                + ") lists '"
+                + item.trim()
+                + "', which is not an address block such as 10.1.0.0/16 or fd12:3456::/48");
+      } else {
+        networks.add(network.get());
+      }
+    }
+    return networks;
+  }
+
   private static void readFile(
       Path file, Map<String, String> values, Map<String, String> sources, List<String> problems) {
     Properties properties = new Properties();
@@ -409,6 +485,11 @@ public final class ConfigLoader {
                 + "'");
       }
       return text;
+    }
+
+    /** A setting that is {@code allow} (true) or {@code refuse} (false). */
+    boolean allowOrRefuse(String key) {
+      return oneOf(key, "allow", "refuse").equals("allow");
     }
 
     boolean onOff(String key) {

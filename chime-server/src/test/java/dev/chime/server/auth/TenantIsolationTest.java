@@ -59,6 +59,11 @@ class TenantIsolationTest {
     routes.put("POST /api/v1/tokens", 201);
     routes.put("GET /api/v1/tokens/current", 200);
     routes.put("GET /api/v1/audit", 200);
+    // A's own signing secrets and address policy, never B's (checked below)
+    routes.put("GET /api/v1/signing-secrets", 200);
+    routes.put("POST /api/v1/signing-secrets/rotate", 201);
+    routes.put("GET /api/v1/target-policy", 200);
+    routes.put("PUT /api/v1/target-policy", 200);
     // open to anyone; the callback needs the run's own one-time token (404/403 without)
     routes.put("POST /api/v1/runs/{id}/complete", 403);
     routes.put("GET /api/v1/cron/preview", 200);
@@ -135,6 +140,8 @@ class TenantIsolationTest {
         assertThat(bulk.json().path("results").get(0).path("result").asText())
             .isEqualTo("not_found");
         assertThat(b.get("/api/v1/schedules/" + bSchedule).status()).isEqualTo(200);
+        // B's allow-list is B's alone
+        assertThat(b.get("/api/v1/target-policy").json().path("allow")).isEmpty();
         // naming tenant b is answered as if there were none
         assertThat(a.get("/api/v1/audit?tenant=b").status()).isEqualTo(404);
         assertThat(a.get("/api/v1/tokens?tenant=b").status()).isEqualTo(404);
@@ -186,6 +193,9 @@ class TenantIsolationTest {
     }
     if (path.equals("/api/v1/schedules/bulk")) {
       return "{\"action\":\"disable\",\"ids\":[\"" + bScheduleId + "\"]}";
+    }
+    if (path.equals("/api/v1/target-policy")) {
+      return "{\"allow\":[\"a.example.com\"]}";
     }
     if (path.equals("/api/v1/tokens")) {
       return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";

@@ -224,4 +224,82 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--port", "1"}, Map.of()))
         .hasMessageContaining("unknown argument '--port'");
   }
+
+  @Test
+  void outgoingCallsAreSignedAndGuardedByDefaultsThatSuitAScheduleBesideItsServices() {
+    ChimeConfig config = ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1"));
+
+    assertThat(config.secretsKey()).isEmpty();
+    assertThat(config.signingGrace()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.targetPolicy().allowLoopback()).isTrue();
+    assertThat(config.targetPolicy().allowPrivate()).isTrue();
+    assertThat(config.targetPolicy().allowedNetworks()).isEmpty();
+    assertThat(config.describe())
+        .containsEntry("target.loopback", "allow")
+        .containsEntry("target.allowed.networks", "(none)");
+    assertThat(config.describe().get("secrets.key"))
+        .startsWith("(kept in ")
+        .endsWith("secrets-key)");
+  }
+
+  @Test
+  void theAddressPolicyCanBeLockedDownWithNetworksLeftOpen() {
+    ChimeConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "CHIME_NODE_ID", "n1",
+                "CHIME_TARGET_LOOPBACK", "refuse",
+                "CHIME_TARGET_PRIVATE", "REFUSE",
+                "CHIME_TARGET_ALLOWED_NETWORKS", "10.20.0.0/16, fd12::/48",
+                "CHIME_SIGNING_ROTATION_GRACE_S", "3600"));
+
+    assertThat(config.targetPolicy().allowLoopback()).isFalse();
+    assertThat(config.targetPolicy().allowPrivate()).isFalse();
+    assertThat(config.targetPolicy().allowedNetworks())
+        .extracting(Object::toString)
+        .containsExactly("10.20.0.0/16", "fd12:0:0:0:0:0:0:0/48");
+    assertThat(config.signingGrace()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void badOutgoingSettingsAreProblemsNamingTheSettingAndNeverTheSecret() {
+    String secret = "bm90LXRoaXJ0eS10d28tYnl0ZXM=";
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                        "CHIME_NODE_ID", "n1",
+                        "CHIME_SECRETS_KEY", secret,
+                        "CHIME_TARGET_PRIVATE", "deny",
+                        "CHIME_TARGET_ALLOWED_NETWORKS", "10.0.0.0/8,2130706433",
+                        "CHIME_SIGNING_ROTATION_GRACE_S", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("4 problem(s)")
+        .hasMessageContaining(
+            "secrets.key (from CHIME_SECRETS_KEY) holds 20 bytes; a secrets key is 32 bytes;"
+                + " make one with: openssl rand -base64 32")
+        .hasMessageContaining("target.private (from CHIME_TARGET_PRIVATE) must be allow or refuse")
+        .hasMessageContaining("lists '2130706433', which is not an address block")
+        .hasMessageContaining("signing.rotation.grace.s (from CHIME_SIGNING_ROTATION_GRACE_S)")
+        .message()
+        .doesNotContain(secret);
+  }
+
+  @Test
+  void aSecretsKeyIsReadFromBase64AndLoggedMasked() {
+    ChimeConfig config =
+        ConfigLoader.load(
+            Optional.empty(),
+            Map.of(
+                "CHIME_NODE_ID",
+                "n1",
+                "CHIME_SECRETS_KEY",
+                "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE="));
+
+    assertThat(config.secretsKey()).isPresent();
+    assertThat(config.describe().get("secrets.key")).isEqualTo("**** (set)");
+    assertThat(config.toString()).doesNotContain("dGVzdC1vbmx5");
+  }
 }

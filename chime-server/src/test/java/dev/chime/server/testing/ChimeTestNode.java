@@ -32,6 +32,12 @@ public final class ChimeTestNode implements AutoCloseable {
    */
   public static final String ADMIN_TOKEN = "chime_test-admin-token-for-every-test-node";
 
+  /**
+   * The secrets key of test nodes unless a test sets its own: nodes on one database must share one,
+   * and none is written under the module's ./data.
+   */
+  public static final String SECRETS_KEY = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
+
   private final ChimeNode node;
   private final HttpClient client;
   private final Optional<String> token;
@@ -74,6 +80,7 @@ public final class ChimeTestNode implements AutoCloseable {
     env.put("CHIME_ENGINE_POLL_MS", "50");
     env.put("CHIME_QUOTA_MIN_INTERVAL_S", "1");
     env.put("CHIME_SHUTDOWN_GRACE_S", "5");
+    env.put("CHIME_SECRETS_KEY", SECRETS_KEY);
     if (!settings.containsKey("CHIME_DATA_DIR")) {
       // no node-id file under the module's ./data: a test that wants one names its data folder
       env.put("CHIME_NODE_ID", "test-node-" + port);
