@@ -10,6 +10,7 @@ import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.auth.Authenticator;
 import dev.chime.server.auth.TenantQuotas;
 import dev.chime.server.metrics.ChimeMetrics;
+import dev.chime.server.web.WebPage;
 import dev.chime.store.AuditStore;
 import dev.chime.store.Database;
 import dev.chime.store.NodeStore;
@@ -170,6 +171,8 @@ public final class ApiServer {
     new AuditRoutes(new AuditStore(db), tenantScope).register(app);
     new OutgoingRoutes(outgoing, requests, clock).register(app);
     registerHealth(app, engine);
+    // the web page at / and its files under /ui/: open routes that hold no data of their own
+    WebPage.fromClasspath().register(app);
     String openApi = resource("/openapi.json");
     app.get(
         "/api/v1/openapi.json",
