@@ -11,6 +11,7 @@ import dev.chime.server.auth.AuthSettings;
 import dev.chime.server.auth.Authenticator;
 import dev.chime.server.auth.TenantQuotas;
 import dev.chime.server.metrics.ChimeMetrics;
+import dev.chime.server.web.WebPage;
 import dev.chime.store.AuditStore;
 import dev.chime.store.CheckinStore;
 import dev.chime.store.Database;
@@ -178,6 +179,8 @@ public final class ApiServer {
     new AlertRuleRoutes(alerts, requests, clock).register(app);
     new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);
     registerHealth(app, engine);
+    // the web page at / and its files under /ui/: open routes that hold no data of their own
+    WebPage.fromClasspath().register(app);
     String openApi = resource("/openapi.json");
     app.get(
         "/api/v1/openapi.json",

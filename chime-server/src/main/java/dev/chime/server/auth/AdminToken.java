@@ -1,6 +1,7 @@
 package dev.chime.server.auth;
 
 import dev.chime.audit.Actor;
+import dev.chime.store.StoreException;
 import dev.chime.store.TokenStore;
 import dev.chime.tenant.ApiToken;
 import dev.chime.tenant.Scope;
@@ -43,7 +44,14 @@ public final class AdminToken {
       String hash = Tokens.hash(chosen);
       Optional<ApiToken> existing = tokens.findByHash(hash);
       if (existing.isEmpty()) {
-        tokens.insert(token(chosen, NAME + " (admin.token setting)", now), Actor.CHIME, describe);
+        try {
+          tokens.insert(token(chosen, NAME + " (admin.token setting)", now), Actor.CHIME, describe);
+        } catch (StoreException e) {
+          // nodes of a cluster starting at once on a new database race to add it: one wins
+          if (tokens.findByHash(hash).isEmpty()) {
+            throw e;
+          }
+        }
         log.info("the admin token set by admin.token (CHIME_ADMIN_TOKEN) is ready");
       } else if (!existing.get().activeAt(now)) {
         log.error(

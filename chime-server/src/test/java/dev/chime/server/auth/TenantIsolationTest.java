@@ -85,6 +85,13 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/openapi.json", 200);
     routes.put("GET /health/live", 200);
     routes.put("GET /health/ready", 200);
+    // the web page and its files: the same for everyone, holding no tenant's data
+    routes.put("GET /", 200);
+    routes.put("GET /schedules/new", 200);
+    routes.put("GET /schedules/{id}", 200);
+    routes.put("GET /schedules/{id}/edit", 200);
+    routes.put("GET /audit", 200);
+    routes.put("GET /ui/{version}/<file>", 200);
     return routes;
   }
 
@@ -99,6 +106,11 @@ class TenantIsolationTest {
           ChimeTestNode b = node.as(bToken)) {
         String bSchedule = b.post("/api/v1/schedules", BODY).json().path("id").asText();
         bScheduleId = bSchedule;
+        java.util.regex.Matcher main =
+            java.util.regex.Pattern.compile("src=\"(/ui/[0-9a-f]+)/app/main.js\"")
+                .matcher(a.send("GET", "/", null, null).raw().body());
+        assertThat(main.find()).as("the page names its main module").isTrue();
+        assetRoot = main.group(1);
         String bRun =
             b.post("/api/v1/schedules/" + bSchedule + "/run-now", "{}").json().path("id").asText();
         String bTokenId = b.get("/api/v1/tokens/current").json().path("id").asText();
@@ -184,6 +196,12 @@ class TenantIsolationTest {
   }
 
   private static String concrete(String route, String schedule, String run, String token) {
+    if (route.startsWith("/schedules/{id}")) {
+      return route.replace("{id}", schedule);
+    }
+    if (route.startsWith("/ui/{version}/")) {
+      return assetRoot + "/app/main.js";
+    }
     if (route.startsWith("/api/v1/schedules/{id}")) {
       return route.replace("{id}", schedule);
     }
@@ -214,6 +232,7 @@ class TenantIsolationTest {
   private static String bScheduleId = "";
   private static String bChannelId = "";
   private static String bRuleId = "";
+  private static String assetRoot = "";
 
   private static String body(String method, String path) {
     if (method.equals("GET") || method.equals("DELETE")) {

@@ -1,0 +1,370 @@
+package dev.chime.server.web;
+
+import static dev.chime.server.testing.Json.interval;
+import static dev.chime.server.testing.Json.schedule;
+import static dev.chime.server.testing.Json.target;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.server.testing.ChimeTestNode;
+import dev.chime.server.testing.Chromium;
+import dev.chime.server.testing.PageSession;
+import dev.chime.testing.TargetServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in a real headless Chromium against a real node and a real target: what a person
+ * signs in with, types, clicks and sees. One browser for the class; each test starts signed out.
+ */
+class WebPageBrowserTest {
+  private static PageSession session;
+  private static ChimeTestNode node;
+  private static TargetServer target;
+  private static ChromeDriver browser;
+  private static WebDriverWait wait;
+
+  @BeforeAll
+  static void start() {
+    session = PageSession.start();
+    node = session.node();
+    target = session.target();
+    browser = session.browser();
+    wait = session.waiting();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  @BeforeEach
+  void signedOutAtDesktopWidth() {
+    Chromium.viewport(browser, 1400, 900, false);
+    // a page of the same origin that is not the web page, so that nothing of it runs on
+    browser.get(node.url("/health/live").toString());
+    browser.executeScript("sessionStorage.clear()");
+  }
+
+  @AfterEach
+  void thePageBrokeNoPromise() {
+    assertThat(Chromium.problems(browser)).as("CSP refusals and uncaught errors").isEmpty();
+  }
+
+  @Test
+  void aTokenInTheFragmentSignsInAndLeavesTheAddressBarAtOnce() {
+    signIn("/");
+    assertThat(browser.getCurrentUrl()).doesNotContain("#").doesNotContain("token");
+    assertThat(browser.findElement(By.cssSelector("header .who")).getText()).contains("default");
+    assertThat(browser.executeScript("return sessionStorage.getItem('chime.token')"))
+        .isEqualTo(ChimeTestNode.ADMIN_TOKEN);
+    assertThat(browser.executeScript("return localStorage.length")).isEqualTo(0L);
+  }
+
+  @Test
+  void withoutATokenThePageAsksForOneAndRefusesAWrongOne() {
+    browser.get(node.url("/").toString());
+    WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    field.sendKeys("chime_not-a-token-of-this-node-at-all-000000", Keys.ENTER);
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector(".signin .notice"), "did not accept"));
+    clear(By.id("token"));
+    browser.findElement(By.id("token")).sendKeys(ChimeTestNode.ADMIN_TOKEN, Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header .who")));
+    Chromium.problems(browser); // the refused token's 401 is logged by the browser, as it should be
+  }
+
+  @Test
+  void aCronScheduleMadeInTheEditorShowsItsPreviewFiresAndItsRunAppearsInThePanel() {
+    signIn("/");
+    click(By.cssSelector("a.new"));
+    type(By.id("name"), "every-two-seconds");
+    type(By.id("trigger-expr"), "*/2 * * * * *");
+    clear(By.id("trigger-timezone"));
+    type(By.id("trigger-timezone"), "Europe/Berlin");
+    try {
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.cssSelector(".preview-words"), "Europe/Berlin"));
+    } catch (RuntimeException e) {
+      try {
+        java.nio.file.Files.write(
+            java.nio.file.Path.of("/tmp/fail.png"),
+            browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        java.nio.file.Files.writeString(
+            java.nio.file.Path.of("/tmp/fail.html"), browser.getPageSource());
+      } catch (Exception x) {
+      }
+      throw e;
+    }
+    assertThat(browser.findElements(By.cssSelector(".preview ol.fires li"))).hasSize(5);
+    type(By.id("target-url"), target.url("/hooks/browser").toString());
+    type(By.id("payload"), "{\"from\": \"the editor\"}");
+    click(By.cssSelector(".editor button[type=submit]"));
+
+    // the runs panel of the new schedule opens, and its first run arrives without a reload
+    wait.until(ExpectedConditions.urlMatches("/schedules/[0-9a-f-]{36}$"));
+    wait.withTimeout(Duration.ofSeconds(20))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("ol.runs li.run"), "Succeeded"));
+    assertThat(target.received("/hooks/browser")).isNotEmpty();
+    assertThat(target.received("/hooks/browser").get(0).body()).contains("the editor");
+    WebElement first = browser.findElement(By.cssSelector("ol.runs li.run"));
+    assertThat(first.getText()).contains("HTTP 200").contains("attempt 1");
+    first.findElement(By.cssSelector(".run-toggle")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".run-details")));
+    assertThat(browser.findElement(By.cssSelector(".run-details")).getText())
+        .contains("Trace id")
+        .contains("POST " + target.url("/hooks/browser"))
+        .contains("Idempotency-Key")
+        .doesNotContain("undefined");
+  }
+
+  @Test
+  void twoSelectedSchedulesAreDisabledAtOnceAfterAConfirmationThatSaysHowMany() {
+    String[] ids = new String[3];
+    for (int i = 0; i < 3; i++) {
+      ids[i] = create("bulk-" + i, "{\"batch\":\"b1\"}");
+    }
+    signIn("/?label=batch%3Db1");
+    wait.until(d -> d.findElements(By.cssSelector("table.schedules tbody tr")).size() == 3);
+    click(By.cssSelector("tr[data-id='" + ids[0] + "'] td.pick input"));
+    click(By.cssSelector("tr[data-id='" + ids[1] + "'] td.pick input"));
+    assertThat(browser.findElement(By.cssSelector(".bulk strong")).getText())
+        .isEqualTo("2 selected");
+    click(By.cssSelector(".bulk button[data-action=disable]"));
+    WebElement dialog =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog[open]")));
+    assertThat(dialog.getText()).contains("Disable 2 schedules?");
+    dialog.findElement(By.xpath(".//button[text()='Disable 2']")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector(".outcome"), "2 schedules disabled"));
+    assertThat(enabled(ids[0])).isFalse();
+    assertThat(enabled(ids[1])).isFalse();
+    assertThat(enabled(ids[2])).isTrue();
+    wait.until(
+        d ->
+            !d.findElement(By.cssSelector("tr[data-id='" + ids[0] + "'] input[role=switch]"))
+                .isSelected());
+  }
+
+  @Test
+  void aPrefilledLinkOpensTheEditorFilledIn() {
+    String payload = "{\"report\":\"weekly\"}";
+    signIn(
+        "/schedules/new?name=from-a-link&expr="
+            + encode("0 9 * * 1-5")
+            + "&timezone=Asia/Shanghai&url="
+            + encode("https://example.com/hooks/report")
+            + "&payload="
+            + encode(payload));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("name")));
+    assertThat(value(By.id("name"))).isEqualTo("from-a-link");
+    assertThat(value(By.id("trigger-expr"))).isEqualTo("0 9 * * 1-5");
+    assertThat(value(By.id("trigger-timezone"))).isEqualTo("Asia/Shanghai");
+    assertThat(value(By.id("target-url"))).isEqualTo("https://example.com/hooks/report");
+    assertThat(value(By.id("payload"))).contains("\"report\": \"weekly\"");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector(".preview-words"), "At 09:00, Monday through Friday, Asia/Shanghai"));
+  }
+
+  @Test
+  void mistakesAreShownBesideTheirFields() {
+    signIn("/schedules/new");
+    type(By.id("name"), "bad-one");
+    // the preview's verdict on the expression, before saving
+    type(By.id("trigger-expr"), "0 25 * * *");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("trigger-expr-error"), "out of range 0-23"));
+    assertThat(browser.findElement(By.id("trigger-expr")).getAttribute("aria-invalid"))
+        .isEqualTo("true");
+    // the payload editor refuses what is not JSON
+    type(By.id("payload"), "{not json");
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("payload-error"), "Not valid JSON"));
+    clear(By.id("payload"));
+    // the server's problem+json, field by field
+    clear(By.id("trigger-expr"));
+    type(By.id("trigger-expr"), "0 9 * * *");
+    type(By.id("target-url"), "ftp://example.com/file");
+    click(By.cssSelector(".editor button[type=submit]"));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("target-url-error"), "an http or https URL"));
+    assertThat(browser.getCurrentUrl()).endsWith("/schedules/new");
+  }
+
+  @Test
+  void atPhoneWidthTheListIsCardsAndTheEditorFillsTheScreen() {
+    create("phone-sized", "{\"size\":\"phone\"}");
+    Chromium.viewport(browser, 390, 844, true);
+    signIn("/?q=phone-sized");
+    wait.until(d -> d.findElements(By.cssSelector("table.schedules tbody tr")).size() == 1);
+    assertThat(browser.findElement(By.cssSelector("table.schedules thead")).isDisplayed())
+        .isFalse();
+    assertThat(
+            (Long)
+                browser.executeScript(
+                    "return document.documentElement.scrollWidth - window.innerWidth"))
+        .as("nothing wider than the phone")
+        .isLessThanOrEqualTo(0L);
+    click(By.cssSelector("a.new"));
+    WebElement panel =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("aside.panel")));
+    assertThat(panel.getSize().getWidth()).isGreaterThanOrEqualTo(370);
+    // Escape closes the panel and the list is there again
+    browser.findElement(By.id("name")).sendKeys(Keys.ESCAPE);
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("aside.panel")));
+  }
+
+  @Test
+  void editingAScheduleKeepsWhatTheFormDoesNotShowAndMasksSecretHeaders() {
+    String body =
+        "{\"name\":\"to-edit\",\"labels\":{\"team\":\"edit\"},\"trigger\":{\"type\":\"interval\",\"seconds\":3600},"
+            + "\"target\":{\"url\":\""
+            + target.url("/hooks/edit")
+            + "\",\"headers\":{\"Authorization\":\"Bearer s3cret\",\"X-Team\":\"ops\"},\"async_timeout_s\":120},"
+            + "\"retry_policy\":{\"max_attempts\":5,\"initial_s\":10,\"multiplier\":3,\"max_s\":900,\"jitter\":0.2},"
+            + "\"payload\":{\"keep\":[1,2,3]}}";
+    ChimeTestNode.Response created = node.post("/api/v1/schedules", body);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String id = created.json().path("id").asText();
+    signIn("/schedules/" + id + "/edit");
+    wait.until(ExpectedConditions.attributeToBe(By.id("name"), "value", "to-edit"));
+    List<WebElement> values =
+        browser.findElements(By.cssSelector(".header-row input[aria-label='Header value']"));
+    assertThat(values)
+        .extracting(v -> v.getDomAttribute("type"))
+        .containsExactly("password", "text");
+    clear(By.id("name"));
+    type(By.id("name"), "edited");
+    click(By.cssSelector(".editor button[type=submit]"));
+    wait.until(ExpectedConditions.urlMatches("/schedules/" + id + "$"));
+    JsonNode saved = node.get("/api/v1/schedules/" + id).json();
+    assertThat(saved.path("name").asText()).isEqualTo("edited");
+    assertThat(saved.path("labels").path("team").asText()).isEqualTo("edit");
+    assertThat(saved.path("target").path("headers").path("Authorization").asText())
+        .isEqualTo("Bearer s3cret");
+    assertThat(saved.path("target").path("async_timeout_s").asInt()).isEqualTo(120);
+    assertThat(saved.path("retry_policy").path("multiplier").asDouble()).isEqualTo(3.0);
+    assertThat(saved.path("retry_policy").path("max_attempts").asInt()).isEqualTo(5);
+    assertThat(saved.path("payload").toString()).isEqualTo("{\"keep\":[1,2,3]}");
+  }
+
+  @Test
+  void theKeyboardReachesTheNewScheduleButtonWithAVisibleFocusAndOpensTheEditor() {
+    signIn("/");
+    boolean reached = false;
+    for (int i = 0; i < 15 && !reached; i++) {
+      browser.switchTo().activeElement().sendKeys(Keys.TAB);
+      reached =
+          (Boolean)
+              browser.executeScript("return document.activeElement.classList.contains('new')");
+    }
+    assertThat(reached).as("Tab reaches New schedule").isTrue();
+    assertThat(
+            browser.executeScript("return getComputedStyle(document.activeElement).outlineStyle"))
+        .isNotEqualTo("none");
+    browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("aside.panel")));
+    assertThat(browser.executeScript("return document.activeElement.tagName")).isEqualTo("H2");
+  }
+
+  @Test
+  void theAuditViewShowsWhoChangedWhatAndTheChange() {
+    String id = create("audited", "{\"audit\":\"yes\"}");
+    node.post("/api/v1/schedules/" + id + "/disable", "{}");
+    signIn("/audit");
+    WebElement row =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.xpath(
+                    "//table[contains(@class,'audit')]//tr[.//code[text()='schedule.disable']]")));
+    assertThat(row.getText()).contains("audited");
+    row.findElement(By.tagName("button")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("tr.audit-change"), "enabled"));
+  }
+
+  @Test
+  void withAuthenticationOffThereIsNoSignInButABadgeThatSaysSo() {
+    try (ChimeTestNode open =
+        ChimeTestNode.start(
+            dev.chime.testing.TestDatabases.h2(),
+            java.time.Clock.systemUTC(),
+            java.util.Map.of("CHIME_AUTH", "off"))) {
+      browser.get(open.url("/").toString());
+      WebElement badge =
+          wait.until(
+              ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header .badge.warn")));
+      assertThat(badge.getText()).isEqualTo("auth off");
+      assertThat(browser.findElements(By.id("token"))).isEmpty();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".empty")));
+      assertThat(browser.findElement(By.cssSelector(".empty")).getText())
+          .contains("No schedules yet");
+    }
+  }
+
+  private static void signIn(String path) {
+    String separator = "#token=";
+    browser.get(node.url(path).toString() + separator + ChimeTestNode.ADMIN_TOKEN);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header .who")));
+  }
+
+  private static String create(String name, String labels) {
+    String body =
+        schedule(name, interval(3600), target(target.url("/hooks/" + name).toString()))
+            .replaceFirst("\\{", "{\"labels\":" + labels + ",");
+    ChimeTestNode.Response created = node.post("/api/v1/schedules", body);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
+  private static boolean enabled(String id) {
+    JsonNode schedule = node.get("/api/v1/schedules/" + id).json();
+    return schedule.path("enabled").asBoolean();
+  }
+
+  private static void click(By by) {
+    wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+  }
+
+  private static void type(By by, String text) {
+    wait.until(ExpectedConditions.visibilityOfElementLocated(by)).sendKeys(text);
+  }
+
+  private static void clear(By by) {
+    WebElement element = browser.findElement(by);
+    element.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+  }
+
+  private static String value(By by) {
+    return browser.findElement(by).getDomProperty("value");
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
