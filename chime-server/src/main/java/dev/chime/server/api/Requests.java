@@ -22,6 +22,9 @@ final class Requests {
   /** How deep objects and arrays may nest in a request body, the body itself counted as 1. */
   static final int MAX_DEPTH = 32;
 
+  /** A body over the cap but no larger than this is read before it is refused. */
+  static final int DRAIN_BYTES = 1024 * 1024;
+
   /** What a body may hold besides its payload: name, trigger, target, policies. */
   static final int ENVELOPE_BYTES = 32 * 1024;
 
@@ -41,8 +44,9 @@ final class Requests {
     int maxBodyBytes =
         (caller == null ? defaultPayloadBytes : caller.quotas().maxPayloadBytes()) + ENVELOPE_BYTES;
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBodyBytes) {
-      // refused on its Content-Length, before any of it is read or waited for
+    if (declared > maxBodyBytes && declared > DRAIN_BYTES) {
+      // refused on its Content-Length, before any of it is read or waited for; a smaller body
+      // is read first, so that the answer is not lost to a connection reset while it is sent
       throw InvalidInputException.tooLarge(
           "body", "is " + declared + " bytes; the limit is " + maxBodyBytes + " bytes");
     }
