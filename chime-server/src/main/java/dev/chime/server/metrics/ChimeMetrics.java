@@ -52,6 +52,16 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
   private final DistributionSummary claimSize;
   private final Timer writeTime;
   private final Counter resultsWritten;
+
+  /**
+   * Meters by their labels, made once: the result writer reports thousands of runs a second, and
+   * building a meter's id (and a timer's buckets) for each would be work on its thread for nothing.
+   */
+  private final java.util.Map<String, Counter> fires =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Map<String, Timer> durations =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicReference<StatsStore.Counts> counts =
       new AtomicReference<>(new StatsStore.Counts(0, 0, 0, java.util.Optional.empty()));
   private volatile StatsStore stats;
@@ -172,17 +182,25 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
   public void ended(List<Completion> completions) {
     for (Completion completion : completions) {
       String outcome = completion.outcome().status().wireName();
-      Counter.builder("chime.fires")
-          .description("Calls that ended and are on record, by outcome and tenant")
-          .tag("outcome", outcome)
-          .tag("tenant", completion.run().tenantId())
-          .register(registry)
+      fires
+          .computeIfAbsent(
+              outcome + "\n" + completion.run().tenantId(),
+              key ->
+                  Counter.builder("chime.fires")
+                      .description("Calls that ended and are on record, by outcome and tenant")
+                      .tag("outcome", outcome)
+                      .tag("tenant", completion.run().tenantId())
+                      .register(registry))
           .increment();
-      Timer.builder("chime.call.duration")
-          .description("How long calls to targets took, by outcome")
-          .tag("outcome", outcome)
-          .serviceLevelObjectives(BUCKETS)
-          .register(registry)
+      durations
+          .computeIfAbsent(
+              outcome,
+              key ->
+                  Timer.builder("chime.call.duration")
+                      .description("How long calls to targets took, by outcome")
+                      .tag("outcome", outcome)
+                      .serviceLevelObjectives(BUCKETS)
+                      .register(registry))
           .record(Duration.ofMillis(completion.outcome().durationMs()));
       if (completion.run().attempt() == 1 && completion.run().origin() == RunOrigin.SCHEDULE) {
         Duration late = Duration.between(completion.run().scheduledAt(), completion.startedAt());
