@@ -210,10 +210,18 @@ public final class Engine implements AutoCloseable {
 
   /** Why this engine is not working, if it is not: a stalled loop, or results not being written. */
   public Optional<String> problem() {
+    return problem(defaultStallAfter(settings.poll()));
+  }
+
+  /**
+   * As {@link #problem()}, with the loop counted as stalled once it has not gone round for {@code
+   * stalledAfter}; that must be longer than the poll, which an idle loop waits between turns.
+   */
+  public Optional<String> problem(Duration stalledAfter) {
     if (stopping) {
       return Optional.of("the engine is stopping");
     }
-    long stalledNanos = Math.max(settings.poll().toNanos() * 10, Duration.ofSeconds(10).toNanos());
+    long stalledNanos = stalledAfter.toNanos();
     long since = System.nanoTime() - lastLoopNanos;
     if (!manual && (!loop.isAlive() || since > stalledNanos)) {
       return Optional.of(
@@ -223,6 +231,13 @@ public final class Engine implements AutoCloseable {
       return loopProblem;
     }
     return writer.problem();
+  }
+
+  /** How long a loop may go without a turn before it counts as stalled: 10 polls, at least 10 s. */
+  public static Duration defaultStallAfter(Duration poll) {
+    Duration tenPolls = poll.multipliedBy(10);
+    Duration floor = Duration.ofSeconds(10);
+    return tenPolls.compareTo(floor) > 0 ? tenPolls : floor;
   }
 
   /** Fires sent since start. */

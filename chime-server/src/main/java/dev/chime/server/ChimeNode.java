@@ -190,6 +190,7 @@ public final class ChimeNode implements AutoCloseable {
             new ScheduleStore(db),
             new RunStore(db),
             engine,
+            config.engineStall(),
             config.quotas(),
             new AuthSettings(
                 config.auth(),

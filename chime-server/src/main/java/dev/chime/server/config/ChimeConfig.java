@@ -58,7 +58,8 @@ public record ChimeConfig(
     int authFailuresPerMinute,
     boolean metricsOpen,
     String logFormat,
-    Duration alertsPoll) {
+    Duration alertsPoll,
+    Duration engineStall) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -75,6 +76,7 @@ public record ChimeConfig(
     Objects.requireNonNull(signingGrace, "signingGrace");
     Objects.requireNonNull(targetPolicy, "targetPolicy");
     Objects.requireNonNull(alertsPoll, "alertsPoll");
+    Objects.requireNonNull(engineStall, "engineStall");
   }
 
   /** Where a generated secrets key is kept: {@code <data.dir>/secrets-key}. */
@@ -156,6 +158,7 @@ public record ChimeConfig(
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
     values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));
+    values.put("health.engine.stall.s", Long.toString(engineStall.toSeconds()));
     return values;
   }
 }
