@@ -188,6 +188,7 @@ public final class ApiServer {
     new OutgoingRoutes(outgoing, requests, clock).register(app);
     new ChannelRoutes(alerts, requests, clock).register(app);
     new AlertRuleRoutes(alerts, requests, clock).register(app);
+    new IncidentRoutes(alerts).register(app);
     new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);
     registerHealth(app, engine, engineStall);
     // the web page at / and its files under /ui/: open routes that hold no data of their own
