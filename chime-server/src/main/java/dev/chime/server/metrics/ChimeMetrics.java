@@ -161,6 +161,9 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
             "chime.db.pool.connections", pool, p -> p.get() == null ? 0 : read.applyAsInt(p.get()))
         .description("Database connections of this node's pool, by state")
         .tag("state", state)
+        // Micrometer holds a gauge's object weakly: nothing else holds this supplier, and after a
+        // garbage collection the gauge would read NaN
+        .strongReference(true)
         .register(registry);
   }
 
