@@ -335,7 +335,8 @@ public final class ConfigLoader {
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
             reader.oneOf("log.format", "plain", "json"),
             Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)),
-            engineStall(reader, poll, values.get("health.engine.stall.s"), problems));
+            engineStall(reader, poll, values.get("health.engine.stall.s"), problems),
+            otel(env));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -368,6 +369,18 @@ public final class ConfigLoader {
               + String.join("\n  - ", problems));
     }
     return config;
+  }
+
+  /** The environment's {@code OTEL_*} variables, for the OpenTelemetry SDK to read. */
+  private static Map<String, String> otel(Map<String, String> env) {
+    Map<String, String> otel = new LinkedHashMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("OTEL_")) {
+            otel.put(name, value);
+          }
+        });
+    return otel;
   }
 
   /**

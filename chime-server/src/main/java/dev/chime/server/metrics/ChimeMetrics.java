@@ -107,8 +107,9 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
       NodeHeartbeat heartbeat,
       Supplier<HikariPoolMXBean> pool,
       StatsStore stats,
-      Clock clock) {
-    engine.observe(EngineObserver.all(this, new RunLog()));
+      Clock clock,
+      EngineObserver also) {
+    engine.observe(EngineObserver.all(this, new RunLog(), also));
     Gauge.builder("chime.runs.in.flight", engine, Engine::callsInFlight)
         .description("Calls under way on this node: armed for their instant, or in flight")
         .register(registry);
