@@ -1,6 +1,7 @@
-# Sourced by bin/start and bin/test: finds a JDK 21 or newer and exports JAVA_HOME.
-# Looks at JAVA_HOME, then the java on PATH, then every JDK under /usr/lib/jvm and
-# /Library/Java/JavaVirtualMachines, and takes the first whose version is 21 or more.
+# Sourced by bin/start, bin/test and bin/chime (and by the release archive's launchers): finds a
+# JDK 21 or newer and exports JAVA_HOME. Looks at JAVA_HOME, then the java on PATH, then every JDK
+# under /usr/lib/jvm and /Library/Java/JavaVirtualMachines, and takes the first whose version is
+# 21 or more. `chime_find_jdk runtime` takes a Java without a compiler too (a JRE), for running.
 
 java_major() {
   # prints the feature version of the java binary given, or nothing
@@ -9,7 +10,8 @@ java_major() {
 }
 
 chime_find_jdk() {
-  local candidates=() java_on_path home
+  local need_javac=yes candidates=() java_on_path home
+  [ "${1:-}" = runtime ] && need_javac=no
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   if java_on_path=$(command -v java 2>/dev/null); then
     home=$(dirname "$(dirname "$(readlink -f "$java_on_path")")")
@@ -20,7 +22,8 @@ chime_find_jdk() {
   done
   local best="" best_major=0 major
   for home in "${candidates[@]}"; do
-    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
+    [ -x "$home/bin/java" ] || continue
+    [ "$need_javac" = no ] || [ -x "$home/bin/javac" ] || continue
     major=$(java_major "$home/bin/java")
     [ -n "$major" ] || continue
     if [ "$major" -ge 21 ]; then
@@ -30,7 +33,11 @@ chime_find_jdk() {
     fi
   done
   if [ -z "$best" ]; then
-    echo "Chime needs a JDK 21 or newer (none found in JAVA_HOME, PATH or /usr/lib/jvm): install one, e.g. 'apt install openjdk-21-jdk-headless', or set JAVA_HOME." >&2
+    if [ "$need_javac" = no ]; then
+      echo "Chime needs Java 21 or newer (none found in JAVA_HOME, PATH or /usr/lib/jvm): install one, e.g. 'apt install openjdk-21-jre-headless', or set JAVA_HOME." >&2
+    else
+      echo "Chime needs a JDK 21 or newer (none found in JAVA_HOME, PATH or /usr/lib/jvm): install one, e.g. 'apt install openjdk-21-jdk-headless', or set JAVA_HOME." >&2
+    fi
     return 1
   fi
   export JAVA_HOME="$best"

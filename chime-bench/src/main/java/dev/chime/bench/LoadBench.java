@@ -141,6 +141,7 @@ public final class LoadBench {
                 run.arrivals(),
                 run.commitsBefore(),
                 run.commitsAfter(),
+                run.cpuNanos(),
                 run.runs(),
                 loadBefore,
                 loadAverage(),
@@ -192,6 +193,7 @@ public final class LoadBench {
       ArrivalStats arrivals,
       OptionalLong commitsBefore,
       OptionalLong commitsAfter,
+      long cpuNanos,
       RunCheck runs) {}
 
   /** Steady load: the window starts a warm-up after the first fires, or after registration. */
@@ -211,7 +213,9 @@ public final class LoadBench {
     out.printf("measuring %s .. %s: %d fires expected%n", from, to, expected.size());
     sleepUntil(from);
     OptionalLong before = db.commits();
+    long cpuBefore = processCpuNanos();
     sleepUntil(to);
+    long cpu = processCpuNanos() - cpuBefore;
     OptionalLong after = db.commits();
     RunCheck.Settling settling =
         RunCheck.awaitSettled(db, from, to, expected.size(), options.drain());
@@ -222,6 +226,7 @@ public final class LoadBench {
         stats,
         before,
         after,
+        cpu,
         RunCheck.of(db, from, to, settling, stats.receivedRunIds()));
   }
 
@@ -233,17 +238,25 @@ public final class LoadBench {
     Set<String> expected = plan.expectedKeys(at, to);
     out.printf("burst of %d fires at %s%n", expected.size(), at);
     OptionalLong before = db.commits();
+    long cpuBefore = processCpuNanos();
     sleepUntil(at);
     Instant deadline = at.plus(options.burstWait());
     while (target.count() < expected.size() && clock.instant().isBefore(deadline)) {
       Thread.sleep(100);
     }
+    long cpu = processCpuNanos() - cpuBefore;
     RunCheck.Settling settling =
         RunCheck.awaitSettled(db, at, to, expected.size(), options.drain());
     OptionalLong after = db.commits();
     ArrivalStats stats = ArrivalStats.of(expected, target.arrivals(), at, to);
     return new Run(
-        at, to, stats, before, after, RunCheck.of(db, at, to, settling, stats.receivedRunIds()));
+        at,
+        to,
+        stats,
+        before,
+        after,
+        cpu,
+        RunCheck.of(db, at, to, settling, stats.receivedRunIds()));
   }
 
   /**
@@ -269,6 +282,17 @@ public final class LoadBench {
           }
         });
     return env;
+  }
+
+  /**
+   * CPU time this process (the nodes, and the bench's own few reads) has used so far; the target
+   * runs in a process of its own and a PostgreSQL or MariaDB server in theirs.
+   */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   /** The machine's one-minute load average: the bench shares its cores with whatever else runs. */

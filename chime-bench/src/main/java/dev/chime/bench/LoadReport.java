@@ -32,6 +32,7 @@ final class LoadReport {
       ArrivalStats arrivals,
       OptionalLong commitsBefore,
       OptionalLong commitsAfter,
+      long cpuNanos,
       RunCheck runs,
       double loadAverageBefore,
       double loadAverageAfter,
@@ -104,6 +105,7 @@ final class LoadReport {
       burst(root.putObject("burst"), m.firstFire(), a);
     }
     commits(root.putObject("db_commits"), m, a);
+    cpu(root.putObject("node_cpu"), m, a);
     runs(root.putObject("runs"), m.runs());
     ArrayNode notes = root.putArray("notes");
     m.notes().forEach(notes::add);
@@ -153,6 +155,28 @@ final class LoadReport {
     node.put("fires", fires);
     node.put("per_fire", fires == 0 ? 0 : Math.round(delta * 1000.0 / fires) / 1000.0);
     node.put("scope", "pg_stat_database.xact_commit: every session of the database counts");
+  }
+
+  /**
+   * CPU the node's process spent per fire sent: on a machine shared with other work this varies far
+   * less than the rate or the lateness, so it is the figure to compare two builds by.
+   */
+  private static void cpu(ObjectNode node, Measurement m, ArrivalStats a) {
+    if (m.cpuNanos() < 0) {
+      node.put("measured", false);
+      return;
+    }
+    long fires =
+        m.options().mode() == LoadOptions.Mode.BURST ? a.calls() : a.callsReceivedInWindow();
+    double millis = m.cpuNanos() / 1e6;
+    node.put("measured", true);
+    node.put("cpu_ms", Math.round(millis));
+    node.put("fires", fires);
+    node.put("cpu_ms_per_fire", fires == 0 ? 0 : Math.round(millis * 1000.0 / fires) / 1000.0);
+    node.put("fires_per_cpu_s", millis == 0 ? 0 : Math.round(fires * 1000.0 / millis));
+    node.put(
+        "scope",
+        "the node's JVM (the target and any database server run in processes of their own)");
   }
 
   private static void runs(ObjectNode node, RunCheck runs) {

@@ -2,6 +2,7 @@ package dev.chime.engine;
 
 import dev.chime.dispatch.CallbackTokens;
 import dev.chime.dispatch.DispatchRequest;
+import dev.chime.dispatch.Envelope;
 import dev.chime.engine.Held.QueuedRun;
 import dev.chime.engine.Held.ScheduledFire;
 import dev.chime.run.Run;
@@ -342,7 +343,8 @@ final class FirePlanner {
             ref.scheduledAt(),
             traceId,
             target,
-            payloadJson,
+            Envelope.body(
+                target, ref.scheduleId(), ref.runId(), ref.attempt(), ref.origin(), payloadJson),
             settings.callbackUrl(ref.runId()),
             token),
         ref,

@@ -88,7 +88,13 @@ public final class HeaderSecrets {
               }
             });
     return new HttpTarget(
-        target.method(), target.url(), headers, target.timeout(), target.asyncTimeout(), Map.of());
+        target.method(),
+        target.url(),
+        headers,
+        target.timeout(),
+        target.asyncTimeout(),
+        Map.of(),
+        target.bodyFormat());
   }
 
   private static String context(String tenantId, String name) {

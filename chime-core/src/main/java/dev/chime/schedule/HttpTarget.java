@@ -10,7 +10,9 @@ import java.util.Set;
  * An HTTP request Chime makes when a schedule fires; the schedule's payload is its JSON body.
  * {@code timeout} bounds the call; a target that answers 202 Accepted finishes the run later by
  * calling back, within {@code asyncTimeout} of the start. {@code secretHeaders} are headers whose
- * values are secrets ({@link SecretValue}): sealed everywhere but on the wire.
+ * values are secrets ({@link SecretValue}): sealed everywhere but on the wire. {@code bodyFormat}
+ * says what the body holds: the payload itself, or the payload wrapped in an envelope that names
+ * the run.
  */
 public record HttpTarget(
     String method,
@@ -18,7 +20,23 @@ public record HttpTarget(
     Map<String, String> headers,
     Duration timeout,
     Duration asyncTimeout,
-    Map<String, SecretValue> secretHeaders) {
+    Map<String, SecretValue> secretHeaders,
+    BodyFormat bodyFormat) {
+  /** What the body of a call holds. */
+  public enum BodyFormat {
+    /** The schedule's payload, exactly as stored: Chime's own format. */
+    PAYLOAD,
+    /**
+     * {@code {"trigger_type":..., "schedule_id":..., "job_run_id":..., "attempt":...,
+     * "schedule_payload":...}}, for targets written for a control plane that sent that shape.
+     */
+    ENVELOPE;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** The methods a target may use. GET and HEAD go out without a body. */
   public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
@@ -29,6 +47,7 @@ public record HttpTarget(
     Objects.requireNonNull(asyncTimeout, "asyncTimeout");
     headers = Map.copyOf(headers);
     secretHeaders = Map.copyOf(secretHeaders);
+    Objects.requireNonNull(bodyFormat, "bodyFormat");
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("unsupported method " + method);
     }
@@ -48,6 +67,17 @@ public record HttpTarget(
   /** Whether this target is a check-in, which nothing calls. */
   public boolean isCheckin() {
     return url.equals(CHECKIN);
+  }
+
+  /** A target whose body is the payload. */
+  public HttpTarget(
+      String method,
+      URI url,
+      Map<String, String> headers,
+      Duration timeout,
+      Duration asyncTimeout,
+      Map<String, SecretValue> secretHeaders) {
+    this(method, url, headers, timeout, asyncTimeout, secretHeaders, BodyFormat.PAYLOAD);
   }
 
   /** A target without secret headers. */
@@ -71,6 +101,6 @@ public record HttpTarget(
 
   /** This target with other secret headers. */
   public HttpTarget withSecretHeaders(Map<String, SecretValue> values) {
-    return new HttpTarget(method, url, headers, timeout, asyncTimeout, values);
+    return new HttpTarget(method, url, headers, timeout, asyncTimeout, values, bodyFormat);
   }
 }

@@ -66,7 +66,16 @@ public final class TargetJson {
       return readCheckin(node, path, errors);
     }
     JsonFields.onlyFields(
-        node, path, errors, "type", "method", "url", "headers", "timeout_ms", "async_timeout_s");
+        node,
+        path,
+        errors,
+        "type",
+        "method",
+        "url",
+        "headers",
+        "timeout_ms",
+        "async_timeout_s",
+        "body_format");
     String type = JsonFields.optionalText(node, "type", path + ".type", 20, errors);
     if (type != null && !type.equals("http")) {
       errors.add(path + ".type", "must be http or checkin; got '" + type + "'");
@@ -112,6 +121,7 @@ public final class TargetJson {
             MAX_ASYNC_TIMEOUT_S,
             DEFAULT_ASYNC_TIMEOUT_S,
             errors);
+    HttpTarget.BodyFormat bodyFormat = bodyFormat(node, path + ".body_format", errors);
     if (method == null || url == null) {
       return null;
     }
@@ -121,7 +131,22 @@ public final class TargetJson {
         headers,
         Duration.ofMillis(timeoutMs),
         Duration.ofSeconds(asyncTimeoutS),
-        secrets);
+        secrets,
+        bodyFormat);
+  }
+
+  private static HttpTarget.BodyFormat bodyFormat(JsonNode node, String path, Errors errors) {
+    String text = JsonFields.optionalText(node, "body_format", path, 20, errors);
+    if (text == null) {
+      return HttpTarget.BodyFormat.PAYLOAD;
+    }
+    for (HttpTarget.BodyFormat format : HttpTarget.BodyFormat.values()) {
+      if (format.wireName().equals(text)) {
+        return format;
+      }
+    }
+    errors.add(path, "must be payload or envelope; got '" + text + "'");
+    return HttpTarget.BodyFormat.PAYLOAD;
   }
 
   /** The longest a check-in's run waits for its ping after its instant: a day. */
@@ -375,6 +400,10 @@ public final class TargetJson {
     target.headers().forEach(headers::put);
     node.put("timeout_ms", target.timeout().toMillis());
     node.put("async_timeout_s", target.asyncTimeout().toSeconds());
+    // shown only when it is not the default, so targets written before it read as they did
+    if (target.bodyFormat() != HttpTarget.BodyFormat.PAYLOAD) {
+      node.put("body_format", target.bodyFormat().wireName());
+    }
     return node;
   }
 

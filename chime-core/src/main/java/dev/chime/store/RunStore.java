@@ -53,6 +53,73 @@ public final class RunStore {
    */
   public CallbackResult completeByCallback(
       UUID runId, String tokenHash, RunOutcome outcome, Instant now) {
+    return closeRunning(
+        runId,
+        row -> {
+          String stored = row.getString("callback_token_hash");
+          return stored != null
+              && java.security.MessageDigest.isEqual(
+                  stored.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                  tokenHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        },
+        outcome,
+        now,
+        connection -> {});
+  }
+
+  /**
+   * Closes a running run of the tenant with the result its target reports by the run's id (as a
+   * control plane's worker reports on the {@code job_run_id} of an envelope), by {@code actor},
+   * with its audit event ({@code run.complete}). The run's callback token is spent with it.
+   */
+  public Run completeReported(
+      String tenantId, UUID runId, RunOutcome outcome, Instant now, Actor actor) {
+    Run run = find(tenantId, runId);
+    CallbackResult result =
+        run.status() != RunStatus.RUNNING
+            ? CallbackResult.FORBIDDEN
+            : closeRunning(
+                runId,
+                row -> row.getString("run_tenant").equals(tenantId),
+                outcome,
+                now,
+                connection ->
+                    audit(
+                        connection,
+                        tenantId,
+                        now,
+                        actor,
+                        "run.complete",
+                        run,
+                        outcome.status().wireName()));
+    return switch (result) {
+      case COMPLETED -> find(tenantId, runId);
+      case NOT_FOUND -> throw new NotFoundException("run", runId.toString());
+      case FORBIDDEN -> {
+        Run current = find(tenantId, runId);
+        throw new ConflictException(
+            "",
+            "run "
+                + runId
+                + " is "
+                + current.status().wireName()
+                + "; only a running run can be completed, once");
+      }
+    };
+  }
+
+  /** What entitles a report to close a run, judged on its locked row. */
+  private interface Proof {
+    boolean holds(ResultSet row) throws SQLException;
+  }
+
+  /** What is written beside the closing of a run, in its transaction. */
+  private interface Beside {
+    void write(Connection connection) throws SQLException;
+  }
+
+  private CallbackResult closeRunning(
+      UUID runId, Proof proof, RunOutcome outcome, Instant now, Beside beside) {
     return db.inTransaction(
         connection -> {
           Instant scheduledAt;
@@ -74,8 +141,8 @@ public final class RunStore {
               connection.prepareStatement(
                   "SELECT "
                       + Finisher.CLOSING_COLUMNS
-                      + ", r.status, r.callback_token_hash, r.started_at FROM runs r"
-                      + " JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
+                      + ", r.status, r.callback_token_hash, r.started_at, r.tenant_id AS run_tenant"
+                      + " FROM runs r JOIN schedules s ON s.id = r.schedule_id WHERE r.id = ?"
                       + Statements.NEAR_INSTANT.replace("scheduled_at", "r.scheduled_at")
                       + dialect.forUpdate("r"))) {
             select.setString(1, runId.toString());
@@ -84,12 +151,7 @@ public final class RunStore {
               if (!rows.next()) {
                 return CallbackResult.NOT_FOUND;
               }
-              String stored = rows.getString("callback_token_hash");
-              if (!rows.getString("status").equals("running")
-                  || stored == null
-                  || !java.security.MessageDigest.isEqual(
-                      stored.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                      tokenHash.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+              if (!rows.getString("status").equals("running") || !proof.holds(rows)) {
                 return CallbackResult.FORBIDDEN;
               }
               RunRef ref = finisher.readRunRef(rows);
@@ -108,9 +170,11 @@ public final class RunStore {
                       durationMs,
                       outcome.retryAfter(),
                       outcome.resultJson());
-              return finisher.finish(connection, ref, timed, now) == Finisher.Result.NOT_RUNNING
-                  ? CallbackResult.FORBIDDEN
-                  : CallbackResult.COMPLETED;
+              if (finisher.finish(connection, ref, timed, now) == Finisher.Result.NOT_RUNNING) {
+                return CallbackResult.FORBIDDEN;
+              }
+              beside.write(connection);
+              return CallbackResult.COMPLETED;
             }
           }
         });

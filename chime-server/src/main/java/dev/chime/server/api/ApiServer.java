@@ -18,6 +18,7 @@ import dev.chime.store.Database;
 import dev.chime.store.NodeStore;
 import dev.chime.store.RunStore;
 import dev.chime.store.ScheduleStore;
+import dev.chime.store.ScheduledTaskTargetStore;
 import dev.chime.store.TenantStore;
 import dev.chime.store.TokenStore;
 import dev.chime.tenant.Quotas;
@@ -190,6 +191,11 @@ public final class ApiServer {
     new AlertRuleRoutes(alerts, requests, clock).register(app);
     new IncidentRoutes(alerts).register(app);
     new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);
+    // the older schedulers' APIs, as adapters onto schedules and runs (docs/compat.md)
+    new TimerPluginRoutes(operations, requests).register(app);
+    new ScheduledTaskRoutes(
+            operations, runs, new ScheduledTaskTargetStore(db), requests, outgoing, clock)
+        .register(app);
     registerHealth(app, engine, engineStall);
     // the web page at / and its files under /ui/: open routes that hold no data of their own
     WebPage.fromClasspath().register(app);

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -27,10 +28,15 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/runs/{id}}: read a run, retry or cancel it, and the callback an async target uses
- * to report the result of a run it accepted with 202.
+ * to report the result of a run it accepted with 202; {@code /api/v1/schedule-runs/{id}} reads and
+ * retries the same runs, and takes a report by the run's id with an API token.
  */
 final class RunRoutes {
   private static final Set<String> REPORT_FIELDS = Set.of("status", "result", "error");
+  private static final String RUNS = "/api/v1/runs";
+
+  /** The control-plane design's name for runs: the same runs, the same answers. */
+  private static final String SCHEDULE_RUNS = "/api/v1/schedule-runs";
 
   private final RunStore runs;
   private final Requests requests;
@@ -45,23 +51,15 @@ final class RunRoutes {
   }
 
   void register(RoutesConfig app) {
-    app.get(
-        "/api/v1/runs/{id}",
-        ctx -> ctx.json(JsonViews.run(find(caller(ctx).tenantId(), Requests.id(ctx, "run")))),
-        Access.RUNS_READ);
+    for (String base : List.of(RUNS, SCHEDULE_RUNS)) {
+      app.get(
+          base + "/{id}",
+          ctx -> ctx.json(JsonViews.run(find(caller(ctx).tenantId(), Requests.id(ctx, "run")))),
+          Access.RUNS_READ);
+      app.post(base + "/{id}/retry", this::retry, Access.SCHEDULES_RUN);
+    }
     app.post(
-        "/api/v1/runs/{id}/retry",
-        ctx -> {
-          Caller caller = caller(ctx);
-          Run retry = runs.retry(caller.tenantId(), Requests.id(ctx, "run"), now(), caller.actor());
-          engine.wake();
-          ctx.status(202);
-          ctx.header("Location", "/api/v1/runs/" + retry.id());
-          ctx.json(JsonViews.run(retry));
-        },
-        Access.SCHEDULES_RUN);
-    app.post(
-        "/api/v1/runs/{id}/cancel",
+        RUNS + "/{id}/cancel",
         ctx -> {
           Caller caller = caller(ctx);
           ctx.json(
@@ -70,7 +68,27 @@ final class RunRoutes {
         },
         Access.SCHEDULES_RUN);
     // the run's own callback token is the credential here, not an API token
-    app.post("/api/v1/runs/{id}/complete", this::complete, Access.PUBLIC);
+    app.post(RUNS + "/{id}/complete", this::complete, Access.PUBLIC);
+    // a control plane's worker reports on the job_run_id of an envelope with its own API token
+    app.post(SCHEDULE_RUNS + "/{id}/complete", this::completeReported, Access.SCHEDULES_RUN);
+  }
+
+  private void retry(Context ctx) {
+    Caller caller = caller(ctx);
+    Run retry = runs.retry(caller.tenantId(), Requests.id(ctx, "run"), now(), caller.actor());
+    engine.wake();
+    ctx.status(202);
+    ctx.header("Location", RUNS + "/" + retry.id());
+    ctx.json(JsonViews.run(retry));
+  }
+
+  private void completeReported(Context ctx) {
+    Caller caller = caller(ctx);
+    UUID id = Requests.id(ctx, "run");
+    RunOutcome outcome = report(requests.body(ctx));
+    Run done = runs.completeReported(caller.tenantId(), id, outcome, now(), caller.actor());
+    engine.wake();
+    ctx.json(JsonViews.run(done));
   }
 
   private Run find(String tenantId, UUID id) {

@@ -99,6 +99,20 @@ class OpenApiDocumentTest {
           "POST /api/v1/checkins/{token}",
           "POST /api/v1/checkins/{token}/start",
           "POST /api/v1/checkins/{token}/fail",
+          "GET /api/v1/schedule-runs/{id}",
+          "POST /api/v1/schedule-runs/{id}/retry",
+          "POST /api/v1/schedule-runs/{id}/complete",
+          "GET /api/v1/compat/scheduled-tasks-target",
+          "PUT /api/v1/compat/scheduled-tasks-target",
+          "GET /plugin-api/timer-scheduler/health",
+          "GET /plugin-api/timer-scheduler/jobs",
+          "POST /plugin-api/timer-scheduler/jobs",
+          "POST /plugin-api/timer-scheduler/jobs/{id}/trigger",
+          "GET /scheduled-tasks",
+          "POST /scheduled-tasks",
+          "PUT /scheduled-tasks/{id}",
+          "DELETE /scheduled-tasks/{id}",
+          "GET /scheduled-tasks/{id}/runs",
           "GET /api/v1/openapi.json",
           "GET /metrics",
           "GET /health/live",
@@ -145,6 +159,57 @@ class OpenApiDocumentTest {
     List<String> broken = new ArrayList<>();
     collectRefs(doc, broken);
     assertThat(broken).as("$refs that point nowhere").isEmpty();
+  }
+
+  /**
+   * Forms that openapi-generator reads badly (docs/other-languages.md): a type list (nullable is
+   * {@code oneOf} with {@code {"type":"null"}}), a const without a type (a discriminator needs
+   * one), an enum or const value without a letter or digit (its generated name is empty, which
+   * fails to compile). {@code python3 tools/openapi-for-generators.py} rewrites them all.
+   */
+  @Test
+  void theSchemasUseFormsGeneratorsRead() {
+    List<String> problems = new ArrayList<>();
+    collectGeneratorTrouble(doc, "", problems);
+    assertThat(problems)
+        .as("run python3 tools/openapi-for-generators.py on openapi.json to rewrite these")
+        .isEmpty();
+  }
+
+  private static void collectGeneratorTrouble(JsonNode node, String at, List<String> problems) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        collectGeneratorTrouble(node.get(i), at + "/" + i, problems);
+      }
+      return;
+    }
+    if (!node.isObject()) {
+      return;
+    }
+    if (node.path("type").isArray()) {
+      problems.add(at + ": a type list " + node.get("type"));
+    }
+    if (node.has("const") && !node.has("type")) {
+      problems.add(at + ": a const without a type");
+    }
+    List<JsonNode> values = new ArrayList<>();
+    node.path("enum").forEach(values::add);
+    if (node.has("const")) {
+      values.add(node.get("const"));
+    }
+    for (JsonNode value : values) {
+      if (value.isTextual() && !Pattern.compile("[A-Za-z0-9]").matcher(value.asText()).find()) {
+        problems.add(at + ": the enum value '" + value.asText() + "' has no letter or digit");
+      }
+    }
+    node.properties()
+        .forEach(
+            e -> {
+              // examples are values, not schemas
+              if (!e.getKey().equals("examples") && !e.getKey().equals("example")) {
+                collectGeneratorTrouble(e.getValue(), at + "/" + e.getKey(), problems);
+              }
+            });
   }
 
   @Test

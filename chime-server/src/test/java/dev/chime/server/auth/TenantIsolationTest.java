@@ -52,6 +52,14 @@ class TenantIsolationTest {
     routes.put("PATCH /api/v1/alert-rules/{id}", 404);
     routes.put("DELETE /api/v1/alert-rules/{id}", 404);
     routes.put("GET /api/v1/incidents/{id}", 404);
+    routes.put("GET /api/v1/schedule-runs/{id}", 404);
+    routes.put("POST /api/v1/schedule-runs/{id}/retry", 404);
+    routes.put("POST /api/v1/schedule-runs/{id}/complete", 404);
+    // the older APIs see only their own schedules, and never another tenant's
+    routes.put("POST /plugin-api/timer-scheduler/jobs/{id}/trigger", 404);
+    routes.put("PUT /scheduled-tasks/{id}", 404);
+    routes.put("DELETE /scheduled-tasks/{id}", 404);
+    routes.put("GET /scheduled-tasks/{id}/runs", 404);
     // the operator's routes refuse A whatever the id
     routes.put("PATCH /api/v1/tenants/{id}", 403);
     routes.put("DELETE /api/v1/tenants/{id}", 403);
@@ -75,6 +83,14 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/incidents", 200);
     // a rule naming B's channel or schedule is refused as if they did not exist
     routes.put("POST /api/v1/alert-rules", 400);
+    routes.put("GET /plugin-api/timer-scheduler/jobs", 200);
+    routes.put("POST /plugin-api/timer-scheduler/jobs", 201);
+    routes.put("GET /plugin-api/timer-scheduler/health", 200);
+    routes.put("GET /scheduled-tasks", 200);
+    // A has no target for its tasks, whatever B has
+    routes.put("POST /scheduled-tasks", 409);
+    routes.put("GET /api/v1/compat/scheduled-tasks-target", 200);
+    routes.put("PUT /api/v1/compat/scheduled-tasks-target", 200);
     // A's own signing secrets and address policy, never B's (checked below)
     routes.put("GET /api/v1/signing-secrets", 200);
     routes.put("POST /api/v1/signing-secrets/rotate", 201);
@@ -214,7 +230,11 @@ class TenantIsolationTest {
     if (route.startsWith("/api/v1/schedules/{id}")) {
       return route.replace("{id}", schedule);
     }
-    if (route.startsWith("/api/v1/runs/{id}")) {
+    if (route.startsWith("/plugin-api/timer-scheduler/jobs/{id}")
+        || route.startsWith("/scheduled-tasks/{id}")) {
+      return route.replace("{id}", schedule);
+    }
+    if (route.startsWith("/api/v1/runs/{id}") || route.startsWith("/api/v1/schedule-runs/{id}")) {
       return route.replace("{id}", run);
     }
     if (route.startsWith("/api/v1/tokens/{id}")) {
@@ -266,6 +286,15 @@ class TenantIsolationTest {
           + "\",\"channels\":[\""
           + bChannelId
           + "\"]}";
+    }
+    if (path.equals("/plugin-api/timer-scheduler/jobs")) {
+      return "{\"name\":\"a-job\",\"target_url\":\"http://127.0.0.1:9/a\",\"interval_secs\":60}";
+    }
+    if (path.startsWith("/scheduled-tasks")) {
+      return "{\"schedule_type\":\"interval\",\"schedule_expr\":\"60\"}";
+    }
+    if (path.equals("/api/v1/compat/scheduled-tasks-target")) {
+      return "{\"target\":{\"url\":\"http://127.0.0.1:9/a-executor\"}}";
     }
     if (path.equals("/api/v1/target-policy")) {
       return "{\"allow\":[\"a.example.com\"]}";

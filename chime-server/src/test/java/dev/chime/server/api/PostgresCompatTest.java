@@ -1,0 +1,11 @@
+package dev.chime.server.api;
+
+import dev.chime.store.DatabaseSettings;
+import dev.chime.testing.TestDatabases;
+
+class PostgresCompatTest extends CompatContractTest {
+  @Override
+  DatabaseSettings database() {
+    return TestDatabases.postgres();
+  }
+}
