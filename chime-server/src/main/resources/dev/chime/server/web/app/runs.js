@@ -2,7 +2,7 @@
 import { h, Fragment } from '../vendor/preact.module.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import { api, cronDescription, query } from './api.js';
-import { ERROR_WORDS, absolute, host, isSecretHeader, millis, relative, short, triggerWords, viewerZone } from './format.js';
+import { ERROR_WORDS, absolute, duration, host, isSecretHeader, millis, relative, short, triggerWords, viewerZone } from './format.js';
 import { Confirm, Panel, Problem, StatusBadge } from './ui.js';
 
 const REFRESH_MS = 2000;
@@ -99,7 +99,10 @@ export function RunsPanel({ id, changed, close }) {
       h('p', null,
         h('strong', null, t.type === 'cron' ? (words || t.expr) + ', ' + (t.timezone || 'UTC') : triggerWords(t)),
         t.type === 'cron' ? h('code', null, t.expr) : null),
-      h('p', null, schedule.target.method + ' ', h('span', { class: 'mono' }, schedule.target.url)),
+      schedule.target.type === 'checkin'
+        ? h('p', null, 'Check-in: each run waits up to ' + duration(schedule.target.grace_s) + ' for the job’s ping')
+        : h('p', null, schedule.target.method + ' ', h('span', { class: 'mono' }, schedule.target.url),
+            schedule.target.body_format === 'envelope' ? h('small', null, ' · payload in an envelope') : null),
       h('p', null,
         schedule.enabled
           ? schedule.next_fire_at
@@ -213,8 +216,8 @@ function RunDetails({ run, schedule, id }) {
     ),
     run.response_excerpt ? h(Fragment, null, h('h4', null, 'Response (start)'), h('pre', null, run.response_excerpt)) : null,
     run.result !== null && run.result !== undefined ? h(Fragment, null, h('h4', null, 'Reported result'), h('pre', null, JSON.stringify(run.result, null, 2))) : null,
-    h('h4', null, 'Request'),
-    h(
+    schedule.target.type === 'checkin' ? null : h('h4', null, 'Request'),
+    schedule.target.type === 'checkin' ? null : h(
       'pre',
       { class: 'request' },
       schedule.target.method + ' ' + schedule.target.url + '\n' +
@@ -222,9 +225,9 @@ function RunDetails({ run, schedule, id }) {
         'Chime-Run-Id: ' + run.id + '\n' +
         'Chime-Attempt: ' + run.attempt + '\n' +
         (run.trace_id ? 'traceparent: 00-' + run.trace_id + '-…-01\n' : '') +
-        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) ? '••••••' : value) + '\n').join('') +
+        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) || value?.secret ? '••••••' : value?.value ?? value) + '\n').join('') +
         (schedule.payload !== null && !['GET', 'HEAD'].includes(schedule.target.method) ? '\n' + JSON.stringify(schedule.payload, null, 2) : ''),
     ),
-    h('small', { class: 'muted' }, 'The request as the schedule makes it now, to ' + host(schedule.target.url) + '; secret headers masked.'),
+    schedule.target.type === 'checkin' ? null : h('small', { class: 'muted' }, 'The request as the schedule makes it now, to ' + host(schedule.target.url) + '; secret headers masked.'),
   );
 }
