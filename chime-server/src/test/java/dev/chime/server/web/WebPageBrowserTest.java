@@ -167,6 +167,35 @@ class WebPageBrowserTest {
   }
 
   @Test
+  void aRunLinkFromAnAlertOpensThatRunEvenWhenItIsOlderThanTheFirstPage() {
+    String id = create("linked-runs", "{}");
+    for (int i = 0; i < 27; i++) {
+      assertThat(node.post("/api/v1/schedules/" + id + "/run-now", "{}").status()).isEqualTo(202);
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              JsonNode items = node.get("/api/v1/schedules/" + id + "/runs?limit=100").json();
+              return items.path("items").size() == 27
+                  && java.util.stream.StreamSupport.stream(items.path("items").spliterator(), false)
+                      .allMatch(run -> run.path("status").asText().equals("success"));
+            });
+    JsonNode items = node.get("/api/v1/schedules/" + id + "/runs?limit=100").json().path("items");
+    String oldest = items.get(items.size() - 1).path("id").asText();
+
+    signIn("/schedules/" + id + "/runs/" + oldest);
+    By linked = By.cssSelector("li.run[data-run='" + oldest + "']");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(linked));
+    WebElement run = browser.findElement(linked);
+    assertThat(run.findElement(By.cssSelector(".run-toggle")).getDomAttribute("aria-expanded"))
+        .isEqualTo("true");
+    assertThat(run.findElement(By.cssSelector(".run-details")).getText()).contains(oldest);
+    // the first page of 25 is there too, once each
+    assertThat(browser.findElements(By.cssSelector("ol.runs li.run"))).hasSize(26);
+  }
+
+  @Test
   void aPrefilledLinkOpensTheEditorFilledIn() {
     String payload = "{\"report\":\"weekly\"}";
     signIn(

@@ -8,13 +8,15 @@ import { Confirm, Panel, Problem, StatusBadge } from './ui.js';
 const REFRESH_MS = 2000;
 const PAGE = 25;
 
-export function RunsPanel({ id, changed, close }) {
+export function RunsPanel({ id, runId, changed, close }) {
   const [schedule, setSchedule] = useState(null);
   const [runs, setRuns] = useState(null);
   const [older, setOlder] = useState({ items: [], cursor: undefined });
   const [error, setError] = useState(null);
   const [actionError, setActionError] = useState(null);
-  const [open, setOpen] = useState(() => new Set());
+  const [open, setOpen] = useState(() => new Set(runId ? [runId] : []));
+  // the run a link named, when it is older than the first page of runs
+  const [named, setNamed] = useState(null);
   const [words, setWords] = useState(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -56,6 +58,18 @@ export function RunsPanel({ id, changed, close }) {
   }, [id]);
 
   useEffect(() => {
+    if (!runId || !runs || named || runs.items.some((r) => r.id === runId)) return;
+    api('GET', '/api/v1/runs/' + runId)
+      .then((run) => { if (run.schedule_id === id) setNamed(run); })
+      .catch(setActionError);
+  }, [runId, runs]);
+
+  useEffect(() => {
+    const item = runId && document.querySelector('[data-run="' + runId + '"]');
+    if (item && item.scrollIntoView) item.scrollIntoView({ block: 'nearest' });
+  }, [runId, runs !== null, named]);
+
+  useEffect(() => {
     if (schedule && schedule.trigger.type === 'cron') {
       cronDescription(schedule.trigger.expr, schedule.trigger.timezone || 'UTC').then(setWords);
     }
@@ -87,6 +101,7 @@ export function RunsPanel({ id, changed, close }) {
 
   const seen = new Set(runs.items.map((r) => r.id));
   const all = [...runs.items, ...older.items.filter((r) => !seen.has(r.id))];
+  if (named && !all.some((r) => r.id === named.id)) all.unshift(named);
   const toggle = (runId) => setOpen((old) => { const next = new Set(old); next.has(runId) ? next.delete(runId) : next.add(runId); return next; });
   const t = schedule.trigger;
 
