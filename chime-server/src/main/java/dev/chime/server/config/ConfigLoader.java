@@ -36,6 +36,20 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * CHIME_* variables that are not settings of the server but are read beside it: the config file's
+   * name, the launchers' JVM options and class-data archive, and the chime command's server and
+   * token (a shell that uses the command may start a node too).
+   */
+  private static final java.util.Set<String> NOT_SETTINGS =
+      java.util.Set.of(
+          "CHIME_CONFIG",
+          "CHIME_JAVA_OPTS",
+          "CHIME_CLASS_ARCHIVE",
+          "CHIME_CLI_JAVA_OPTS",
+          "CHIME_URL",
+          "CHIME_TOKEN");
+
   public static final List<Setting> SETTINGS =
       List.of(
           new Setting("host", "0.0.0.0", "address the HTTP server binds to"),
@@ -227,8 +241,7 @@ public final class ConfigLoader {
     }
     for (String name : env.keySet()) {
       if (name.startsWith("CHIME_")
-          && !name.equals("CHIME_CONFIG")
-          && !name.equals("CHIME_JAVA_OPTS")
+          && !NOT_SETTINGS.contains(name)
           && SETTINGS.stream().noneMatch(s -> s.envName().equals(name))) {
         problems.add(name + " is not a Chime setting (see the configuration table in README.md)");
       }

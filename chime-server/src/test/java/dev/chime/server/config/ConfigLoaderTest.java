@@ -249,6 +249,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theLaunchersAndTheChimeCommandsVariablesAreNoSettingsButNoMistakeEither() {
+    // a shell that has CHIME_URL and CHIME_TOKEN for the chime command can start a node too
+    assertThat(
+            ConfigLoader.load(
+                    new String[0],
+                    Map.of(
+                        "CHIME_URL", "http://localhost:8080",
+                        "CHIME_TOKEN", "chime_x",
+                        "CHIME_JAVA_OPTS", "-Xmx256m",
+                        "CHIME_CLASS_ARCHIVE", "off",
+                        "CHIME_CLI_JAVA_OPTS", "-Xmx64m",
+                        "CHIME_NODE_ID", "n1"))
+                .nodeId())
+        .isEqualTo("n1");
+  }
+
+  @Test
   void theConfigFileComesFromTheCommandLineOrChimeConfig() throws IOException {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "port = 9200\nnode.id = n1\n");
