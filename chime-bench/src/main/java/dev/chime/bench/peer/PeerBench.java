@@ -55,6 +55,11 @@ public final class PeerBench {
     }
   }
 
+  /** Whether a PostgreSQL server answers at {@code url}. */
+  public static boolean postgresAnswers(String url) {
+    return new PeerDatabase(url).answers();
+  }
+
   /** Runs the bench; returns the exit status (2 for a bad command line). */
   public int run(String[] args) throws Exception {
     PeerOptions options;

@@ -28,9 +28,12 @@ enum PeerKind {
     };
   }
 
-  /** The database each round of this peer gets afresh on PostgreSQL. */
+  /**
+   * The database each round of this peer gets afresh on PostgreSQL; named after this process too,
+   * so that two benches on one server (a test beside a measurement) never drop each other's.
+   */
   String databaseName() {
-    return "bench_peer_" + id.replace('-', '_');
+    return "bench_peer_" + id.replace('-', '_') + "_" + ProcessHandle.current().pid();
   }
 
   static PeerKind of(String id) {
