@@ -10,7 +10,8 @@ import java.util.Optional;
  * run's result and has none; {@link #STALLED} the seconds a node of the cluster may go without a
  * heartbeat (the operator's: it watches the installation, not a schedule); {@link #LATE} the
  * milliseconds a schedule's fires may go out after their instants, when every fire of a while (its
- * {@code for_s}) was later than that.
+ * {@code for_s}) was later than that; {@link #DRIFT} the instants of a schedule's trigger that may
+ * go unsent in its {@code window_s} before it counts as drifting.
  */
 public enum RuleKind {
   FAILURES,
@@ -18,7 +19,8 @@ public enum RuleKind {
   STUCK,
   RESULT,
   STALLED,
-  LATE;
+  LATE,
+  DRIFT;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.chime.dispatch;
 
+import dev.chime.run.Ids;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.TargetJson;
@@ -10,7 +11,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -36,12 +36,7 @@ final class Calls {
     headers.put("Chime-Callback-Url", request.callbackUrl().toString());
     headers.put("Chime-Callback-Token", request.callbackToken());
     headers.put(
-        "traceparent",
-        "00-"
-            + request.traceId()
-            + "-"
-            + HexFormat.of().toHexDigits(request.runId().getLeastSignificantBits())
-            + "-01");
+        "traceparent", "00-" + request.traceId() + "-" + Ids.spanIdOf(request.runId()) + "-01");
     if (!request.signingSecrets().isEmpty()) {
       headers.putAll(
           WebhookSignature.headers(

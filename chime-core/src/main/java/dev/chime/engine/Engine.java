@@ -44,6 +44,14 @@ public final class Engine implements AutoCloseable {
   /** A loop turn this much later than the one before means the node was not running meanwhile. */
   static final Duration PAUSE = Duration.ofSeconds(5);
 
+  /**
+   * Every this many polls the timed claim looks at everything due; the polls between look only past
+   * what this node claimed. Rows free behind that mark come from a change (which wakes the engine
+   * and makes its next claim a full one), from this node's own starts (which move the mark back),
+   * and from another node that died or paused (its leases ran out): those wait for the full claim.
+   */
+  private static final int FULL_CLAIM_POLLS = 4;
+
   /** Calls started but not yet answered beyond which the engine starts nothing more. */
   private static final int MAX_PENDING_CALLS = 20_000;
 
@@ -85,8 +93,14 @@ public final class Engine implements AutoCloseable {
   private final TenantLimits tenantLimits;
   private volatile EngineObserver observer = EngineObserver.NONE;
 
-  /** Everything claimable due before this was claimed by this node's last claims; null: unknown. */
+  /**
+   * Everything claimable due before this was claimed by this node's last claims, as far as this
+   * node can tell; null: unknown. Its own starts move it back to the next instants they set.
+   */
   private Instant claimedThrough;
+
+  /** When the timed claim looks at everything due again, not only past {@link #claimedThrough}. */
+  private long nextFullClaimNanos;
 
   /** Set by a wake-up (a schedule changed): the next claim looks at everything due. */
   private volatile boolean fullClaimNow = true;
@@ -210,10 +224,18 @@ public final class Engine implements AutoCloseable {
 
   /** Why this engine is not working, if it is not: a stalled loop, or results not being written. */
   public Optional<String> problem() {
+    return problem(defaultStallAfter(settings.poll()));
+  }
+
+  /**
+   * As {@link #problem()}, with the loop counted as stalled once it has not gone round for {@code
+   * stalledAfter}; that must be longer than the poll, which an idle loop waits between turns.
+   */
+  public Optional<String> problem(Duration stalledAfter) {
     if (stopping) {
       return Optional.of("the engine is stopping");
     }
-    long stalledNanos = Math.max(settings.poll().toNanos() * 10, Duration.ofSeconds(10).toNanos());
+    long stalledNanos = stalledAfter.toNanos();
     long since = System.nanoTime() - lastLoopNanos;
     if (!manual && (!loop.isAlive() || since > stalledNanos)) {
       return Optional.of(
@@ -223,6 +245,13 @@ public final class Engine implements AutoCloseable {
       return loopProblem;
     }
     return writer.problem();
+  }
+
+  /** How long a loop may go without a turn before it counts as stalled: 10 polls, at least 10 s. */
+  public static Duration defaultStallAfter(Duration poll) {
+    Duration tenPolls = poll.multipliedBy(10);
+    Duration floor = Duration.ofSeconds(10);
+    return tenPolls.compareTo(floor) > 0 ? tenPolls : floor;
   }
 
   /** Fires sent since start. */
@@ -342,6 +371,10 @@ public final class Engine implements AutoCloseable {
     return claimed || more ? 0 : nanosToNextEvent();
   }
 
+  private boolean fullClaimDue(long nanoTime) {
+    return nanoTime - nextFullClaimNanos >= 0;
+  }
+
   /** Claims what is due within the lookahead; true when a batch was full and more may wait. */
   private boolean claim(Instant now, boolean timed) {
     int room = maxHeld() - held.size() - waiting.size();
@@ -356,10 +389,12 @@ public final class Engine implements AutoCloseable {
     // given back, one edited to fire sooner). The claims that follow at once while batches come
     // back full look only past what this node has claimed, instead of reading its own held rows
     // again each time.
-    boolean full = timed || fullClaimNow || claimedThrough == null;
+    boolean full =
+        fullClaimNow || claimedThrough == null || (timed && fullClaimDue(System.nanoTime()));
     fullClaimNow = false;
     if (full) {
       tenantLimits.refresh();
+      nextFullClaimNanos = System.nanoTime() + settings.poll().toNanos() * FULL_CLAIM_POLLS;
     }
     long claimStarted = System.nanoTime();
     List<ClaimedSchedule> schedules =
@@ -529,6 +564,10 @@ public final class Engine implements AutoCloseable {
         waiting.done(item.id());
       }
     }
+    outcome
+        .earliestNext()
+        .filter(next -> claimedThrough != null && next.isBefore(claimedThrough))
+        .ifPresent(next -> claimedThrough = next);
     if (outcome.lost() > 0) {
       // their schedules changed since the claim: claim them again at once, with the change
       log.debug("{} fire(s) not started: their lease was lost", outcome.lost());

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -21,8 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * or to the armed calls for its instant. What could not start yet comes back to the engine to hold.
  */
 final class Starter {
-  /** What the engine keeps: work held back, work to decide at its instant, fires that lost. */
-  record Outcome(List<Held> heldBack, List<Held> atInstant, int lost) {}
+  /**
+   * What the engine keeps: work held back, work to decide at its instant, fires that lost, and the
+   * earliest next instant the started schedules moved to (none when no schedule moved).
+   */
+  record Outcome(
+      List<Held> heldBack, List<Held> atInstant, int lost, Optional<Instant> earliestNext) {}
 
   private final EngineStore store;
   private final Flights flights;
@@ -115,7 +120,12 @@ final class Starter {
         sender.send(call);
       }
     }
-    return new Outcome(plan.heldBack(), plan.atInstant(), lost);
+    Optional<Instant> earliestNext =
+        plan.scheduleStarts().stream()
+            .map(EngineStore.ScheduleStart::nextFireAt)
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
+    return new Outcome(plan.heldBack(), plan.atInstant(), lost, earliestNext);
   }
 
   private Map<UUID, Active> active(Set<UUID> scheduleIds, EngineStore.Activity activity) {

@@ -28,4 +28,13 @@ public final class Ids {
     } while (high == 0);
     return String.format("%016x%016x", high, random.nextLong());
   }
+
+  /**
+   * The W3C span id of a run's call (16 hex digits): the low half of its id, never zero in a
+   * version 4 UUID. A target's {@code traceparent} names it as the parent; an exported span of the
+   * fire has it as its own.
+   */
+  public static String spanIdOf(UUID runId) {
+    return String.format("%016x", runId.getLeastSignificantBits());
+  }
 }

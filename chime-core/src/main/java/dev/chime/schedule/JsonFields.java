@@ -1,6 +1,7 @@
 package dev.chime.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -124,5 +125,24 @@ public final class JsonFields {
       return defaultValue;
     }
     return node.doubleValue();
+  }
+
+  /** RFC 7396 merge patch: objects merge field by field, null deletes, anything else replaces. */
+  public static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : ((ObjectNode) patch).objectNode();
+    for (java.util.Map.Entry<String, JsonNode> entry : patch.properties()) {
+      if (entry.getValue().isNull()) {
+        result.remove(entry.getKey());
+      } else {
+        result.set(entry.getKey(), mergePatch(result.get(entry.getKey()), entry.getValue()));
+      }
+    }
+    return result;
   }
 }

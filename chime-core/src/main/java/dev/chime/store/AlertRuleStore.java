@@ -78,6 +78,55 @@ public final class AlertRuleStore {
         });
   }
 
+  /**
+   * Replaces a rule's settings (its threshold, parameters, channels, enabled) with {@code
+   * changed}'s, checked as an insert is, audited with the rule before and after. {@code change}
+   * makes the new rule from the current one, read under a lock. Empty when the tenant has no such
+   * rule.
+   */
+  public Optional<AlertRule> update(
+      String tenantId,
+      UUID id,
+      Function<AlertRule, AlertRule> change,
+      Actor actor,
+      Function<AlertRule, String> describe) {
+    return db.inTransaction(
+        connection -> {
+          Optional<AlertRule> current = one(connection, tenantId, id, true);
+          if (current.isEmpty()) {
+            return current;
+          }
+          AlertRule rule = change.apply(current.get());
+          checkOwned(connection, rule);
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE alert_rules SET threshold = ?, params_json = ?, channel_ids = ?,"
+                      + " enabled = ?, updated_at = ? WHERE id = ? AND tenant_id = ?")) {
+            update.setInt(1, rule.threshold());
+            update.setString(2, rule.paramsJson());
+            update.setString(3, joinIds(rule.channelIds()));
+            update.setBoolean(4, rule.enabled());
+            dialect.setInstant(update, 5, rule.updatedAt());
+            update.setString(6, id.toString());
+            update.setString(7, tenantId);
+            update.executeUpdate();
+          }
+          AuditStore.insert(
+              connection,
+              dialect,
+              AuditEvent.of(
+                  tenantId,
+                  rule.updatedAt(),
+                  actor,
+                  "alert-rule.update",
+                  "alert-rule",
+                  id.toString(),
+                  Optional.of(describe.apply(current.get())),
+                  Optional.of(describe.apply(rule))));
+          return Optional.of(rule);
+        });
+  }
+
   private void checkOwned(Connection connection, AlertRule rule) throws SQLException {
     List<InvalidInputException.FieldError> errors = new ArrayList<>();
     if (rule.scheduleId().isPresent()

@@ -197,6 +197,27 @@ public final class AlertStore {
         });
   }
 
+  /** The ids of a tenant's enabled schedules, oldest first, at most {@code limit}. */
+  public List<UUID> enabledSchedules(String tenantId, int limit) {
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT id FROM schedules WHERE tenant_id = ? AND enabled = TRUE"
+                      + " ORDER BY created_at, id"
+                      + Statements.limit(limit))) {
+            select.setString(1, tenantId);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                ids.add(UUID.fromString(rows.getString(1)));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
   /** A schedule's latest runs, newest first: the last error and the start of a streak. */
   public List<Run> recentRuns(UUID scheduleId, int limit) {
     return db.inTransaction(

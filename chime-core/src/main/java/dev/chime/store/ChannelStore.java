@@ -65,6 +65,60 @@ public final class ChannelStore {
     }
   }
 
+  /**
+   * Replaces a channel's name, settings and sealed credentials with those {@code change} makes from
+   * the current channel (read under a lock), audited before and after as the API shows them. A name
+   * the tenant already uses is a {@link ConflictException}; empty when the tenant has no such
+   * channel.
+   */
+  public Optional<Channel> update(
+      String tenantId,
+      UUID id,
+      Function<Channel, Channel> change,
+      Actor actor,
+      Function<Channel, String> describe) {
+    try {
+      return db.inTransaction(
+          connection -> {
+            Optional<Channel> current = one(connection, tenantId, id, true);
+            if (current.isEmpty()) {
+              return current;
+            }
+            Channel channel = change.apply(current.get());
+            try (PreparedStatement update =
+                connection.prepareStatement(
+                    "UPDATE notification_channels SET name = ?, settings_json = ?,"
+                        + " secret_sealed = ?, updated_at = ? WHERE id = ? AND tenant_id = ?")) {
+              update.setString(1, channel.name());
+              update.setString(2, channel.settingsJson());
+              update.setString(3, channel.sealedSecret());
+              dialect.setInstant(update, 4, channel.updatedAt());
+              update.setString(5, id.toString());
+              update.setString(6, tenantId);
+              update.executeUpdate();
+            }
+            AuditStore.insert(
+                connection,
+                dialect,
+                AuditEvent.of(
+                    tenantId,
+                    channel.updatedAt(),
+                    actor,
+                    "channel.update",
+                    "channel",
+                    id.toString(),
+                    Optional.of(describe.apply(current.get())),
+                    Optional.of(describe.apply(channel))));
+            return Optional.of(channel);
+          });
+    } catch (StoreException e) {
+      if (e.getCause() instanceof SQLException sql && dialect.isUniqueViolation(sql)) {
+        throw new ConflictException("name", "the tenant already has a channel with that name");
+      }
+      throw e;
+    }
+  }
+
   public Optional<Channel> get(String tenantId, UUID id) {
     return db.inTransaction(connection -> one(connection, tenantId, id, false));
   }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** A tenant's objects in creation order, a page at a time: channels and alert rules. */
+/** A tenant's objects in creation order, a page at a time: channels, alert rules and incidents. */
 final class CreationPages {
   private CreationPages() {}
 
@@ -45,12 +45,35 @@ final class CreationPages {
       RowReader<T> reader,
       Function<T, Instant> createdAt,
       Function<T, UUID> id) {
+    return list(db, select, params, "created_at", "id", cursor, limit, reader, createdAt, id);
+  }
+
+  /**
+   * As above, ordered by the columns {@code atColumn, idColumn} (qualified when {@code select}
+   * joins tables): the instant an object was made, and its id.
+   */
+  static <T> Page<T> list(
+      Database db,
+      String select,
+      List<String> params,
+      String atColumn,
+      String idColumn,
+      Optional<String> cursor,
+      int limit,
+      RowReader<T> reader,
+      Function<T, Instant> createdAt,
+      Function<T, UUID> id) {
     Dialect dialect = db.dialect();
     Optional<Cursor> after = cursor.map(Cursor::decode);
     String sql =
         select
-            + (after.isPresent() ? " AND (created_at > ? OR (created_at = ? AND id > ?))" : "")
-            + " ORDER BY created_at, id"
+            + (after.isPresent()
+                ? " AND (" + atColumn + " > ? OR (" + atColumn + " = ? AND " + idColumn + " > ?))"
+                : "")
+            + " ORDER BY "
+            + atColumn
+            + ", "
+            + idColumn
             + Statements.limit(limit + 1);
     List<T> rows =
         db.inTransaction(

@@ -156,29 +156,21 @@ public final class EngineStore {
                         + due
                         + ") RETURNING "
                         + SCHEDULE_CLAIM_COLUMNS)) {
-              int i = 1;
-              claim.setString(i++, owner);
-              dialect.setInstant(claim, i++, leaseUntil);
-              dialect.setInstant(claim, i++, dueBy);
-              dialect.setInstant(claim, i++, dueFrom);
-              dialect.setInstant(claim, i++, now);
-              claim.setString(i++, owner);
-              dialect.setInstant(claim, i++, ownBefore);
-              claim.setInt(i, limit);
+              claim.setString(1, owner);
+              dialect.setInstant(claim, 2, leaseUntil);
+              bindDue(claim, 3, dueBy, dueFrom, now, owner, ownBefore, limit);
               return readClaimedSchedules(claim, 0);
             }
+          }
+          if (dialect == Dialect.H2) {
+            return claimOptimistically(
+                connection, due, owner, dueFrom, dueBy, now, leaseUntil, limit, ownBefore);
           }
           List<ClaimedSchedule> selected;
           try (PreparedStatement select =
               connection.prepareStatement(
                   due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " "))) {
-            int i = 1;
-            dialect.setInstant(select, i++, dueBy);
-            dialect.setInstant(select, i++, dueFrom);
-            dialect.setInstant(select, i++, now);
-            select.setString(i++, owner);
-            dialect.setInstant(select, i++, ownBefore);
-            select.setInt(i, limit);
+            bindDue(select, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
             selected = readClaimedSchedules(select, 1);
           }
           lease(
@@ -189,6 +181,83 @@ public final class EngineStore {
               selected.stream().map(ClaimedSchedule::id).toList());
           return selected;
         });
+  }
+
+  /**
+   * The claim on H2: the embedded database has one node, the engine thread is its only claimer, and
+   * a row lock costs H2 a write of the row (and again at commit). So the select takes no lock, and
+   * each lease is written only if the row still has the epoch the select read: a row changed in
+   * between (an edit bumps the epoch) is not claimed, and the change's wake-up claims it again.
+   */
+  private List<ClaimedSchedule> claimOptimistically(
+      Connection connection,
+      String due,
+      String owner,
+      Instant dueFrom,
+      Instant dueBy,
+      Instant now,
+      Instant leaseUntil,
+      int limit,
+      Instant ownBefore)
+      throws SQLException {
+    List<ClaimedSchedule> read;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ")
+                .replace(dialect.forUpdateSkipLocked(), ""))) {
+      bindDue(select, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
+      read = readClaimedSchedules(select, 1);
+    }
+    if (read.isEmpty()) {
+      return read;
+    }
+    List<ClaimedSchedule> ordered = Statements.inIdOrder(read, ClaimedSchedule::id);
+    List<ClaimedSchedule> claimed = new ArrayList<>(ordered.size());
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE schedules SET lease_owner = ?, lease_until = ?,"
+                + " lease_epoch = lease_epoch + 1 WHERE id = ? AND lease_epoch = ?")) {
+      for (ClaimedSchedule row : ordered) {
+        lease.setString(1, owner);
+        dialect.setInstant(lease, 2, leaseUntil);
+        lease.setString(3, row.id().toString());
+        lease.setLong(4, row.leaseEpoch() - 1);
+        lease.addBatch();
+      }
+      int[] counts = lease.executeBatch();
+      Set<UUID> taken = new HashSet<>();
+      for (int i = 0; i < counts.length; i++) {
+        if (Statements.changed(counts[i])) {
+          taken.add(ordered.get(i).id());
+        }
+      }
+      for (ClaimedSchedule row : read) {
+        if (taken.contains(row.id())) {
+          claimed.add(row);
+        }
+      }
+    }
+    return claimed;
+  }
+
+  /** Binds the parameters of the claim's select of due schedules, from {@code first} on. */
+  private void bindDue(
+      PreparedStatement statement,
+      int first,
+      Instant dueBy,
+      Instant dueFrom,
+      Instant now,
+      String owner,
+      Instant ownBefore,
+      int limit)
+      throws SQLException {
+    int i = first;
+    dialect.setInstant(statement, i++, dueBy);
+    dialect.setInstant(statement, i++, dueFrom);
+    dialect.setInstant(statement, i++, now);
+    statement.setString(i++, owner);
+    dialect.setInstant(statement, i++, ownBefore);
+    statement.setInt(i, limit);
   }
 
   private List<ClaimedSchedule> readClaimedSchedules(PreparedStatement statement, int epochBump)
@@ -730,6 +799,9 @@ public final class EngineStore {
               }
             }
           }
+          if (taken > 0) {
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
+          }
           return taken;
         });
   }
@@ -752,6 +824,10 @@ public final class EngineStore {
                       + " WHERE lease_owner = ? AND status = 'queued'")) {
             runs.setString(1, owner);
             released += runs.executeUpdate();
+          }
+          if (released > 0) {
+            // the other nodes take the work at once, not at their next look behind their marks
+            WakeUps.announce(connection, dialect, WakeUps.Change.SCHEDULE);
           }
           return released;
         });

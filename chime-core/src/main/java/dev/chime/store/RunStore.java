@@ -470,6 +470,36 @@ public final class RunStore {
         });
   }
 
+  /**
+   * The trace ids of these runs (those that exist), by run id: for exporting their spans. Each is
+   * found by its key with its scheduled instant, so a table kept in partitions by day reads one.
+   */
+  public java.util.Map<UUID, String> traceIds(List<RunRef> runs) {
+    if (runs.isEmpty()) {
+      return java.util.Map.of();
+    }
+    String where =
+        String.join(
+            " OR ", java.util.Collections.nCopies(runs.size(), "(id = ? AND scheduled_at = ?)"));
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement("SELECT id, trace_id FROM runs WHERE " + where)) {
+            for (int i = 0; i < runs.size(); i++) {
+              select.setString(2 * i + 1, runs.get(i).runId().toString());
+              dialect.setInstant(select, 2 * i + 2, runs.get(i).scheduledAt());
+            }
+            java.util.Map<UUID, String> ids = new java.util.HashMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                ids.put(UUID.fromString(rows.getString(1)), rows.getString(2));
+              }
+            }
+            return ids;
+          }
+        });
+  }
+
   public Page<Run> listBySchedule(
       String tenantId, UUID scheduleId, Optional<String> cursor, int limit) {
     Optional<Cursor> after = cursor.map(Cursor::decode);

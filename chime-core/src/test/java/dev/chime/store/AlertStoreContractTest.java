@@ -2,11 +2,13 @@ package dev.chime.store;
 
 import static dev.chime.testing.ScheduleBuilder.aSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.alert.AlertRule;
 import dev.chime.alert.Channel;
 import dev.chime.alert.ChannelKind;
 import dev.chime.alert.Delivery;
+import dev.chime.alert.Incident;
 import dev.chime.alert.RuleKind;
 import dev.chime.audit.Actor;
 import dev.chime.schedule.Schedule;
@@ -40,6 +42,7 @@ abstract class AlertStoreContractTest {
   private ChannelStore channels;
   private AlertRuleStore rules;
   private ScheduleStore schedules;
+  private IncidentStore incidents;
 
   abstract DatabaseSettings settings();
 
@@ -51,6 +54,7 @@ abstract class AlertStoreContractTest {
     channels = new ChannelStore(db);
     rules = new AlertRuleStore(db);
     schedules = new ScheduleStore(db);
+    incidents = new IncidentStore(db);
   }
 
   @AfterAll
@@ -186,5 +190,164 @@ abstract class AlertStoreContractTest {
             deliveries.claimDue("d", at.plus(Duration.ofDays(1)), at.plus(Duration.ofDays(2)), 100))
         .extracting(Delivery::id)
         .doesNotContain(delivery.id());
+  }
+
+  @Test
+  void incidentsAreListedInTheOrderTheyOpenedByStateRuleAndSchedulePageByPage() {
+    Schedule one = aSchedule().build();
+    Schedule two = aSchedule().build();
+    schedules.insert(one);
+    schedules.insert(two);
+    UUID channel = channel();
+    AlertRule ofOne = rule(one, channel);
+    AlertRule ofTwo = rule(two, channel);
+    List<UUID> opened = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      UUID id = UUID.randomUUID();
+      AlertRule rule = i == 2 ? ofTwo : ofOne;
+      Schedule schedule = i == 2 ? two : one;
+      assertThat(
+              alerts.open(
+                  new AlertStore.NewIncident(
+                      id,
+                      rule,
+                      schedule.id().toString(),
+                      T0.plusSeconds(i),
+                      T0.plusSeconds(10 + i),
+                      2,
+                      Optional.empty(),
+                      Optional.of("http_status: 503")),
+                  List.of()))
+          .isTrue();
+      if (i == 0) {
+        alerts.close(id, T0.plusSeconds(11), List.of());
+      }
+      opened.add(id);
+    }
+    IncidentStore.Filter ofRuleOne =
+        new IncidentStore.Filter(Incident.State.ANY, Optional.of(ofOne.id()), Optional.empty());
+
+    Page<Incident> first = incidents.list("default", ofRuleOne, Optional.empty(), 1);
+    assertThat(first.items()).extracting(Incident::id).containsExactly(opened.get(0));
+    assertThat(first.items().get(0).open()).isFalse();
+    assertThat(first.items().get(0).closedAt()).contains(T0.plusSeconds(11));
+    assertThat(first.items().get(0).subjectName()).contains(one.spec().name());
+    Page<Incident> second = incidents.list("default", ofRuleOne, first.nextCursor(), 1);
+    assertThat(second.items()).extracting(Incident::id).containsExactly(opened.get(1));
+    assertThat(second.items().get(0).open()).isTrue();
+    assertThat(second.nextCursor()).as("the rule has two incidents").isEmpty();
+    assertThat(
+            incidents
+                .list(
+                    "default",
+                    new IncidentStore.Filter(
+                        Incident.State.OPEN, Optional.empty(), Optional.of(two.id().toString())),
+                    Optional.empty(),
+                    10)
+                .items())
+        .extracting(Incident::id)
+        .containsExactly(opened.get(2));
+    assertThat(
+            incidents
+                .list(
+                    "default",
+                    new IncidentStore.Filter(
+                        Incident.State.CLOSED, Optional.of(ofTwo.id()), Optional.empty()),
+                    Optional.empty(),
+                    10)
+                .items())
+        .isEmpty();
+    Incident read = incidents.get("default", opened.get(2)).orElseThrow();
+    assertThat(read.kind()).isEqualTo(RuleKind.FAILURES);
+    assertThat(read.seen()).isEqualTo(2);
+    assertThat(read.lastError()).contains("http_status: 503");
+    assertThat(incidents.get("another-tenant", opened.get(2))).isEmpty();
+  }
+
+  @Test
+  void aChannelAndARuleAreChangedInPlaceWithTheirAuditEvents() {
+    Schedule schedule = aSchedule().build();
+    schedules.insert(schedule);
+    UUID channel = channel();
+    UUID other = channel();
+    AlertRule rule = rule(schedule, channel);
+    Instant later = T0.plusSeconds(60);
+
+    Channel renamed =
+        channels
+            .update(
+                "default",
+                channel,
+                c ->
+                    new Channel(
+                        c.id(),
+                        c.tenantId(),
+                        "renamed-" + c.id(),
+                        c.kind(),
+                        "{\"url\":\"x\"}",
+                        "sealed-2",
+                        c.createdAt(),
+                        later),
+                Actor.CHIME,
+                Channel::name)
+            .orElseThrow();
+    assertThat(channels.get("default", channel).orElseThrow()).isEqualTo(renamed);
+    String taken = channels.get("default", other).orElseThrow().name();
+    assertThatThrownBy(
+            () ->
+                channels.update(
+                    "default",
+                    channel,
+                    c ->
+                        new Channel(
+                            c.id(),
+                            c.tenantId(),
+                            taken,
+                            c.kind(),
+                            c.settingsJson(),
+                            c.sealedSecret(),
+                            c.createdAt(),
+                            later),
+                    Actor.CHIME,
+                    Channel::name))
+        .isInstanceOf(dev.chime.ConflictException.class);
+    assertThat(channels.update("default", UUID.randomUUID(), c -> c, Actor.CHIME, Channel::name))
+        .isEmpty();
+
+    AlertRule changed =
+        rules
+            .update(
+                "default",
+                rule.id(),
+                r -> telling(r, other, later),
+                Actor.CHIME,
+                AlertRule::toString)
+            .orElseThrow();
+    assertThat(rules.get("default", rule.id()).orElseThrow()).isEqualTo(changed);
+    assertThatThrownBy(
+            () ->
+                rules.update(
+                    "default",
+                    rule.id(),
+                    r -> telling(r, UUID.randomUUID(), later),
+                    Actor.CHIME,
+                    AlertRule::toString))
+        .isInstanceOf(dev.chime.InvalidInputException.class);
+    assertThat(rules.get("default", rule.id()).orElseThrow().channelIds()).containsExactly(other);
+  }
+
+  /** {@code rule} changed to threshold 7, disabled, telling {@code channel} only. */
+  private static AlertRule telling(AlertRule rule, UUID channel, Instant at) {
+    return new AlertRule(
+        rule.id(),
+        rule.tenantId(),
+        rule.scheduleId(),
+        rule.kind(),
+        7,
+        rule.paramsJson(),
+        List.of(channel),
+        false,
+        rule.createdAt(),
+        at);
   }
 }

@@ -7,6 +7,7 @@ import dev.chime.dispatch.JettyDispatcher;
 import dev.chime.dispatch.OutgoingDispatcher;
 import dev.chime.dispatch.TargetGuard;
 import dev.chime.engine.Engine;
+import dev.chime.engine.EngineObserver;
 import dev.chime.engine.EngineSettings;
 import dev.chime.engine.Janitor;
 import dev.chime.engine.NodeHeartbeat;
@@ -24,6 +25,7 @@ import dev.chime.server.checkin.CheckinDispatcher;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.NodeIdFile;
 import dev.chime.server.metrics.ChimeMetrics;
+import dev.chime.server.tracing.FireTracing;
 import dev.chime.store.CheckinStore;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
@@ -72,6 +74,7 @@ public final class ChimeNode implements AutoCloseable {
   private final WakeUpListener wakeUps;
   private final ChimeMetrics metrics;
   private final Alerts alerts;
+  private final Optional<FireTracing> tracing;
   private boolean closed;
 
   private ChimeNode(ChimeConfig config, Clock clock) {
@@ -170,6 +173,7 @@ public final class ChimeNode implements AutoCloseable {
                 config.heartbeat(),
                 config.lease()),
             Duration.ofDays(7));
+    this.tracing = FireTracing.start(config.otel(), new RunStore(db)::traceIds);
     this.metrics = new ChimeMetrics();
     metrics.watch(
         engine,
@@ -179,7 +183,8 @@ public final class ChimeNode implements AutoCloseable {
                 ? hikari.getHikariPoolMXBean()
                 : null,
         new StatsStore(db),
-        clock);
+        clock,
+        tracing.map(EngineObserver.class::cast).orElse(new EngineObserver() {}));
     this.alerts =
         new Alerts(db, box, guard, clock, config.publicUrl(), config.nodeId(), config.alertsPoll());
     // on PostgreSQL other nodes' changes wake this engine at once (LISTEN/NOTIFY); else it polls
@@ -190,6 +195,7 @@ public final class ChimeNode implements AutoCloseable {
             new ScheduleStore(db),
             new RunStore(db),
             engine,
+            config.engineStall(),
             config.quotas(),
             new AuthSettings(
                 config.auth(),
@@ -281,6 +287,7 @@ public final class ChimeNode implements AutoCloseable {
     partitions.ifPresent(PartitionKeeper::close);
     alerts.close();
     engine.close();
+    tracing.ifPresent(FireTracing::close);
     heartbeat.close();
     metrics.close();
     dispatcher.close();

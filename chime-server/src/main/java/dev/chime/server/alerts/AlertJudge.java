@@ -38,11 +38,13 @@ final class AlertJudge {
   private final AlertStore store;
   private final NodeStore nodes;
   private final AlertMessages messages;
+  private final FiringJudge firing;
 
-  AlertJudge(AlertStore store, NodeStore nodes, AlertMessages messages) {
+  AlertJudge(AlertStore store, NodeStore nodes, AlertMessages messages, FiringJudge firing) {
     this.store = store;
     this.nodes = nodes;
     this.messages = messages;
+    this.firing = firing;
   }
 
   /**
@@ -57,7 +59,8 @@ final class AlertJudge {
             () -> followStreaks(now),
             () -> judgeStuck(now),
             () -> judgeNodes(now),
-            () -> judgeLateness(now),
+            () -> firing.judgeLateness(now),
+            () -> firing.judgeDrift(now),
             () ->
                 store.deliverResults(
                     now.minus(RESULT_LAG), LIMIT, result -> resultDeliveries(result, now)))) {
@@ -239,60 +242,6 @@ final class AlertJudge {
             > 0;
   }
 
-  /** Schedules whose fires have been late for longer than a {@code late} rule allows. */
-  private void judgeLateness(Instant now) {
-    List<AlertRule> rules = store.enabledRules(RuleKind.LATE);
-    Map<String, OpenIncident> open = new HashMap<>();
-    for (OpenIncident incident : store.openIncidents(List.of(RuleKind.LATE))) {
-      open.put(incident.rule().id().toString(), incident);
-    }
-    for (AlertRule rule : rules) {
-      UUID schedule = rule.scheduleId().orElseThrow();
-      List<Run> fires = LateFilter.fires(store.recentRuns(schedule, STREAK_RUNS));
-      if (fires.isEmpty()) {
-        continue;
-      }
-      Optional<Instant> since = LateFilter.lateSince(rule, fires);
-      OpenIncident incident = open.get(rule.id().toString());
-      Optional<String> name = store.scheduleName(schedule);
-      if (incident != null && since.isEmpty()) {
-        store.close(
-            incident.id(),
-            now,
-            deliveries(
-                rule,
-                incident.id(),
-                "resolved",
-                messages.onTime(episode(incident), fires.get(0), now),
-                now));
-      } else if (incident == null
-          && since.isPresent()
-          && name.isPresent()
-          && LateFilter.lateLongEnough(rule, since.get(), now)) {
-        UUID id = UUID.randomUUID();
-        store.open(
-            new AlertStore.NewIncident(
-                id,
-                rule,
-                schedule.toString(),
-                since.get(),
-                now,
-                1,
-                Optional.of(fires.get(0).id()),
-                Optional.empty()),
-            deliveries(
-                rule,
-                id,
-                "opened",
-                messages.late(
-                    new AlertMessages.Episode(rule, id, schedule, name.get(), since.get()),
-                    fires.get(0),
-                    now),
-                now));
-      }
-    }
-  }
-
   private List<Delivery> resultDeliveries(AlertStore.ResultToTell result, Instant now) {
     String on = ResultFilter.of(result.rule());
     boolean success = result.run().status() == RunStatus.SUCCESS;
@@ -314,7 +263,7 @@ final class AlertJudge {
     return deliveries;
   }
 
-  private static List<Delivery> deliveries(
+  static List<Delivery> deliveries(
       AlertRule rule, UUID incident, String event, ObjectNode message, Instant now) {
     List<Delivery> deliveries = new ArrayList<>();
     for (UUID channel : rule.channelIds()) {
@@ -326,7 +275,7 @@ final class AlertJudge {
   }
 
   /** An open incident about a schedule, as its messages tell it. */
-  private static AlertMessages.Episode episode(OpenIncident open) {
+  static AlertMessages.Episode episode(OpenIncident open) {
     return new AlertMessages.Episode(
         open.rule(),
         open.id(),

@@ -6,6 +6,7 @@ import dev.chime.alert.AlertRule;
 import dev.chime.alert.Channel;
 import dev.chime.node.Node;
 import dev.chime.run.Run;
+import dev.chime.schedule.Drift;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -145,6 +146,64 @@ final class AlertMessages {
         1,
         Optional.of(latest),
         now);
+  }
+
+  /** A schedule's trigger asked for more instants in a drift rule's window than were sent. */
+  ObjectNode drifting(Episode episode, Drift drift, Duration window, Instant now) {
+    ObjectNode message =
+        told(
+            "opened",
+            episode,
+            "Schedule '" + episode.name() + "' drifts: " + notSent(drift) + " in " + span(window),
+            "Schedule '"
+                + episode.name()
+                + "' did not send "
+                + drift.notSent()
+                + " of the "
+                + drift.expected()
+                + " instants its trigger asked for in the last "
+                + span(window)
+                + " (skipped as an overlap, missed, or never sent), the first at "
+                + episode.since()
+                + ".",
+            drift.notSent(),
+            Optional.empty(),
+            now);
+    message.put("not_sent", drift.notSent());
+    message.put("expected", drift.expected());
+    return message;
+  }
+
+  ObjectNode steady(Episode episode, Drift drift, Duration window, Instant now) {
+    return told(
+        "resolved",
+        episode,
+        "Schedule '" + episode.name() + "' fires every instant again",
+        "Schedule '"
+            + episode.name()
+            + "' sent "
+            + drift.sent()
+            + " of the "
+            + drift.expected()
+            + " instants of the last "
+            + span(window)
+            + "; it drifted since "
+            + episode.since()
+            + ".",
+        drift.notSent(),
+        Optional.empty(),
+        now);
+  }
+
+  private static String notSent(Drift drift) {
+    return drift.notSent() + " instant" + (drift.notSent() == 1 ? "" : "s") + " not sent";
+  }
+
+  private static String span(Duration window) {
+    long s = window.toSeconds();
+    return s % 86_400 == 0
+        ? s / 86_400 + " d"
+        : s % 3600 == 0 ? s / 3600 + " h" : s % 60 == 0 ? s / 60 + " min" : s + " s";
   }
 
   private ObjectNode told(

@@ -21,7 +21,8 @@ import java.util.UUID;
  * An alert rule as the API reads and shows it. Each kind has its own field for its threshold:
  * {@code failures} and {@code recovered} a {@code threshold} of failed runs in a row, {@code stuck}
  * an {@code after_s} past the run's deadline, {@code result} an {@code on} of {@code success},
- * {@code failure} or {@code both}.
+ * {@code failure} or {@code both}, {@code late} an {@code above_ms} for {@code for_s}, {@code
+ * drift} a {@code threshold} of instants not sent in {@code window_s}.
  */
 public final class AlertRuleJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -32,7 +33,8 @@ public final class AlertRuleJson {
           RuleKind.STUCK, Set.of("after_s"),
           RuleKind.RESULT, Set.of("on"),
           RuleKind.STALLED, Set.of("after_s"),
-          RuleKind.LATE, Set.of("above_ms", "for_s"));
+          RuleKind.LATE, Set.of("above_ms", "for_s"),
+          RuleKind.DRIFT, Set.of("threshold", "window_s"));
   private static final Set<String> COMMON = Set.of("kind", "schedule_id", "channels", "enabled");
 
   private AlertRuleJson() {}
@@ -51,7 +53,9 @@ public final class AlertRuleJson {
     if (kindText != null && kind.isEmpty()) {
       errors.add(
           "kind",
-          "must be failures, recovered, stuck, result, stalled or late, got '" + kindText + "'");
+          "must be failures, recovered, stuck, result, stalled, late or drift, got '"
+              + kindText
+              + "'");
     }
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
@@ -107,9 +111,14 @@ public final class AlertRuleJson {
                   JsonFields.wholeNumber(body, "above_ms", "above_ms", 1, 3_600_000, 1000, errors);
           params.put(
               "for_s", JsonFields.wholeNumber(body, "for_s", "for_s", 0, 86_400, 300, errors));
-          if (!body.hasNonNull("schedule_id")) {
-            errors.add("schedule_id", "is required: a late rule watches one schedule's fires");
-          }
+        }
+        case DRIFT -> {
+          threshold =
+              (int) JsonFields.wholeNumber(body, "threshold", "threshold", 1, 100_000, 1, errors);
+          params.put(
+              "window_s",
+              JsonFields.wholeNumber(
+                  body, "window_s", "window_s", 60, DriftWindow.MAX_SECONDS, 3600, errors));
         }
         case RESULT -> {
           String on =
@@ -133,6 +142,52 @@ public final class AlertRuleJson {
         channels,
         enabled,
         now,
+        now);
+  }
+
+  /**
+   * {@code current} changed by a merge patch (RFC 7396) of its fields, read and checked as a new
+   * rule is; its kind and its schedule stay (make a new rule for another).
+   */
+  public static AlertRule patch(AlertRule current, JsonNode patch, Instant now) {
+    if (patch == null || !patch.isObject()) {
+      throw new dev.chime.InvalidInputException(
+          "body", "a merge patch must be a JSON object of the fields to change");
+    }
+    ScheduleJson.Errors errors = new ScheduleJson.Errors();
+    ObjectNode base = view(current);
+    for (String field : List.of("kind", "schedule_id")) {
+      if (patch.has(field) && !patch.get(field).equals(base.get(field))) {
+        errors.add(field, "cannot be changed; make a new rule and delete this one");
+      }
+    }
+    for (String field : List.of("id", "created_at", "updated_at")) {
+      if (patch.has(field)) {
+        errors.add(field, "is kept by Chime and cannot be changed");
+      }
+      base.remove(field);
+    }
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
+      if (field.getValue().isNull() && !field.getKey().equals("schedule_id")) {
+        errors.add(field.getKey(), "cannot be removed; send the value wanted");
+      }
+    }
+    errors.throwIfAny();
+    ObjectNode merged = (ObjectNode) JsonFields.mergePatch(base, patch);
+    if (current.scheduleId().isEmpty()) {
+      merged.remove("schedule_id");
+    }
+    AlertRule read = read(merged, current.tenantId(), now);
+    return new AlertRule(
+        current.id(),
+        current.tenantId(),
+        current.scheduleId(),
+        current.kind(),
+        read.threshold(),
+        read.paramsJson(),
+        read.channelIds(),
+        read.enabled(),
+        current.createdAt(),
         now);
   }
 
@@ -189,6 +244,10 @@ public final class AlertRuleJson {
       case LATE -> {
         node.put("above_ms", rule.threshold());
         node.put("for_s", LateFilter.forSeconds(rule));
+      }
+      case DRIFT -> {
+        node.put("threshold", rule.threshold());
+        node.put("window_s", DriftWindow.of(rule).toSeconds());
       }
     }
     var channels = node.putArray("channels");

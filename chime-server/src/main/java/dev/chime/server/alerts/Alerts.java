@@ -9,7 +9,10 @@ import dev.chime.store.AlertStore;
 import dev.chime.store.ChannelStore;
 import dev.chime.store.Database;
 import dev.chime.store.DeliveryStore;
+import dev.chime.store.IncidentStore;
 import dev.chime.store.NodeStore;
+import dev.chime.store.RunStore;
+import dev.chime.store.ScheduleStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,7 @@ public final class Alerts implements AutoCloseable {
   private final Clock clock;
   private final ChannelStore channels;
   private final AlertRuleStore rules;
+  private final IncidentStore incidents;
   private final ChannelSecrets secrets;
   private final AlertStore store;
   private final DeliveryStore deliveries;
@@ -52,11 +56,17 @@ public final class Alerts implements AutoCloseable {
     this.publicUrl = publicUrl;
     this.channels = new ChannelStore(db);
     this.rules = new AlertRuleStore(db);
+    this.incidents = new IncidentStore(db);
     this.secrets = new ChannelSecrets(box);
     this.store = new AlertStore(db);
     this.deliveries = new DeliveryStore(db);
     this.messages = new AlertMessages(publicUrl);
-    this.judge = new AlertJudge(store, new NodeStore(db), messages);
+    this.judge =
+        new AlertJudge(
+            store,
+            new NodeStore(db),
+            messages,
+            new FiringJudge(store, new ScheduleStore(db), new RunStore(db), messages));
     this.sender = new AlertSender(deliveries, channels, secrets, guard, nodeId);
     this.judging = new AlertLoop("chime-alerts-judge-" + nodeId, poll, this::judge);
     this.sending = new AlertLoop("chime-alerts-send-" + nodeId, poll, this::sendDue);
@@ -86,6 +96,10 @@ public final class Alerts implements AutoCloseable {
 
   public AlertRuleStore rules() {
     return rules;
+  }
+
+  public IncidentStore incidents() {
+    return incidents;
   }
 
   /** The base URL alerts link to, and check-ins are pinged on ({@code public.url}). */

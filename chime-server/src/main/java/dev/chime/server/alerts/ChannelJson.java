@@ -284,4 +284,68 @@ public final class ChannelJson {
         now,
         now);
   }
+
+  /** A channel changed by a merge patch, and the URL it now calls (for the address policy). */
+  public record Changed(Channel channel, Optional<URI> url) {}
+
+  /**
+   * {@code current} changed by a merge patch (RFC 7396) of the fields it was made with, read and
+   * checked as a new channel is. Credentials not in the patch stay as they were (a header is
+   * removed with {@code null}); its type and a webhook's signing secret stay.
+   */
+  public static Changed patch(
+      Channel current, JsonNode patch, ChannelSecrets secrets, Instant now) {
+    if (patch == null || !patch.isObject()) {
+      throw new dev.chime.InvalidInputException(
+          "body", "a merge patch must be a JSON object of the fields to change");
+    }
+    ScheduleJson.Errors errors = new ScheduleJson.Errors();
+    if (patch.has("type") && !patch.get("type").asText().equals(current.kind().wireName())) {
+      errors.add("type", "cannot be changed; make a new channel and point the rules at it");
+    }
+    for (String field : java.util.List.of("id", "signing_secret", "created_at", "updated_at")) {
+      if (patch.has(field)) {
+        errors.add(field, "is kept by Chime and cannot be changed");
+      }
+    }
+    errors.throwIfAny();
+    JsonNode secret = secrets.open(current);
+    ObjectNode base = NODES.objectNode();
+    base.put("name", current.name());
+    base.put("type", current.kind().wireName());
+    ObjectNode settings = settings(current);
+    switch (current.kind()) {
+      case WEBHOOK, SLACK -> {
+        base.set("url", secret.get("url"));
+        if (secret.has("headers")) {
+          base.set("headers", secret.get("headers"));
+        }
+      }
+      case EMAIL -> {
+        base.set("to", settings.get("to"));
+        base.set("from", settings.get("from"));
+        ObjectNode smtp = settings.path("smtp").deepCopy();
+        smtp.remove("password");
+        if (secret.has("password")) {
+          smtp.set("password", secret.get("password"));
+        }
+        base.set("smtp", smtp);
+      }
+    }
+    Input input = read(JsonFields.mergePatch(base, patch));
+    if (secret.has("signing_secret")) {
+      input.secret().set("signing_secret", secret.get("signing_secret"));
+    }
+    Channel channel =
+        new Channel(
+            current.id(),
+            current.tenantId(),
+            input.name(),
+            current.kind(),
+            input.settings().toString(),
+            secrets.seal(input.secret(), current.tenantId(), current.id()),
+            current.createdAt(),
+            now);
+    return new Changed(channel, url(input));
+  }
 }

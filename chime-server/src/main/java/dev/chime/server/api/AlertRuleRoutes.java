@@ -36,6 +36,7 @@ final class AlertRuleRoutes {
     app.post(BASE, this::create, Access.ADMIN);
     app.get(BASE, this::list, Access.ADMIN);
     app.get(BASE + "/{id}", ctx -> ctx.json(AlertRuleJson.view(find(ctx))), Access.ADMIN);
+    app.patch(BASE + "/{id}", this::patch, Access.ADMIN);
     app.delete(BASE + "/{id}", this::delete, Access.ADMIN);
   }
 
@@ -52,6 +53,23 @@ final class AlertRuleRoutes {
     ctx.status(201);
     ctx.header("Location", BASE + "/" + rule.id());
     ctx.json(AlertRuleJson.view(rule));
+  }
+
+  private void patch(Context ctx) {
+    Caller caller = caller(ctx);
+    UUID id = Requests.id(ctx, "alert rule");
+    var patch = requests.body(ctx);
+    AlertRule changed =
+        alerts
+            .rules()
+            .update(
+                caller.tenantId(),
+                id,
+                current -> AlertRuleJson.patch(current, patch, now()),
+                caller.actor(),
+                AlertRuleJson::record)
+            .orElseThrow(() -> new NotFoundException("alert rule", id.toString()));
+    ctx.json(AlertRuleJson.view(changed));
   }
 
   private void list(Context ctx) {

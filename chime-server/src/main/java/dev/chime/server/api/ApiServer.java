@@ -35,6 +35,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,6 +88,7 @@ public final class ApiServer {
       ScheduleStore schedules,
       RunStore runs,
       Engine engine,
+      Duration engineStall,
       Quotas quotaDefaults,
       AuthSettings auth,
       Clock clock,
@@ -135,7 +137,15 @@ public final class ApiServer {
               config.jetty.modifyServletContextHandler(
                   handler -> handler.setErrorHandler(jettyErrors));
               register(
-                  config.routes, db, schedules, runs, engine, corsOrigins, alerts, flushWrites);
+                  config.routes,
+                  db,
+                  schedules,
+                  runs,
+                  engine,
+                  engineStall,
+                  corsOrigins,
+                  alerts,
+                  flushWrites);
               config.routes.get(
                   "/metrics",
                   ctx ->
@@ -155,6 +165,7 @@ public final class ApiServer {
       ScheduleStore schedules,
       RunStore runs,
       Engine engine,
+      Duration engineStall,
       List<String> corsOrigins,
       Alerts alerts,
       Runnable flushWrites) {
@@ -178,13 +189,14 @@ public final class ApiServer {
     new OutgoingRoutes(outgoing, requests, clock).register(app);
     new ChannelRoutes(alerts, requests, clock).register(app);
     new AlertRuleRoutes(alerts, requests, clock).register(app);
+    new IncidentRoutes(alerts).register(app);
     new CheckinRoutes(new CheckinStore(db), requests, clock, alerts.publicUrl()).register(app);
     // the older schedulers' APIs, as adapters onto schedules and runs (docs/compat.md)
     new TimerPluginRoutes(operations, requests).register(app);
     new ScheduledTaskRoutes(
             operations, runs, new ScheduledTaskTargetStore(db), requests, outgoing, clock)
         .register(app);
-    registerHealth(app, engine);
+    registerHealth(app, engine, engineStall);
     // the web page at / and its files under /ui/: open routes that hold no data of their own
     WebPage.fromClasspath().register(app);
     String openApi = resource("/openapi.json");
@@ -242,7 +254,7 @@ public final class ApiServer {
    * {@code /health/ready} answers from what is known now, never waiting on the database: its state
    * as the background check last saw it, and the engine's own account of its loop and writes.
    */
-  private void registerHealth(RoutesConfig app, Engine engine) {
+  private void registerHealth(RoutesConfig app, Engine engine, Duration engineStall) {
     app.get(
         "/health/live",
         ctx -> ctx.json(JsonNodeFactory.instance.objectNode().put("status", "up")),
@@ -251,7 +263,7 @@ public final class ApiServer {
         "/health/ready",
         ctx -> {
           Optional<String> database = databaseWatch.problem();
-          Optional<String> problem = engine.problem();
+          Optional<String> problem = engine.problem(engineStall);
           boolean ready = database.isEmpty() && problem.isEmpty();
           ObjectNode body = JsonNodeFactory.instance.objectNode();
           body.put("status", ready ? "ready" : "not_ready");

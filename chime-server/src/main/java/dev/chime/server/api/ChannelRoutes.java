@@ -40,6 +40,7 @@ final class ChannelRoutes {
     app.post(BASE, this::create, Access.ADMIN);
     app.get(BASE, this::list, Access.ADMIN);
     app.get(BASE + "/{id}", ctx -> ctx.json(ChannelJson.view(find(ctx))), Access.ADMIN);
+    app.patch(BASE + "/{id}", this::patch, Access.ADMIN);
     app.delete(BASE + "/{id}", this::delete, Access.ADMIN);
     app.post(BASE + "/{id}/test", this::test, Access.ADMIN);
   }
@@ -61,6 +62,36 @@ final class ChannelRoutes {
     ctx.header("Location", BASE + "/" + channel.id());
     ctx.header("Cache-Control", "no-store");
     ctx.json(view);
+  }
+
+  /** A change in place: credentials not sent stay as they were, and are never answered. */
+  private void patch(Context ctx) {
+    Caller caller = caller(ctx);
+    UUID id = Requests.id(ctx, "channel");
+    var patch = requests.body(ctx);
+    Channel changed =
+        alerts
+            .channels()
+            .update(
+                caller.tenantId(),
+                id,
+                current -> {
+                  ChannelJson.Changed change =
+                      ChannelJson.patch(current, patch, alerts.secrets(), now());
+                  change
+                      .url()
+                      .flatMap(alerts::refusalOf)
+                      .ifPresent(
+                          reason -> {
+                            throw new TargetForbiddenException("url", reason);
+                          });
+                  return change.channel();
+                },
+                caller.actor(),
+                ChannelJson::record)
+            .orElseThrow(() -> new NotFoundException("channel", id.toString()));
+    ctx.header("Cache-Control", "no-store");
+    ctx.json(ChannelJson.view(changed));
   }
 
   private void list(Context ctx) {

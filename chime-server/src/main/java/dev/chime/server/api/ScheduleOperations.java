@@ -7,6 +7,7 @@ import dev.chime.TargetForbiddenException;
 import dev.chime.run.Run;
 import dev.chime.run.RunOrigin;
 import dev.chime.schedule.HeaderSecrets;
+import dev.chime.schedule.JsonFields;
 import dev.chime.schedule.PolicyJson;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleJson;
@@ -115,7 +116,7 @@ final class ScheduleOperations {
             // a retry policy is small and has two forms: a new one replaces the old as a whole
             base.remove(PolicyJson.RETRY_POLICY);
           }
-          JsonNode merged = merge(base, patch);
+          JsonNode merged = JsonFields.mergePatch(base, patch);
           return ScheduleJson.readSpec(merged);
         });
   }
@@ -290,25 +291,6 @@ final class ScheduleOperations {
     // an instant already started (a fire is marked started just before it) is not fired again
     Instant from = current.lastFireAt().filter(now::isBefore).orElse(now);
     return spec.trigger().first(from);
-  }
-
-  /** RFC 7396: objects merge field by field, null deletes, anything else replaces. */
-  static JsonNode merge(JsonNode target, JsonNode patch) {
-    if (!patch.isObject()) {
-      return patch;
-    }
-    ObjectNode result =
-        target != null && target.isObject()
-            ? ((ObjectNode) target).deepCopy()
-            : ((ObjectNode) patch).objectNode();
-    for (Map.Entry<String, JsonNode> entry : patch.properties()) {
-      if (entry.getValue().isNull()) {
-        result.remove(entry.getKey());
-      } else {
-        result.set(entry.getKey(), merge(result.get(entry.getKey()), entry.getValue()));
-      }
-    }
-    return result;
   }
 
   /** Instants are kept to the microsecond, as precisely as every database stores them. */

@@ -14,6 +14,9 @@ import java.util.Optional;
  * Every setting of a Chime node, validated once at start. Built by {@link ConfigLoader} from
  * defaults, an optional properties file and {@code CHIME_*} environment variables.
  *
+ * <p>{@code otel} holds the standard {@code OTEL_*} variables of the environment, which configure
+ * the optional OpenTelemetry export as the SDK documents them.
+ *
  * <p>{@code nodeIdKept} tells whether {@code nodeId} was generated once and kept in {@link
  * #nodeIdFile()} (then the node locks that file while it runs) or was set by {@code node.id}.
  */
@@ -58,7 +61,9 @@ public record ChimeConfig(
     int authFailuresPerMinute,
     boolean metricsOpen,
     String logFormat,
-    Duration alertsPoll) {
+    Duration alertsPoll,
+    Duration engineStall,
+    Map<String, String> otel) {
   public ChimeConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -75,6 +80,8 @@ public record ChimeConfig(
     Objects.requireNonNull(signingGrace, "signingGrace");
     Objects.requireNonNull(targetPolicy, "targetPolicy");
     Objects.requireNonNull(alertsPoll, "alertsPoll");
+    Objects.requireNonNull(engineStall, "engineStall");
+    otel = Map.copyOf(otel);
   }
 
   /** Where a generated secrets key is kept: {@code <data.dir>/secrets-key}. */
@@ -156,6 +163,13 @@ public record ChimeConfig(
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
     values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));
+    values.put("health.engine.stall.s", Long.toString(engineStall.toSeconds()));
+    // names only: OTEL_EXPORTER_OTLP_HEADERS may hold a token
+    values.put(
+        "otel",
+        otel.isEmpty()
+            ? "(no OTEL_* variables)"
+            : String.join(",", new java.util.TreeSet<>(otel.keySet())));
     return values;
   }
 }

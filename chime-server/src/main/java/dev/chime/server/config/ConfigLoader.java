@@ -2,6 +2,7 @@ package dev.chime.server.config;
 
 import dev.chime.dispatch.AddressPolicy;
 import dev.chime.dispatch.Cidr;
+import dev.chime.engine.Engine;
 import dev.chime.tenant.Quotas;
 import java.io.IOException;
 import java.io.Reader;
@@ -153,6 +154,11 @@ public final class ConfigLoader {
               "address blocks (comma-separated CIDRs) called even where target.loopback or"
                   + " target.private refuse; link-local and metadata addresses never are"),
           new Setting(
+              "health.engine.stall.s",
+              "",
+              "/health/ready fails once the engine loop has not gone round for this long; default"
+                  + " 10 × engine.poll.ms, at least 10 s; more than two polls"),
+          new Setting(
               "alerts.poll.ms",
               "5000",
               "how often each node judges the alert rules and sends the alerts due"),
@@ -277,6 +283,7 @@ public final class ConfigLoader {
               + publicUrl
               + "'");
     }
+    Duration poll = Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000));
     ChimeConfig config =
         new ChimeConfig(
             values.get("host"),
@@ -289,7 +296,7 @@ public final class ConfigLoader {
             Duration.ofMillis(reader.integer("db.pool.timeout.ms", 250, 60_000)),
             nodeId,
             nodeIdKept,
-            Duration.ofMillis(reader.integer("engine.poll.ms", 10, 60_000)),
+            poll,
             Duration.ofMillis(reader.integer("engine.lookahead.ms", 100, 60_000)),
             Duration.ofMillis(reader.integer("engine.lease.ms", 1_000, 3_600_000)),
             Duration.ofMillis(reader.integer("node.heartbeat.ms", 100, 600_000)),
@@ -327,7 +334,9 @@ public final class ConfigLoader {
             reader.integer("auth.failures.per.minute", 1, 1_000_000),
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
             reader.oneOf("log.format", "plain", "json"),
-            Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)));
+            Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)),
+            engineStall(reader, poll, values.get("health.engine.stall.s"), problems),
+            otel(env));
     if (!List.of("auto", "on", "off").contains(config.dbVacuum())) {
       problems.add(
           "db.vacuum (from "
@@ -360,6 +369,39 @@ public final class ConfigLoader {
               + String.join("\n  - ", problems));
     }
     return config;
+  }
+
+  /** The environment's {@code OTEL_*} variables, for the OpenTelemetry SDK to read. */
+  private static Map<String, String> otel(Map<String, String> env) {
+    Map<String, String> otel = new LinkedHashMap<>();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("OTEL_")) {
+            otel.put(name, value);
+          }
+        });
+    return otel;
+  }
+
+  /**
+   * How long the engine loop may go without a turn before the node is unready. An idle loop waits a
+   * poll between turns, so less than two polls would make a healthy node look stalled.
+   */
+  private static Duration engineStall(
+      Values reader, Duration poll, String text, List<String> problems) {
+    if (text.isEmpty()) {
+      return Engine.defaultStallAfter(poll);
+    }
+    Duration stall = Duration.ofSeconds(reader.integer("health.engine.stall.s", 1, 86_400));
+    if (stall.compareTo(poll.multipliedBy(2)) <= 0) {
+      problems.add(
+          "health.engine.stall.s ("
+              + stall.toSeconds()
+              + ") must be more than two engine polls (engine.poll.ms "
+              + poll.toMillis()
+              + ")");
+    }
+    return stall;
   }
 
   /**

@@ -107,8 +107,9 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
       NodeHeartbeat heartbeat,
       Supplier<HikariPoolMXBean> pool,
       StatsStore stats,
-      Clock clock) {
-    engine.observe(EngineObserver.all(this, new RunLog()));
+      Clock clock,
+      EngineObserver also) {
+    engine.observe(EngineObserver.all(this, new RunLog(), also));
     Gauge.builder("chime.runs.in.flight", engine, Engine::callsInFlight)
         .description("Calls under way on this node: armed for their instant, or in flight")
         .register(registry);
@@ -161,6 +162,9 @@ public final class ChimeMetrics implements EngineObserver, AutoCloseable {
             "chime.db.pool.connections", pool, p -> p.get() == null ? 0 : read.applyAsInt(p.get()))
         .description("Database connections of this node's pool, by state")
         .tag("state", state)
+        // Micrometer holds a gauge's object weakly: nothing else holds this supplier, and after a
+        // garbage collection the gauge would read NaN
+        .strongReference(true)
         .register(registry);
   }
 

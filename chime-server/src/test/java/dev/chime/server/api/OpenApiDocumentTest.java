@@ -85,12 +85,16 @@ class OpenApiDocumentTest {
           "POST /api/v1/channels",
           "GET /api/v1/channels",
           "GET /api/v1/channels/{id}",
+          "PATCH /api/v1/channels/{id}",
           "DELETE /api/v1/channels/{id}",
           "POST /api/v1/channels/{id}/test",
           "POST /api/v1/alert-rules",
           "GET /api/v1/alert-rules",
           "GET /api/v1/alert-rules/{id}",
+          "PATCH /api/v1/alert-rules/{id}",
           "DELETE /api/v1/alert-rules/{id}",
+          "GET /api/v1/incidents",
+          "GET /api/v1/incidents/{id}",
           "POST /api/v1/schedules/{id}/checkin-token",
           "POST /api/v1/checkins/{token}",
           "POST /api/v1/checkins/{token}/start",
@@ -717,6 +721,24 @@ class OpenApiDocumentTest {
                 + "\"]}");
     assertThat(rule.status()).as(rule.raw().body()).isEqualTo(201);
     assertFits(rule.json(), schema("AlertRule"), "alert rule");
+    Response changedRule =
+        node.send(
+            "PATCH",
+            "/api/v1/alert-rules/" + rule.json().path("id").asText(),
+            "{\"threshold\":5}",
+            "application/merge-patch+json");
+    assertThat(changedRule.status()).as(changedRule.raw().body()).isEqualTo(200);
+    assertFits(changedRule.json(), schema("AlertRule"), "changed alert rule");
+    Response changedChannel =
+        node.send(
+            "PATCH",
+            "/api/v1/channels/" + channel,
+            "{\"headers\":{\"X-Team\":\"ops\"}}",
+            "application/merge-patch+json");
+    assertThat(changedChannel.status()).as(changedChannel.raw().body()).isEqualTo(200);
+    assertFits(changedChannel.json(), schema("Channel"), "changed channel");
+    assertFits(
+        node.get("/api/v1/incidents?state=open").json(), schema("IncidentPage"), "incidents");
     assertFits(
         node.get("/api/v1/alert-rules?schedule_id=" + schedule).json(),
         schema("AlertRulePage"),

@@ -53,8 +53,10 @@ class ScheduleStatsTest {
 
   @Test
   void aScheduleWhoseRunsOutlastItsIntervalShowsItsDrift() {
-    // every 10 s since 09:00; the window is 09:00-09:01:40 (ten instants, settled)
-    Schedule schedule = aSchedule().every(10).createdAt(T0).nextFireAt(T0.plusSeconds(100)).build();
+    // every 10 s since 09:00; the window is 09:00-09:01:40 (ten instants, settled); made before
+    // the window, whose start is an instant (an instant at the moment of a change never is)
+    Schedule schedule =
+        aSchedule().every(10).createdAt(T0.minusSeconds(5)).nextFireAt(T0.plusSeconds(100)).build();
     List<Run> runs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       Instant at = T0.plusSeconds(10L * i);

@@ -59,12 +59,16 @@ class ScopeTest {
     routes.put("POST /api/v1/channels", "admin");
     routes.put("GET /api/v1/channels", "admin");
     routes.put("GET /api/v1/channels/{id}", "admin");
+    routes.put("PATCH /api/v1/channels/{id}", "admin");
     routes.put("DELETE /api/v1/channels/{id}", "admin");
     routes.put("POST /api/v1/channels/{id}/test", "admin");
     routes.put("POST /api/v1/alert-rules", "admin");
     routes.put("GET /api/v1/alert-rules", "admin");
     routes.put("GET /api/v1/alert-rules/{id}", "admin");
+    routes.put("PATCH /api/v1/alert-rules/{id}", "admin");
     routes.put("DELETE /api/v1/alert-rules/{id}", "admin");
+    routes.put("GET /api/v1/incidents", "admin");
+    routes.put("GET /api/v1/incidents/{id}", "admin");
     routes.put("POST /api/v1/schedules/{id}/checkin-token", "schedules:write");
     routes.put("POST /api/v1/checkins/{token}", "");
     routes.put("POST /api/v1/checkins/{token}/start", "");

@@ -11,6 +11,7 @@ import dev.chime.server.testing.ChimeTestNode.Response;
 import dev.chime.server.testing.Tenants;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +45,13 @@ class TenantIsolationTest {
     routes.put("DELETE /api/v1/tokens/{id}", 404);
     routes.put("GET /api/v1/tenants/{id}", 404);
     routes.put("GET /api/v1/channels/{id}", 404);
+    routes.put("PATCH /api/v1/channels/{id}", 404);
     routes.put("DELETE /api/v1/channels/{id}", 404);
     routes.put("POST /api/v1/channels/{id}/test", 404);
     routes.put("GET /api/v1/alert-rules/{id}", 404);
+    routes.put("PATCH /api/v1/alert-rules/{id}", 404);
     routes.put("DELETE /api/v1/alert-rules/{id}", 404);
+    routes.put("GET /api/v1/incidents/{id}", 404);
     routes.put("GET /api/v1/schedule-runs/{id}", 404);
     routes.put("POST /api/v1/schedule-runs/{id}/retry", 404);
     routes.put("POST /api/v1/schedule-runs/{id}/complete", 404);
@@ -76,6 +80,7 @@ class TenantIsolationTest {
     routes.put("GET /api/v1/channels", 200);
     routes.put("POST /api/v1/channels", 201);
     routes.put("GET /api/v1/alert-rules", 200);
+    routes.put("GET /api/v1/incidents", 200);
     // a rule naming B's channel or schedule is refused as if they did not exist
     routes.put("POST /api/v1/alert-rules", 400);
     routes.put("GET /plugin-api/timer-scheduler/jobs", 200);
@@ -174,6 +179,10 @@ class TenantIsolationTest {
         assertThat(b.get("/api/v1/tenants/b").json()).isEqualTo(tenantBefore);
         assertThat(b.get("/api/v1/channels/" + bChannelId).status()).isEqualTo(200);
         assertThat(b.get("/api/v1/alert-rules/" + bRuleId).status()).isEqualTo(200);
+        assertThat(b.get("/api/v1/channels/" + bChannelId).json().path("name").asText())
+            .isEqualTo("b-channel");
+        assertThat(b.get("/api/v1/alert-rules/" + bRuleId).json().path("threshold").asInt())
+            .isEqualTo(3);
         assertThat(a.get("/api/v1/channels").json().path("items").toString())
             .doesNotContain(bChannelId);
         assertThat(a.get("/api/v1/alert-rules").json().path("items").toString())
@@ -237,6 +246,9 @@ class TenantIsolationTest {
     if (route.startsWith("/api/v1/alert-rules/{id}")) {
       return route.replace("{id}", bRuleId);
     }
+    if (route.startsWith("/api/v1/incidents/{id}")) {
+      return route.replace("{id}", bIncidentId);
+    }
     if (route.startsWith("/api/v1/tenants/{id}") || route.startsWith("/api/v1/nodes/{id}")) {
       return route.replace("{id}", "b");
     }
@@ -252,6 +264,7 @@ class TenantIsolationTest {
   private static String bScheduleId = "";
   private static String bChannelId = "";
   private static String bRuleId = "";
+  private static String bIncidentId = UUID.randomUUID().toString();
   private static String assetRoot = "";
 
   private static String body(String method, String path) {
@@ -288,6 +301,12 @@ class TenantIsolationTest {
     }
     if (path.equals("/api/v1/tokens")) {
       return "{\"name\":\"a-token\",\"scopes\":[\"schedules:read\"]}";
+    }
+    if (path.startsWith("/api/v1/channels/") && method.equals("PATCH")) {
+      return "{\"name\":\"renamed-channel\"}";
+    }
+    if (path.startsWith("/api/v1/alert-rules/") && method.equals("PATCH")) {
+      return "{\"threshold\":9}";
     }
     if (path.startsWith("/api/v1/schedules/") && (method.equals("PUT") || method.equals("PATCH"))) {
       return method.equals("PUT")

@@ -79,6 +79,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theEngineStallTimeOfReadinessIsTenPollsAtLeastTenSecondsUnlessSet() {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1")).engineStall())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(
+            ConfigLoader.load(
+                    Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_ENGINE_POLL_MS", "3000"))
+                .engineStall())
+        .isEqualTo(Duration.ofSeconds(30));
+    ChimeConfig set =
+        ConfigLoader.load(
+            Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_HEALTH_ENGINE_STALL_S", "3"));
+    assertThat(set.engineStall()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(set.describe()).containsEntry("health.engine.stall.s", "3");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of(
+                        "CHIME_NODE_ID",
+                        "n1",
+                        "CHIME_ENGINE_POLL_MS",
+                        "1000",
+                        "CHIME_HEALTH_ENGINE_STALL_S",
+                        "2")))
+        .hasMessageContaining(
+            "health.engine.stall.s (2) must be more than two engine polls (engine.poll.ms 1000)");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(),
+                    Map.of("CHIME_NODE_ID", "n1", "CHIME_HEALTH_ENGINE_STALL_S", "0")))
+        .hasMessageContaining(
+            "health.engine.stall.s (from CHIME_HEALTH_ENGINE_STALL_S) must be between 1 and 86400");
+  }
+
+  @Test
   void theEnvironmentOverridesTheFileWhichOverridesDefaults() throws IOException {
     Path file = dir.resolve("chime.properties");
     Files.writeString(file, "port = 9000\nengine.poll.ms = 250\ndb.password = secret\n");

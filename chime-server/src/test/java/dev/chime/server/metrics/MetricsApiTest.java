@@ -66,6 +66,22 @@ class MetricsApiTest {
   }
 
   @Test
+  void thePoolGaugesStillReadAfterAGarbageCollection() {
+    try (ChimeTestNode node = ChimeTestNode.start()) {
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+      }
+      String text = scrape(node);
+      for (String state : new String[] {"active", "idle", "pending"}) {
+        assertThat(value(text, "chime_db_pool_connections", "state=\"" + state + "\""))
+            .as(state)
+            .isNotNaN()
+            .isGreaterThanOrEqualTo(0);
+      }
+    }
+  }
+
+  @Test
   void scrapingNeedsMetricsReadUnlessTheOperatorOpensIt() {
     try (ChimeTestNode node = ChimeTestNode.start()) {
       assertThat(node.as(null).get("/metrics").status()).isEqualTo(401);
