@@ -40,7 +40,15 @@ public final class Suite {
     static final Sizes FULL =
         new Sizes(
             "full",
-            List.of("--jobs", "10000,40000", "--rounds", "3", "--max-seconds", "10"),
+            List.of(
+                "--jobs",
+                "10000,40000",
+                "--rounds",
+                "2",
+                "--max-seconds",
+                "10",
+                "--quartz-max-jobs",
+                "10000"),
             HotPaths.Effort.SUITE,
             List.of("--schedules", "10000", "--rate", "1000", "--seconds", "20", "--warmup", "5"),
             List.of("--mode", "burst", "--schedules", "10000", "--seconds", "60"));

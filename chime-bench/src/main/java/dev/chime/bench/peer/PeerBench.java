@@ -108,6 +108,9 @@ public final class PeerBench {
     for (int round = 1; round <= options.rounds(); round++) {
       for (int jobs : options.jobs()) {
         for (PeerKind kind : peers) {
+          if (kind.isQuartz() && jobs > options.quartzMaxJobs()) {
+            continue;
+          }
           out.printf("round %d, %d jobs, %s ...%n", round, jobs, kind.id);
           ObjectNode one = round(kind, jobs, options.maxWait(), pg, settings);
           one.put("round", round);
@@ -121,6 +124,9 @@ public final class PeerBench {
               one.path("repeated").asLong());
         }
       }
+    }
+    if (options.jobs().stream().anyMatch(n -> n > options.quartzMaxJobs())) {
+      notes.add("Quartz ran only at job counts up to " + options.quartzMaxJobs());
     }
     machine.put("load_average_after", Machine.loadAverage());
     PeerReport.summarize(result, options.jobs(), peers.stream().map(kind -> kind.id).toList());

@@ -28,6 +28,10 @@ enum PeerKind {
     };
   }
 
+  boolean isQuartz() {
+    return this == QUARTZ || this == QUARTZ_DEFAULTS;
+  }
+
   /**
    * The database each round of this peer gets afresh on PostgreSQL; named after this process too,
    * so that two benches on one server (a test beside a measurement) never drop each other's.

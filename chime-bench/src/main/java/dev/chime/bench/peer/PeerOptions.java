@@ -13,6 +13,7 @@ public record PeerOptions(
     List<PeerKind> peers,
     String postgres,
     Duration maxWait,
+    int quartzMaxJobs,
     Optional<Path> json,
     boolean help) {
 
@@ -30,6 +31,8 @@ public record PeerOptions(
                                and drops its own (jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
         --max-seconds S        longest wait for one round's executions; a slower peer is measured
                                over what it did by then (60)
+        --quartz-max-jobs N    Quartz runs only at job counts up to N: registering tens of
+                               thousands of its triggers alone takes minutes (no limit)
         --json FILE            also write the result there
         --help                 this text
 
@@ -56,6 +59,7 @@ public record PeerOptions(
     List<PeerKind> peers = List.of(PeerKind.values());
     String pg = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     long maxSeconds = 60;
+    int quartzMaxJobs = Integer.MAX_VALUE;
     Optional<Path> json = Optional.empty();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
@@ -86,10 +90,12 @@ public record PeerOptions(
         }
         case "--pg" -> pg = value;
         case "--max-seconds" -> maxSeconds = Long.parseLong(value);
+        case "--quartz-max-jobs" -> quartzMaxJobs = Integer.parseInt(value);
         case "--json" -> json = Optional.of(Path.of(value));
         default -> throw new IllegalArgumentException("unknown option " + flag + "; see --help");
       }
     }
-    return new PeerOptions(jobs, rounds, peers, pg, Duration.ofSeconds(maxSeconds), json, help);
+    return new PeerOptions(
+        jobs, rounds, peers, pg, Duration.ofSeconds(maxSeconds), quartzMaxJobs, json, help);
   }
 }
