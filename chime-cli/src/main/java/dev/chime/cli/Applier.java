@@ -45,13 +45,7 @@ final class Applier {
           ScheduleSpec spec = change.desired().orElseThrow();
           command
               .printer()
-              .line(
-                  "    "
-                      + Views.trigger(spec.trigger())
-                      + ", "
-                      + spec.target().method()
-                      + " "
-                      + spec.target().url());
+              .line("    " + Views.trigger(spec.trigger()) + ", " + Views.target(spec.target()));
         }
       }
     }

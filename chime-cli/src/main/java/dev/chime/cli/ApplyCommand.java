@@ -33,7 +33,7 @@ final class ApplyCommand extends Subcommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<ScheduleFiles.Entry> entries = ScheduleFiles.read(paths, stdin());
+    List<ScheduleFiles.Entry> entries = ScheduleFiles.read(paths, stdin(), root().env());
     Plan plan = Planner.plan(chime(), entries, options.owner(), prune, options.adopt);
     return Applier.apply(chime(), plan, options.dryRun, this);
   }

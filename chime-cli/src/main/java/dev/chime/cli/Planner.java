@@ -1,8 +1,10 @@
 package dev.chime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.client.Chime;
 import dev.chime.client.ChimeJson;
+import dev.chime.client.HttpTarget;
 import dev.chime.client.Schedule;
 import dev.chime.client.ScheduleQuery;
 import dev.chime.client.ScheduleSpec;
@@ -127,12 +129,15 @@ final class Planner {
     return owner.equals(schedule.labels().get(OWNER_LABEL));
   }
 
-  /** The fields that differ, as {@code path: before -> after}. */
+  /**
+   * The fields that differ, as {@code path: before -> after}; a secret header's value is never
+   * shown (Chime shows its mask, a file may give a new value).
+   */
   static List<String> differences(ScheduleSpec before, ScheduleSpec after) {
     Map<String, String> was = new LinkedHashMap<>();
     Map<String, String> will = new LinkedHashMap<>();
-    flatten("", ChimeJson.write(before), was);
-    flatten("", ChimeJson.write(after), will);
+    flatten("", masked(before), was);
+    flatten("", masked(after), will);
     Set<String> paths = new LinkedHashSet<>(was.keySet());
     paths.addAll(will.keySet());
     List<String> differences = new ArrayList<>();
@@ -144,6 +149,21 @@ final class Planner {
       }
     }
     return differences;
+  }
+
+  private static JsonNode masked(ScheduleSpec spec) {
+    ObjectNode json = ChimeJson.write(spec);
+    if (spec.target() instanceof HttpTarget http) {
+      http.secretHeaders()
+          .forEach(
+              (name, value) -> {
+                if (!value.equals(HttpTarget.SECRET_MASK)) {
+                  ((ObjectNode) json.path("target").path("headers").path(name))
+                      .put("value", "(a new value)");
+                }
+              });
+    }
+    return json;
   }
 
   private static void flatten(String path, JsonNode node, Map<String, String> into) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.chime.client.ChimeJson;
@@ -17,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +28,9 @@ import java.util.stream.Stream;
  * or stdin ({@code -}, YAML or JSON). A document is one schedule (an object with a {@code name}), a
  * list of them, or an object whose {@code schedules} is that list; a YAML file may hold several
  * documents split by {@code ---}.
+ *
+ * <p>A secret header whose value is {@code ${NAME}} takes the value of the environment variable
+ * {@code NAME}, so that a file kept in git names a secret without holding it.
  */
 final class ScheduleFiles {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -33,13 +40,15 @@ final class ScheduleFiles {
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .build();
 
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
   /** One schedule of a file, and where it stands, for messages. */
   record Entry(String source, ScheduleSpec spec) {}
 
   private ScheduleFiles() {}
 
   /** Every schedule of every path; every problem of every file is reported at once. */
-  static List<Entry> read(List<Path> paths, InputStream stdin) {
+  static List<Entry> read(List<Path> paths, InputStream stdin, Map<String, String> env) {
     List<Entry> entries = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (Path path : paths) {
@@ -48,7 +57,7 @@ final class ScheduleFiles {
           List<JsonNode> documents = documents(file, stdin);
           for (int d = 0; d < documents.size(); d++) {
             String where = file + (documents.size() > 1 ? " (document " + (d + 1) + ")" : "");
-            schedules(documents.get(d), where, entries, problems);
+            schedules(documents.get(d), where, env, entries, problems);
           }
         } catch (IOException e) {
           problems.add(file + ": cannot be read: " + message(e));
@@ -63,8 +72,8 @@ final class ScheduleFiles {
   }
 
   /** The one schedule a file holds. */
-  static ScheduleSpec single(Path file, InputStream stdin) {
-    List<Entry> entries = read(List.of(file), stdin);
+  static ScheduleSpec single(Path file, InputStream stdin, Map<String, String> env) {
+    List<Entry> entries = read(List.of(file), stdin, env);
     if (entries.size() != 1) {
       throw new RefusedException(
           file + " holds " + entries.size() + " schedules; one is needed here");
@@ -109,7 +118,11 @@ final class ScheduleFiles {
   }
 
   private static void schedules(
-      JsonNode document, String where, List<Entry> entries, List<String> problems) {
+      JsonNode document,
+      String where,
+      Map<String, String> env,
+      List<Entry> entries,
+      List<String> problems) {
     JsonNode list = document;
     String prefix = "";
     if (document.isObject() && document.has("schedules")) {
@@ -121,24 +134,56 @@ final class ScheduleFiles {
       }
     }
     if (!list.isArray()) {
-      spec(document, where, entries, problems);
+      spec(document, where, env, entries, problems);
       return;
     }
     for (int i = 0; i < list.size(); i++) {
-      spec(list.get(i), where + ": " + prefix + "[" + i + "]", entries, problems);
+      spec(list.get(i), where + ": " + prefix + "[" + i + "]", env, entries, problems);
     }
   }
 
   private static void spec(
-      JsonNode node, String where, List<Entry> entries, List<String> problems) {
+      JsonNode node,
+      String where,
+      Map<String, String> env,
+      List<Entry> entries,
+      List<String> problems) {
     try {
-      ScheduleSpec spec = ChimeJson.readSpec(node);
+      ScheduleSpec spec = ChimeJson.readSpec(secretsFromEnv(node, where, env, problems));
       entries.add(new Entry(where + " (" + spec.name() + ")", spec));
     } catch (InvalidSpecException e) {
       for (FieldError error : e.errors()) {
         problems.add(where + ": " + error.field() + ": " + error.reason());
       }
     }
+  }
+
+  /** The schedule with each secret header's {@code ${NAME}} replaced by the variable's value. */
+  private static JsonNode secretsFromEnv(
+      JsonNode node, String where, Map<String, String> env, List<String> problems) {
+    if (!node.path("target").path("headers").isObject()) {
+      return node;
+    }
+    JsonNode copy = node.deepCopy();
+    for (Map.Entry<String, JsonNode> header : copy.path("target").path("headers").properties()) {
+      JsonNode value = header.getValue();
+      Matcher ref = ENV_REF.matcher(value.path("value").asText(""));
+      if (value.isObject() && value.path("secret").asBoolean(false) && ref.matches()) {
+        String given = env.get(ref.group(1));
+        if (given == null) {
+          problems.add(
+              where
+                  + ": target.headers."
+                  + header.getKey()
+                  + ".value: names the environment variable "
+                  + ref.group(1)
+                  + ", which is not set");
+        } else {
+          ((ObjectNode) value).put("value", given);
+        }
+      }
+    }
+    return copy;
   }
 
   private static String message(IOException e) {

@@ -96,7 +96,7 @@ final class SchedulesCommand extends Subcommand {
       if (options.any() || disabled) {
         throw new UsageException("--file holds the whole schedule; give no other flags with it");
       }
-      spec = ScheduleFiles.single(file, stdin());
+      spec = ScheduleFiles.single(file, stdin(), root().env());
     } else {
       spec = options.spec(!disabled);
     }
@@ -128,7 +128,7 @@ final class SchedulesCommand extends Subcommand {
       if (options.any() || !removed.isEmpty()) {
         throw new UsageException("--file holds the whole schedule; give no other flags with it");
       }
-      show(chime.updateSchedule(id, ScheduleFiles.single(file, stdin())));
+      show(chime.updateSchedule(id, ScheduleFiles.single(file, stdin(), root().env())));
       return ExitCodes.OK;
     }
     if (!options.any() && removed.isEmpty()) {

@@ -1,8 +1,10 @@
 package dev.chime.cli;
 
+import dev.chime.client.CheckinTarget;
 import dev.chime.client.HttpTarget;
 import dev.chime.client.Run;
 import dev.chime.client.Schedule;
+import dev.chime.client.Target;
 import dev.chime.client.Trigger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +16,7 @@ import java.util.stream.Collectors;
 /** Schedules and runs as table rows and key-value blocks. */
 final class Views {
   static final List<String> SCHEDULE_COLUMNS =
-      List.of("ID", "NAME", "ENABLED", "TRIGGER", "NEXT FIRE", "LAST", "LABELS");
+      List.of("ID", "NAME", "ENABLED", "TRIGGER", "TARGET", "NEXT FIRE", "LAST", "LABELS");
   static final List<String> RUN_COLUMNS =
       List.of("ID", "STATUS", "ATTEMPT", "SCHEDULED", "STARTED", "DURATION", "HTTP", "ERROR");
 
@@ -26,6 +28,28 @@ final class Views {
       case Trigger.Interval interval -> "every " + interval.seconds() + "s";
       case Trigger.Once once -> "once at " + once.at();
     };
+  }
+
+  /** {@code POST https://host/path}, or {@code check-in, grace 900s}. */
+  static String target(Target target) {
+    return switch (target) {
+      case HttpTarget http ->
+          http.method()
+              + " "
+              + http.url()
+              + (http.bodyFormat() == HttpTarget.BodyFormat.PAYLOAD
+                  ? ""
+                  : " (" + http.bodyFormat().wireName() + ")");
+      case CheckinTarget checkin -> "check-in, grace " + checkin.graceS() + "s";
+    };
+  }
+
+  /** {@code X-Team: ops, Authorization: (secret)}; a secret's value is never printed. */
+  static String headers(HttpTarget target) {
+    List<String> headers = new ArrayList<>();
+    target.headers().forEach((name, value) -> headers.add(name + ": " + value));
+    target.secretHeaders().keySet().forEach(name -> headers.add(name + ": (secret)"));
+    return String.join(", ", headers);
   }
 
   static String labels(Map<String, String> labels) {
@@ -40,13 +64,13 @@ final class Views {
         schedule.name(),
         schedule.enabled() ? "yes" : "no",
         trigger(schedule.trigger()),
+        target(schedule.target()),
         instant(schedule.nextFireAt()),
         schedule.lastStatus().orElse("-"),
         labels(schedule.labels()));
   }
 
   static List<Map.Entry<String, String>> detail(Schedule schedule) {
-    HttpTarget target = schedule.target();
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     fields.add(Map.entry("id", schedule.id().toString()));
     fields.add(Map.entry("name", schedule.name()));
@@ -56,7 +80,11 @@ final class Views {
     fields.add(Map.entry("enabled", schedule.enabled() ? "yes" : "no"));
     fields.add(Map.entry("labels", labels(schedule.labels())));
     fields.add(Map.entry("trigger", trigger(schedule.trigger())));
-    fields.add(Map.entry("target", target.method() + " " + target.url()));
+    fields.add(Map.entry("target", target(schedule.target())));
+    if (schedule.target() instanceof HttpTarget http
+        && !(http.headers().isEmpty() && http.secretHeaders().isEmpty())) {
+      fields.add(Map.entry("headers", headers(http)));
+    }
     fields.add(
         Map.entry("payload", schedule.spec().payload().map(Object::toString).orElse("(none)")));
     fields.add(Map.entry("next fire", instant(schedule.nextFireAt())));

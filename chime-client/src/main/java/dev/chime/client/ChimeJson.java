@@ -57,8 +57,8 @@ public final class ChimeJson {
     return SpecCodec.write(trigger);
   }
 
-  /** A target as the API takes it, every member included. */
-  public static ObjectNode write(HttpTarget target) {
+  /** A target as the API takes it, every member included (a secret header as Chime showed it). */
+  public static ObjectNode write(Target target) {
     return SpecCodec.write(target, false);
   }
 

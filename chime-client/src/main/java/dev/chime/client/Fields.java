@@ -152,6 +152,11 @@ final class Fields {
     return map;
   }
 
+  /** Every member of this object, in order. */
+  Set<Map.Entry<String, JsonNode>> members() {
+    return node.properties();
+  }
+
   Optional<Fields> object(String name) {
     return any(name).map(value -> Fields.of(value, path(name), errors));
   }

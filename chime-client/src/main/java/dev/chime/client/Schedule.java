@@ -62,8 +62,8 @@ public record Schedule(
     return spec.trigger();
   }
 
-  /** What it calls. */
-  public HttpTarget target() {
+  /** What it calls, or the check-in it waits for. */
+  public Target target() {
     return spec.target();
   }
 }

@@ -43,8 +43,12 @@ public final class SchedulePatch {
     return this;
   }
 
-  /** Replaces the target. */
-  public SchedulePatch target(HttpTarget target) {
+  /**
+   * Replaces the target's members; headers merge by name as RFC 7396 says. A secret header given as
+   * {@link HttpTarget#SECRET_MASK} keeps its value. Chime refuses a patch that turns an HTTP target
+   * into a check-in or back: that takes {@link Chime#updateSchedule}.
+   */
+  public SchedulePatch target(Target target) {
     json.set("target", ChimeJson.write(target));
     return this;
   }

@@ -20,7 +20,7 @@ import java.util.OptionalInt;
  * @param enabled whether it fires on its own
  * @param labels such as {@code team=billing}; lists and bulk actions select by them
  * @param trigger when it fires
- * @param target what it calls
+ * @param target what it calls, or the check-in it waits for
  * @param payload the JSON body of each call; empty for none
  * @param retryPolicy how failed fires are tried again
  * @param catchupWindowS how late, in seconds, a fire missed during downtime may still go out
@@ -34,7 +34,7 @@ public record ScheduleSpec(
     boolean enabled,
     Map<String, String> labels,
     Trigger trigger,
-    HttpTarget target,
+    Target target,
     Optional<JsonNode> payload,
     RetryPolicy retryPolicy,
     int catchupWindowS,
@@ -61,7 +61,7 @@ public record ScheduleSpec(
   }
 
   /** A spec with Chime's defaults for everything but its name, trigger and target. */
-  public static Builder builder(String name, Trigger trigger, HttpTarget target) {
+  public static Builder builder(String name, Trigger trigger, Target target) {
     return new Builder(name, trigger, target);
   }
 
@@ -85,7 +85,7 @@ public record ScheduleSpec(
   public static final class Builder {
     private String name;
     private Trigger trigger;
-    private HttpTarget target;
+    private Target target;
     private String description = "";
     private boolean enabled = true;
     private Map<String, String> labels = new LinkedHashMap<>();
@@ -96,7 +96,7 @@ public record ScheduleSpec(
     private OverlapPolicy overlapPolicy = OverlapPolicy.SKIP;
     private OptionalInt autoDisableAfter = OptionalInt.empty();
 
-    private Builder(String name, Trigger trigger, HttpTarget target) {
+    private Builder(String name, Trigger trigger, Target target) {
       this.name = name;
       this.trigger = trigger;
       this.target = target;
@@ -115,7 +115,7 @@ public record ScheduleSpec(
     }
 
     /** Another target. */
-    public Builder target(HttpTarget target) {
+    public Builder target(Target target) {
       this.target = target;
       return this;
     }

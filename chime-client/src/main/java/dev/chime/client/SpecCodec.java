@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -61,7 +63,7 @@ final class SpecCodec {
     boolean enabled = fields.bool("enabled").orElse(true);
     var labels = fields.strings("labels");
     Optional<Trigger> trigger = trigger(fields, strict);
-    Optional<HttpTarget> target = target(fields, strict);
+    Optional<Target> target = target(fields, strict);
     Optional<JsonNode> payload = fields.any("payload").map(SpecCodec::normalized);
     RetryPolicy retry =
         fields.object("retry_policy").map(f -> retry(f, strict)).orElse(RetryPolicy.DEFAULT);
@@ -159,31 +161,84 @@ final class SpecCodec {
     }
   }
 
-  private static Optional<HttpTarget> target(Fields schedule, boolean strict) {
+  private static Optional<Target> target(Fields schedule, boolean strict) {
     Optional<Fields> found = schedule.object("target");
     if (found.isEmpty()) {
       schedule.error("target", "missing");
       return Optional.empty();
     }
     Fields fields = found.get();
+    String type = fields.text("type").orElse("http");
+    if (type.equals("checkin")) {
+      if (strict) {
+        fields.refuseUnknown(Set.of("type", "grace_s"));
+      }
+      int grace = fields.smallInteger("grace_s").orElse(CheckinTarget.DEFAULT_GRACE_S);
+      try {
+        return Optional.of(new CheckinTarget(grace));
+      } catch (IllegalArgumentException e) {
+        fields.error("grace_s", e.getMessage());
+        return Optional.empty();
+      }
+    }
+    if (!type.equals("http")) {
+      fields.error("type", "must be http or checkin; got '" + type + "'");
+    }
     if (strict) {
       fields.refuseUnknown(
-          Set.of("type", "method", "url", "headers", "timeout_ms", "async_timeout_s"));
-    }
-    String type = fields.text("type").orElse("http");
-    if (!type.equals("http")) {
-      fields.error("type", "must be http; got '" + type + "'");
+          Set.of(
+              "type", "method", "url", "headers", "timeout_ms", "async_timeout_s", "body_format"));
     }
     String method = fields.text("method").orElse("POST");
     String url = fields.requiredText("url");
-    var headers = fields.strings("headers");
+    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> secrets = new LinkedHashMap<>();
+    headers(fields, strict, headers, secrets);
     int timeout = fields.smallInteger("timeout_ms").orElse(HttpTarget.DEFAULT_TIMEOUT_MS);
     int async = fields.smallInteger("async_timeout_s").orElse(HttpTarget.DEFAULT_ASYNC_TIMEOUT_S);
+    HttpTarget.BodyFormat format = HttpTarget.BodyFormat.PAYLOAD;
+    Optional<String> formatName = fields.text("body_format");
+    if (formatName.isPresent()) {
+      try {
+        format = HttpTarget.BodyFormat.fromWire(formatName.get());
+      } catch (IllegalArgumentException e) {
+        fields.error("body_format", e.getMessage());
+      }
+    }
     try {
-      return Optional.of(new HttpTarget(method, url, headers, timeout, async));
+      return Optional.of(new HttpTarget(method, url, headers, secrets, timeout, async, format));
     } catch (IllegalArgumentException e) {
       fields.error("method", e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads {@code headers}: a value is a string (numbers and booleans as their text), or {@code
+   * {"value": "...", "secret": true}}, where {@code secret} false or absent makes a plain header.
+   */
+  private static void headers(
+      Fields target, boolean strict, Map<String, String> plain, Map<String, String> secret) {
+    Optional<Fields> found = target.object("headers");
+    if (found.isEmpty()) {
+      return;
+    }
+    Fields headers = found.get();
+    for (Map.Entry<String, JsonNode> header : headers.members()) {
+      String name = header.getKey();
+      JsonNode value = header.getValue();
+      if (value.isValueNode() && !value.isNull()) {
+        plain.put(name, value.asText());
+      } else if (value.isObject()) {
+        Fields object = headers.object(name).orElseThrow();
+        if (strict) {
+          object.refuseUnknown(Set.of("value", "secret"));
+        }
+        String text = object.requiredText("value");
+        (object.bool("secret").orElse(false) ? secret : plain).put(name, text);
+      } else {
+        headers.error(name, "must be a string, or {\"value\": \"...\", \"secret\": true}");
+      }
     }
   }
 
@@ -282,7 +337,20 @@ final class SpecCodec {
     return node;
   }
 
-  static ObjectNode write(HttpTarget target, boolean compact) {
+  static ObjectNode write(Target target, boolean compact) {
+    return switch (target) {
+      case HttpTarget http -> write(http, compact);
+      case CheckinTarget checkin -> {
+        ObjectNode node = NODES.objectNode().put("type", checkin.type());
+        if (!compact || checkin.graceS() != CheckinTarget.DEFAULT_GRACE_S) {
+          node.put("grace_s", checkin.graceS());
+        }
+        yield node;
+      }
+    };
+  }
+
+  private static ObjectNode write(HttpTarget target, boolean compact) {
     ObjectNode node = NODES.objectNode();
     if (!compact) {
       node.put("type", "http");
@@ -291,15 +359,22 @@ final class SpecCodec {
       node.put("method", target.method());
     }
     node.put("url", target.url());
-    if (!compact || !target.headers().isEmpty()) {
+    if (!compact || !target.headers().isEmpty() || !target.secretHeaders().isEmpty()) {
       ObjectNode headers = node.putObject("headers");
       target.headers().forEach(headers::put);
+      target
+          .secretHeaders()
+          .forEach(
+              (name, value) -> headers.putObject(name).put("value", value).put("secret", true));
     }
     if (!compact || target.timeoutMs() != HttpTarget.DEFAULT_TIMEOUT_MS) {
       node.put("timeout_ms", target.timeoutMs());
     }
     if (!compact || target.asyncTimeoutS() != HttpTarget.DEFAULT_ASYNC_TIMEOUT_S) {
       node.put("async_timeout_s", target.asyncTimeoutS());
+    }
+    if (!compact || target.bodyFormat() != HttpTarget.BodyFormat.PAYLOAD) {
+      node.put("body_format", target.bodyFormat().wireName());
     }
     return node;
   }

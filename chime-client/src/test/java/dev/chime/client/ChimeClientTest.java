@@ -83,7 +83,8 @@ class ChimeClientTest {
     assertThat(patched.enabled()).isFalse();
     assertThat(patched.nextFireAt()).isEmpty();
     assertThat(patched.labels()).containsEntry("env", "prod");
-    assertThat(patched.target().method()).isEqualTo("PUT");
+    assertThat(patched.target())
+        .isEqualTo(HttpTarget.post(target.url("/patched").toString()).withMethod("PUT"));
     assertThat(chime.patchSchedule(made.id(), SchedulePatch.create().removeLabel("env")).labels())
         .isEmpty();
 

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
  * ({@code 0x7f}), the last part filling the bytes left ({@code 2130706433}, {@code 0x7f000001},
  * {@code 127.1}).
  */
-final class NumericHost {
+public final class NumericHost {
   private static final Pattern PART = Pattern.compile("0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*");
 
   private NumericHost() {}
 
   /** The address {@code host} is, or empty for a name that DNS would have to answer. */
-  static Optional<InetAddress> literal(String host) {
+  public static Optional<InetAddress> literal(String host) {
     String text = host.trim();
     if (text.startsWith("[") && text.endsWith("]")) {
       text = text.substring(1, text.length() - 1);

@@ -48,7 +48,8 @@ public final class HeaderSecrets {
         spec.trigger(),
         target.withSecretHeaders(sealed),
         spec.payloadJson(),
-        spec.policy());
+        spec.policy(),
+        spec.labels());
   }
 
   private static SecretValue kept(SecretValue stored, String name) {

@@ -92,7 +92,8 @@ final class AlertMessages {
     ObjectNode run = message.putObject("run");
     run.put("id", runId.toString());
     run.put("status", "running");
-    run.put("url", runUrl(runId));
+    run.put("url", runUrl(episode.schedule(), runId));
+    run.put("api_url", publicUrl + "/api/v1/runs/" + runId);
     return message;
   }
 
@@ -360,12 +361,14 @@ final class AlertMessages {
     ObjectNode node = message.putObject("run");
     node.put("id", run.id().toString());
     node.put("status", run.status().wireName());
-    node.put("url", runUrl(run.id()));
+    node.put("url", runUrl(run.scheduleId(), run.id()));
+    node.put("api_url", publicUrl + "/api/v1/runs/" + run.id());
     run.errorCode().ifPresent(code -> message.put("last_error", error(run)));
   }
 
-  private String runUrl(UUID runId) {
-    return publicUrl + "/api/v1/runs/" + runId;
+  /** The run in the web page: its schedule's runs panel, with the run opened. */
+  private String runUrl(UUID scheduleId, UUID runId) {
+    return publicUrl + "/schedules/" + scheduleId + "/runs/" + runId;
   }
 
   private static String error(Run run) {

@@ -45,7 +45,12 @@ public final class IncidentJson {
     if (incident.lastRunId().isPresent()) {
       ObjectNode run = node.putObject("last_run");
       run.put("id", incident.lastRunId().get().toString());
-      run.put("url", base + "/api/v1/runs/" + incident.lastRunId().get());
+      run.put(
+          "url",
+          incident.kind() != RuleKind.STALLED
+              ? base + "/schedules/" + incident.subjectId() + "/runs/" + incident.lastRunId().get()
+              : base + "/api/v1/runs/" + incident.lastRunId().get());
+      run.put("api_url", base + "/api/v1/runs/" + incident.lastRunId().get());
     } else {
       node.putNull("last_run");
     }

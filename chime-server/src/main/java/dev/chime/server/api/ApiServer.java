@@ -172,7 +172,9 @@ public final class ApiServer {
     app.before(new BrowserGuard(corsOrigins, this::methodsAt)::check);
     // every matched route names who may use it (Access); the check runs before its handler
     app.beforeMatched(
-        new Authenticator(auth.on(), tokens, quotas, clock, auth.failuresPerMinute())::check);
+        new Authenticator(
+                auth.on(), tokens, quotas, clock, auth.failuresPerMinute(), auth.trustedProxies())
+            ::check);
     Requests requests = new Requests(quotas.defaults().maxPayloadBytes());
     ScheduleOperations operations =
         new ScheduleOperations(schedules, runs, clock, engine::wake, outgoing);

@@ -1,12 +1,15 @@
 package dev.chime.server.auth;
 
 import dev.chime.audit.Actor;
+import dev.chime.dispatch.Cidr;
 import dev.chime.store.TokenStore;
 import dev.chime.tenant.ApiToken;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,9 +28,16 @@ public final class Authenticator {
   private final TenantQuotas quotas;
   private final Clock clock;
   private final BadTokenThrottle throttle;
+  private final ClientAddress clientAddress;
 
   public Authenticator(
-      boolean on, TokenStore tokens, TenantQuotas quotas, Clock clock, int failuresPerMinute) {
+      boolean on,
+      TokenStore tokens,
+      TenantQuotas quotas,
+      Clock clock,
+      int failuresPerMinute,
+      List<Cidr> trustedProxies) {
+    this.clientAddress = new ClientAddress(trustedProxies);
     this.on = on;
     this.tokens = tokens;
     this.quotas = quotas;
@@ -88,7 +98,8 @@ public final class Authenticator {
   }
 
   private Caller authenticate(Context ctx) {
-    String address = ctx.ip();
+    String address =
+        clientAddress.of(ctx.ip(), Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
     Optional<Duration> wait = throttle.wait(address);
     if (wait.isPresent()) {
       throw new AuthException.Throttled(wait.get());

@@ -1,6 +1,7 @@
 package dev.chime.server.config;
 
 import dev.chime.dispatch.AddressPolicy;
+import dev.chime.dispatch.Cidr;
 import dev.chime.tenant.Quotas;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,7 @@ public record ChimeConfig(
     String adminToken,
     int maxEnabledSchedules,
     int authFailuresPerMinute,
+    List<Cidr> trustedProxies,
     boolean metricsOpen,
     String logFormat,
     Duration alertsPoll,
@@ -74,6 +76,7 @@ public record ChimeConfig(
     Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(dbVacuum, "dbVacuum");
     corsOrigins = List.copyOf(corsOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(adminToken, "adminToken");
     Objects.requireNonNull(secretsKey, "secretsKey");
@@ -160,6 +163,11 @@ public record ChimeConfig(
     values.put("auth", auth ? "on" : "off (every caller may do everything)");
     values.put("admin.token", adminToken.isEmpty() ? "(not set)" : "****");
     values.put("auth.failures.per.minute", Integer.toString(authFailuresPerMinute));
+    values.put(
+        "http.trusted.proxies",
+        trustedProxies.isEmpty()
+            ? "(none)"
+            : String.join(",", trustedProxies.stream().map(Object::toString).toList()));
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
     values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));

@@ -120,6 +120,11 @@ public final class ConfigLoader {
               "20",
               "bad tokens one client address may send per minute before it is answered 429"),
           new Setting(
+              "http.trusted.proxies",
+              "",
+              "address blocks (comma-separated CIDRs) of load balancers whose X-Forwarded-For"
+                  + " names the client; default none (the peer's address is the client's)"),
+          new Setting(
               "log.format",
               "plain",
               "plain: lines for people; json: one JSON object per line, for log collectors"),
@@ -322,6 +327,7 @@ public final class ConfigLoader {
                 reader.allowOrRefuse("target.loopback"),
                 reader.allowOrRefuse("target.private"),
                 networks(
+                    "target.allowed.networks",
                     values.get("target.allowed.networks"),
                     sources.get("target.allowed.networks"),
                     problems)),
@@ -332,6 +338,11 @@ public final class ConfigLoader {
             adminToken(values.get("admin.token"), sources.get("admin.token"), problems),
             reader.integer("quota.max.enabled.schedules", 0, Quotas.MAX_ENABLED_SCHEDULES_LIMIT),
             reader.integer("auth.failures.per.minute", 1, 1_000_000),
+            networks(
+                "http.trusted.proxies",
+                values.get("http.trusted.proxies"),
+                sources.get("http.trusted.proxies"),
+                problems),
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
             reader.oneOf("log.format", "plain", "json"),
             Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)),
@@ -469,7 +480,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static List<Cidr> networks(String text, String source, List<String> problems) {
+  private static List<Cidr> networks(
+      String setting, String text, String source, List<String> problems) {
     List<Cidr> networks = new ArrayList<>();
     for (String item : text.split(",")) {
       if (item.isBlank()) {
@@ -478,7 +490,8 @@ public final class ConfigLoader {
       Optional<Cidr> network = Cidr.parse(item.trim());
       if (network.isEmpty()) {
         problems.add(
-            "target.allowed.networks (from "
+            setting
+                + " (from "
                 + source
                 + ") lists '"
                 + item.trim()

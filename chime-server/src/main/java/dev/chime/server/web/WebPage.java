@@ -19,7 +19,13 @@ import java.util.stream.Collectors;
 public final class WebPage {
   /** The addresses that answer with the page; the page itself tells them apart. */
   public static final List<String> PAGES =
-      List.of("/", "/schedules/new", "/schedules/{id}", "/schedules/{id}/edit", "/audit");
+      List.of(
+          "/",
+          "/schedules/new",
+          "/schedules/{id}",
+          "/schedules/{id}/edit",
+          "/schedules/{id}/runs/{runId}",
+          "/audit");
 
   /** Where the page's files are served, under the hash of their contents. */
   public static final String ASSETS = "/ui/{version}/<file>";

@@ -113,6 +113,8 @@ class AlertsApiTest {
     assertThat(opened.path("last_error").asText()).contains("503");
     assertThat(opened.path("run").path("id").asText()).isEqualTo(second);
     assertThat(opened.path("run").path("url").asText())
+        .isEqualTo(chime.url("/schedules/" + schedule + "/runs/" + second).toString());
+    assertThat(opened.path("run").path("api_url").asText())
         .isEqualTo(chime.url("/api/v1/runs/" + second).toString());
     assertThat(opened.path("schedule").path("url").asText())
         .isEqualTo(chime.url("/schedules/" + schedule).toString());
@@ -153,7 +155,7 @@ class AlertsApiTest {
         .isEqualTo("[Chime] Schedule 'nightly-report' failed 2 times in a row");
     assertThat(mails.get(0).getContent().toString())
         .contains("has failed 2 times in a row")
-        .contains("Run: " + chime.url("/api/v1/runs/" + second));
+        .contains("Run: " + chime.url("/schedules/" + schedule + "/runs/" + second));
     assertThat(mails.get(1).getSubject()).isEqualTo("[Chime] Schedule 'nightly-report' recovered");
   }
 

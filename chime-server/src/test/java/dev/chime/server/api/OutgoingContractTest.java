@@ -176,6 +176,14 @@ abstract class OutgoingContractTest {
     assertThat(headers.get("Authorization").toString())
         .isEqualTo("{\"value\":\"****\",\"secret\":true}");
     assertThat(chime.get("/api/v1/schedules/" + id).raw().body()).doesNotContain("s3cr3t");
+    // sealing the secret keeps the rest of the schedule: its labels too
+    assertThat(
+            chime
+                .patch("/api/v1/schedules/" + id, "{\"labels\":{\"team\":\"ops\"}}")
+                .json()
+                .at("/labels/team")
+                .asText())
+        .isEqualTo("ops");
     assertThat(column("SELECT target_json FROM schedules WHERE id = '" + id + "'"))
         .singleElement()
         .satisfies(json -> assertThat(json).doesNotContain("s3cr3t").contains("\"sealed\":\"v1."));

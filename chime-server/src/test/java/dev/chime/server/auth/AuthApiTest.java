@@ -79,6 +79,42 @@ class AuthApiTest {
   }
 
   @Test
+  void behindATrustedBalancerBadTokensAreCountedPerForwardedClient() {
+    // the test's requests come from 127.0.0.1, here a load balancer Chime trusts
+    try (ChimeTestNode node =
+        ChimeTestNode.start(
+            TestDatabases.h2(),
+            Clock.systemUTC(),
+            Map.of(
+                "CHIME_AUTH_FAILURES_PER_MINUTE",
+                "3",
+                "CHIME_HTTP_TRUSTED_PROXIES",
+                "127.0.0.0/8"))) {
+      Map<String, String> guesser =
+          Map.of(
+              "Authorization", "Bearer chime_not-a-token-anyone-made",
+              "X-Forwarded-For", "198.51.100.1");
+      for (int i = 0; i < 3; i++) {
+        assertThat(node.send("GET", "/api/v1/schedules", null, null, guesser).status())
+            .isEqualTo(401);
+      }
+      assertThat(node.send("GET", "/api/v1/schedules", null, null, guesser).status())
+          .isEqualTo(429);
+      // another client behind the same balancer is not slowed down with the guesser
+      Response other =
+          node.send(
+              "GET", "/api/v1/schedules", null, null, Map.of("X-Forwarded-For", "198.51.100.2"));
+      assertThat(other.status()).isEqualTo(200);
+      // and a forged address on the left does not help the guesser
+      Map<String, String> forged =
+          Map.of(
+              "Authorization", "Bearer chime_not-a-token-anyone-made",
+              "X-Forwarded-For", "192.0.2.99, 198.51.100.1");
+      assertThat(node.send("GET", "/api/v1/schedules", null, null, forged).status()).isEqualTo(429);
+    }
+  }
+
+  @Test
   void aTokenDoesOnlyWhatItsScopesAllowAnd403NamesTheScope() {
     try (ChimeTestNode node = ChimeTestNode.start()) {
       String readOnly = Tenants.token(node, "default", "schedules:read");

@@ -98,6 +98,7 @@ class ScopeTest {
     routes.put("GET /schedules/new", "");
     routes.put("GET /schedules/{id}", "");
     routes.put("GET /schedules/{id}/edit", "");
+    routes.put("GET /schedules/{id}/runs/{runId}", "");
     routes.put("GET /audit", "");
     routes.put("GET /ui/{version}/<file>", "");
     return routes;

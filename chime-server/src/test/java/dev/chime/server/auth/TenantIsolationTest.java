@@ -111,6 +111,7 @@ class TenantIsolationTest {
     routes.put("GET /schedules/new", 200);
     routes.put("GET /schedules/{id}", 200);
     routes.put("GET /schedules/{id}/edit", 200);
+    routes.put("GET /schedules/{id}/runs/{runId}", 200);
     routes.put("GET /audit", 200);
     routes.put("GET /ui/{version}/<file>", 200);
     return routes;
@@ -222,7 +223,7 @@ class TenantIsolationTest {
 
   private static String concrete(String route, String schedule, String run, String token) {
     if (route.startsWith("/schedules/{id}")) {
-      return route.replace("{id}", schedule);
+      return route.replace("{id}", schedule).replace("{runId}", run);
     }
     if (route.startsWith("/ui/{version}/")) {
       return assetRoot + "/app/main.js";

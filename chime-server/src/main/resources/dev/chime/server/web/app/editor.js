@@ -12,7 +12,7 @@ const METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 // the fields that have a place for their error; any other goes to the top of the form
 const SLOTS = [
   'name', 'description', 'labels', 'enabled', 'trigger.expr', 'trigger.timezone', 'trigger.seconds', 'trigger.at',
-  'target.method', 'target.url', 'target.headers', 'target.timeout_ms', 'payload', 'retry_policy.max_attempts',
+  'target.grace_s', 'target.method', 'target.url', 'target.headers', 'target.timeout_ms', 'target.body_format', 'payload', 'retry_policy.max_attempts',
   'retry_policy.backoff', 'retry_policy.initial_s', 'retry_policy.multiplier', 'retry_policy.max_s',
   'retry_policy.jitter', 'catchup_window_s', 'max_concurrency', 'overlap_policy', 'auto_disable_after',
 ];
@@ -27,12 +27,12 @@ function zones() {
 }
 
 /** Which slot an error of the API belongs to: "labels.team" -> "labels", "trigger" -> "trigger.expr". */
-function slotOf(field, kind) {
+function slotOf(field, kind, kindOfTarget) {
   if (SLOTS.includes(field)) return field;
   const prefix = SLOTS.filter((slot) => field.startsWith(slot + '.') || field.startsWith(slot + '[')).sort((a, b) => b.length - a.length)[0];
   if (prefix) return prefix;
   if (field === 'trigger' || field === 'trigger.type') return { cron: 'trigger.expr', interval: 'trigger.seconds', once: 'trigger.at' }[kind];
-  if (field === 'target' || field === 'target.type') return 'target.url';
+  if (field === 'target' || field === 'target.type') return kindOfTarget === 'checkin' ? 'target.grace_s' : 'target.url';
   if (field === 'retry_policy') return 'retry_policy.max_attempts';
   return null;
 }
@@ -75,10 +75,10 @@ export function Editor({ id, params, changed, close }) {
   }
   if (preview.error) Object.assign(shown, preview.error);
   for (const [field, reason] of Object.entries(serverErrors)) {
-    const slot = slotOf(field, form.kind);
+    const slot = slotOf(field, form.kind, form.targetKind);
     if (slot && !shown[slot]) shown[slot] = capital(reason);
   }
-  const unplaced = Object.entries(serverErrors).filter(([field]) => !slotOf(field, form.kind));
+  const unplaced = Object.entries(serverErrors).filter(([field]) => !slotOf(field, form.kind, form.targetKind));
 
   const set = (update) => {
     setForm((old) => ({ ...old, ...update }));
@@ -187,16 +187,16 @@ export function Editor({ id, params, changed, close }) {
         h('legend', null, 'Call'),
         h(
           'div',
-          { class: 'grid method-url' },
-          slot('target.method', 'Method', null,
-            h('select', { ...invalid('target-method', shown['target.method']), value: form.method, onChange: (e) => set({ method: e.currentTarget.value }) },
-              METHODS.map((m) => h('option', { value: m }, m)))),
-          slot('target.url', 'URL', 'http or https', text('url', 'target.url', { type: 'url', autocomplete: 'off', placeholder: 'https://example.com/hooks/report' })),
+          { role: 'radiogroup', class: 'kinds', 'aria-label': 'Kind of target' },
+          [['http', 'Call a URL'], ['checkin', 'Wait for a check-in']].map(([kind, label]) =>
+            h('label', null, h('input', { type: 'radio', name: 'target-kind', value: kind, checked: form.targetKind === kind, onChange: () => set({ targetKind: kind }) }), ' ' + label),
+          ),
         ),
-        h(Headers, { form, set, error: shown['target.headers'] }),
-        slot('target.timeout_ms', 'Timeout (ms)', 'Default ' + DEFAULTS.timeout_ms + ' (30 s), from connecting to the last byte',
-          text('timeout_ms', 'target.timeout_ms', { type: 'number', min: 1, placeholder: String(DEFAULTS.timeout_ms) })),
-        slot('payload', 'JSON payload', form.method === 'GET' || form.method === 'HEAD' ? 'Not sent with ' + form.method : 'Sent as the body; leave empty for none',
+        form.targetKind === 'checkin'
+          ? slot('target.grace_s', 'Grace (s)', 'Nothing is called: the job pings Chime within this many seconds of each instant (default ' + CHECKIN_GRACE_S + '); its ping URL comes from “checkin-token”',
+              text('grace_s', 'target.grace_s', { type: 'number', min: 1, placeholder: String(CHECKIN_GRACE_S) }))
+          : h(HttpFields, { form, set, slot, text, shown }),
+        form.targetKind === 'checkin' ? null : slot('payload', 'JSON payload', form.method === 'GET' || form.method === 'HEAD' ? 'Not sent with ' + form.method : 'Sent as the body; leave empty for none',
           h('textarea', {
             ...invalid('payload', shown.payload || parsePayload(form.payload).error),
             class: 'mono',
@@ -206,7 +206,7 @@ export function Editor({ id, params, changed, close }) {
             placeholder: '{"report": "daily"}',
             onInput: (e) => set({ payload: e.currentTarget.value }),
           })),
-        parsePayload(form.payload).error && !shown.payload
+        form.targetKind !== 'checkin' && parsePayload(form.payload).error && !shown.payload
           ? h('small', { class: 'error', id: 'payload-error', role: 'alert' }, parsePayload(form.payload).error)
           : null,
       ),
@@ -223,7 +223,7 @@ export function Editor({ id, params, changed, close }) {
 
 /** Which form key an API field is about, so that editing the field clears its error. */
 function fieldOfForm(field) {
-  const map = { 'trigger.expr': 'expr', 'trigger.timezone': 'timezone', 'trigger.seconds': 'seconds', 'trigger.at': 'at', 'target.url': 'url', 'target.method': 'method', 'target.timeout_ms': 'timeout_ms', 'target.headers': 'headers' };
+  const map = { 'trigger.expr': 'expr', 'trigger.timezone': 'timezone', 'trigger.seconds': 'seconds', 'trigger.at': 'at', 'target.url': 'url', 'target.method': 'method', 'target.timeout_ms': 'timeout_ms', 'target.headers': 'headers', 'target.grace_s': 'grace_s', 'target.body_format': 'body_format' };
   for (const [prefix, key] of Object.entries(map)) if (field === prefix || field.startsWith(prefix + '.')) return key;
   if (field.startsWith('retry_policy.')) return field.split('.')[1].replace(/\[.*$/, '');
   return field.split(/[.[]/)[0];
@@ -314,6 +314,30 @@ function PreviewBox({ form, preview }) {
   );
 }
 
+const CHECKIN_GRACE_S = 300;
+
+function HttpFields({ form, set, slot, text, shown }) {
+  return h(
+    Fragment,
+    null,
+    h(
+      'div',
+      { class: 'grid method-url' },
+      slot('target.method', 'Method', null,
+        h('select', { ...invalid('target-method', shown['target.method']), value: form.method, onChange: (e) => set({ method: e.currentTarget.value }) },
+          METHODS.map((m) => h('option', { value: m }, m)))),
+      slot('target.url', 'URL', 'http or https', text('url', 'target.url', { type: 'url', autocomplete: 'off', placeholder: 'https://example.com/hooks/report' })),
+    ),
+    h(Headers, { form, set, error: shown['target.headers'] }),
+    slot('target.timeout_ms', 'Timeout (ms)', 'Default ' + DEFAULTS.timeout_ms + ' (30 s), from connecting to the last byte',
+      text('timeout_ms', 'target.timeout_ms', { type: 'number', min: 1, placeholder: String(DEFAULTS.timeout_ms) })),
+    slot('target.body_format', 'Body', 'The envelope wraps the payload with the run’s id for workers that report back by job_run_id',
+      h('select', { ...invalid('target-body_format', shown['target.body_format']), value: form.body_format, onChange: (e) => set({ body_format: e.currentTarget.value }) },
+        h('option', { value: 'payload' }, 'The payload (default)'),
+        h('option', { value: 'envelope' }, 'The payload in an envelope'))),
+  );
+}
+
 function Headers({ form, set, error }) {
   const [shown, setShown] = useState(() => new Set());
   const update = (i, change) => set({ headers: form.headers.map((header, j) => (i === j ? { ...header, ...change } : header)) });
@@ -323,19 +347,20 @@ function Headers({ form, set, error }) {
     h('span', { class: 'label-text', id: 'headers-label' }, 'Headers'),
     form.headers.length === 0 ? h('small', null, 'None besides the ones Chime adds (Idempotency-Key, Chime-Run-Id, traceparent, …).') : null,
     form.headers.map((header, i) => {
-      const secret = isSecretHeader(header.name) && !shown.has(i);
+      const secret = (header.secret || isSecretHeader(header.name)) && !shown.has(i);
       return h(
         'div',
         { class: 'header-row', role: 'group', 'aria-label': 'Header ' + (i + 1) },
         h('input', { 'aria-label': 'Header name', placeholder: 'Name', value: header.name, onInput: (e) => update(i, { name: e.currentTarget.value }) }),
-        h('input', { 'aria-label': 'Header value', placeholder: 'Value', type: secret ? 'password' : 'text', autocomplete: 'off', value: header.value, onInput: (e) => update(i, { value: e.currentTarget.value }) }),
-        isSecretHeader(header.name)
+        h('input', { 'aria-label': 'Header value', placeholder: header.kept ? 'Kept secret: type to replace' : 'Value', type: secret ? 'password' : 'text', autocomplete: 'off', value: header.value, onInput: (e) => update(i, { value: e.currentTarget.value }) }),
+        h('label', { class: 'secret-toggle' }, h('input', { type: 'checkbox', 'aria-label': 'Secret header ' + (header.name || i + 1), checked: !!header.secret, onChange: (e) => update(i, { secret: e.currentTarget.checked }) }), ' Secret'),
+        isSecretHeader(header.name) && !header.kept
           ? h('button', { type: 'button', class: 'secondary outline small', onClick: () => setShown((old) => { const next = new Set(old); next.has(i) ? next.delete(i) : next.add(i); return next; }) }, secret ? 'Show' : 'Hide')
           : null,
         h('button', { type: 'button', class: 'secondary outline small', 'aria-label': 'Remove header ' + (header.name || i + 1), onClick: () => set({ headers: form.headers.filter((_, j) => j !== i) }) }, 'Remove'),
       );
     }),
-    h('button', { type: 'button', class: 'secondary outline small', onClick: () => set({ headers: [...form.headers, { name: '', value: '' }] }) }, 'Add header'),
+    h('button', { type: 'button', class: 'secondary outline small', onClick: () => set({ headers: [...form.headers, { name: '', value: '', secret: false, kept: false }] }) }, 'Add header'),
     error ? h('small', { class: 'error', id: 'target-headers-error', role: 'alert' }, error) : null,
   );
 }

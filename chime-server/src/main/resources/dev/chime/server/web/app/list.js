@@ -378,7 +378,9 @@ function Row({ schedule, picked, toggle, replaceRow, now, setError }) {
       schedule.last_fire_at ? h('small', { title: absolute(schedule.last_fire_at, viewerZone, true) }, relative(schedule.last_fire_at, now)) : null,
     ),
     h('td', { 'data-label': 'Failures in a row', class: schedule.consecutive_failures ? 'failing' : undefined }, String(schedule.consecutive_failures)),
-    h('td', { 'data-label': 'Target', class: 'target' }, h('span', { title: schedule.target.method + ' ' + schedule.target.url }, host(schedule.target.url))),
+    h('td', { 'data-label': 'Target', class: 'target' }, schedule.target.type === 'checkin'
+      ? h('span', { title: 'Waits up to ' + schedule.target.grace_s + ' s for the job’s ping' }, 'check-in')
+      : h('span', { title: schedule.target.method + ' ' + schedule.target.url }, host(schedule.target.url))),
     h('td', { class: 'actions' }, h('a', { href: '/schedules/' + schedule.id + '/edit', class: 'secondary', 'aria-label': 'Edit ' + schedule.name }, 'Edit')),
   );
 }

@@ -89,13 +89,14 @@ function App() {
     view = h(AuditView, { admin, route });
   } else {
     view = h(ScheduleList, { route, version: listVersion, changed, who: auth.who });
-    const match = /^\/schedules\/([^/]+)(\/edit)?$/.exec(route.path);
+    const match = /^\/schedules\/([^/]+)(?:(\/edit)|\/runs\/([^/]+))?$/.exec(route.path);
     if (route.path === '/schedules/new') {
       panel = h(Editor, { key: 'new', params: route.params, changed, close: () => navigate('/') });
     } else if (match && match[2]) {
       panel = h(Editor, { key: 'edit-' + match[1], id: match[1], changed, close: () => navigate('/schedules/' + match[1]) });
     } else if (match) {
-      panel = h(RunsPanel, { key: 'runs-' + match[1], id: match[1], changed, close: () => navigate('/') });
+      // /schedules/{id}/runs/{runId} (the link in an alert) opens that run in the panel
+      panel = h(RunsPanel, { key: 'runs-' + match[1] + (match[3] || ''), id: match[1], runId: match[3], changed, close: () => navigate('/') });
     }
   }
   return h(

@@ -2,19 +2,21 @@
 import { h, Fragment } from '../vendor/preact.module.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import { api, cronDescription, query } from './api.js';
-import { ERROR_WORDS, absolute, host, isSecretHeader, millis, relative, short, triggerWords, viewerZone } from './format.js';
+import { ERROR_WORDS, absolute, duration, host, isSecretHeader, millis, relative, short, triggerWords, viewerZone } from './format.js';
 import { Confirm, Panel, Problem, StatusBadge } from './ui.js';
 
 const REFRESH_MS = 2000;
 const PAGE = 25;
 
-export function RunsPanel({ id, changed, close }) {
+export function RunsPanel({ id, runId, changed, close }) {
   const [schedule, setSchedule] = useState(null);
   const [runs, setRuns] = useState(null);
   const [older, setOlder] = useState({ items: [], cursor: undefined });
   const [error, setError] = useState(null);
   const [actionError, setActionError] = useState(null);
-  const [open, setOpen] = useState(() => new Set());
+  const [open, setOpen] = useState(() => new Set(runId ? [runId] : []));
+  // the run a link named, when it is older than the first page of runs
+  const [named, setNamed] = useState(null);
   const [words, setWords] = useState(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -56,6 +58,18 @@ export function RunsPanel({ id, changed, close }) {
   }, [id]);
 
   useEffect(() => {
+    if (!runId || !runs || named || runs.items.some((r) => r.id === runId)) return;
+    api('GET', '/api/v1/runs/' + runId)
+      .then((run) => { if (run.schedule_id === id) setNamed(run); })
+      .catch(setActionError);
+  }, [runId, runs]);
+
+  useEffect(() => {
+    const item = runId && document.querySelector('[data-run="' + runId + '"]');
+    if (item && item.scrollIntoView) item.scrollIntoView({ block: 'nearest' });
+  }, [runId, runs !== null, named]);
+
+  useEffect(() => {
     if (schedule && schedule.trigger.type === 'cron') {
       cronDescription(schedule.trigger.expr, schedule.trigger.timezone || 'UTC').then(setWords);
     }
@@ -87,6 +101,7 @@ export function RunsPanel({ id, changed, close }) {
 
   const seen = new Set(runs.items.map((r) => r.id));
   const all = [...runs.items, ...older.items.filter((r) => !seen.has(r.id))];
+  if (named && !all.some((r) => r.id === named.id)) all.unshift(named);
   const toggle = (runId) => setOpen((old) => { const next = new Set(old); next.has(runId) ? next.delete(runId) : next.add(runId); return next; });
   const t = schedule.trigger;
 
@@ -99,7 +114,10 @@ export function RunsPanel({ id, changed, close }) {
       h('p', null,
         h('strong', null, t.type === 'cron' ? (words || t.expr) + ', ' + (t.timezone || 'UTC') : triggerWords(t)),
         t.type === 'cron' ? h('code', null, t.expr) : null),
-      h('p', null, schedule.target.method + ' ', h('span', { class: 'mono' }, schedule.target.url)),
+      schedule.target.type === 'checkin'
+        ? h('p', null, 'Check-in: each run waits up to ' + duration(schedule.target.grace_s) + ' for the job’s ping')
+        : h('p', null, schedule.target.method + ' ', h('span', { class: 'mono' }, schedule.target.url),
+            schedule.target.body_format === 'envelope' ? h('small', null, ' · payload in an envelope') : null),
       h('p', null,
         schedule.enabled
           ? schedule.next_fire_at
@@ -213,8 +231,8 @@ function RunDetails({ run, schedule, id }) {
     ),
     run.response_excerpt ? h(Fragment, null, h('h4', null, 'Response (start)'), h('pre', null, run.response_excerpt)) : null,
     run.result !== null && run.result !== undefined ? h(Fragment, null, h('h4', null, 'Reported result'), h('pre', null, JSON.stringify(run.result, null, 2))) : null,
-    h('h4', null, 'Request'),
-    h(
+    schedule.target.type === 'checkin' ? null : h('h4', null, 'Request'),
+    schedule.target.type === 'checkin' ? null : h(
       'pre',
       { class: 'request' },
       schedule.target.method + ' ' + schedule.target.url + '\n' +
@@ -222,9 +240,9 @@ function RunDetails({ run, schedule, id }) {
         'Chime-Run-Id: ' + run.id + '\n' +
         'Chime-Attempt: ' + run.attempt + '\n' +
         (run.trace_id ? 'traceparent: 00-' + run.trace_id + '-…-01\n' : '') +
-        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) ? '••••••' : value) + '\n').join('') +
+        headers.map(([name, value]) => name + ': ' + (isSecretHeader(name) || value?.secret ? '••••••' : value?.value ?? value) + '\n').join('') +
         (schedule.payload !== null && !['GET', 'HEAD'].includes(schedule.target.method) ? '\n' + JSON.stringify(schedule.payload, null, 2) : ''),
     ),
-    h('small', { class: 'muted' }, 'The request as the schedule makes it now, to ' + host(schedule.target.url) + '; secret headers masked.'),
+    schedule.target.type === 'checkin' ? null : h('small', { class: 'muted' }, 'The request as the schedule makes it now, to ' + host(schedule.target.url) + '; secret headers masked.'),
   );
 }

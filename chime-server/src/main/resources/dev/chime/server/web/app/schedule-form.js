@@ -34,9 +34,14 @@ export function emptyForm() {
     timezone: viewerZone,
     seconds: '',
     at: '',
+    targetKind: 'http',
+    grace_s: '',
     method: DEFAULTS.method,
     url: '',
     headers: [],
+    body_format: 'payload',
+    // members of the loaded target the form has no field for, sent back as they came
+    targetExtra: { kind: 'http', fields: {} },
     timeout_ms: '',
     async_timeout_s: null,
     payload: '',
@@ -76,20 +81,42 @@ export function formFromParams(params) {
   return form;
 }
 
+const HTTP_FIELDS = ['type', 'method', 'url', 'headers', 'timeout_ms', 'async_timeout_s', 'body_format'];
+const CHECKIN_FIELDS = ['type', 'grace_s'];
+
+/** A header as the form holds it; a secret one shows no value, and an empty one keeps Chime's. */
+function headerOfTarget(name, value) {
+  if (value === null || typeof value !== 'object') return { name, value: String(value), secret: false, kept: false };
+  const kept = !!value.secret && value.value === SECRET_MASK;
+  return { name, value: kept ? '' : value.value, secret: !!value.secret, kept };
+}
+
+export const SECRET_MASK = '****';
+
 export function formFromSchedule(s) {
   const form = emptyForm();
   const text = (value) => (value === null || value === undefined ? '' : String(value));
+  const target = s.target || {};
+  const checkin = target.type === 'checkin';
+  const known = checkin ? CHECKIN_FIELDS : HTTP_FIELDS;
+  form.targetExtra = {
+    kind: checkin ? 'checkin' : 'http',
+    fields: Object.fromEntries(Object.entries(target).filter(([key]) => !known.includes(key))),
+  };
   Object.assign(form, {
     name: s.name,
     description: s.description || '',
     enabled: s.enabled,
     labels: Object.entries(s.labels || {}).map(([k, v]) => (v ? k + '=' + v : k)).join(', '),
     kind: s.trigger.type,
-    method: s.target.method,
-    url: s.target.url,
-    headers: Object.entries(s.target.headers || {}).map(([name, value]) => ({ name, value })),
-    timeout_ms: text(s.target.timeout_ms === DEFAULTS.timeout_ms ? '' : s.target.timeout_ms),
-    async_timeout_s: s.target.async_timeout_s,
+    targetKind: checkin ? 'checkin' : 'http',
+    grace_s: checkin ? text(target.grace_s) : '',
+    method: target.method || DEFAULTS.method,
+    url: target.url || '',
+    headers: Object.entries(target.headers || {}).map(([name, value]) => headerOfTarget(name, value)),
+    body_format: target.body_format || 'payload',
+    timeout_ms: text(target.timeout_ms === DEFAULTS.timeout_ms || target.timeout_ms === undefined ? '' : target.timeout_ms),
+    async_timeout_s: target.async_timeout_s === undefined ? null : target.async_timeout_s,
     payload: s.payload === null || s.payload === undefined ? '' : JSON.stringify(s.payload, null, 2),
     catchup_window_s: text(s.catchup_window_s === DEFAULTS.catchup_window_s ? '' : s.catchup_window_s),
     max_concurrency: text(s.max_concurrency === DEFAULTS.max_concurrency ? '' : s.max_concurrency),
@@ -172,6 +199,27 @@ function decimal(text, field, errors) {
   return +trimmed;
 }
 
+function httpTarget(form, errors) {
+  const headers = {};
+  form.headers.forEach((header, i) => {
+    if (!header.name.trim() && !header.value && !header.kept) return;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(header.name.trim())) {
+      errors['target.headers'] = `Header ${i + 1}: “${header.name}” is not a header name`;
+    }
+    // a secret left empty keeps the value Chime holds: the mask says so
+    headers[header.name.trim()] = header.secret
+      ? { value: header.kept && !header.value ? SECRET_MASK : header.value, secret: true }
+      : header.value;
+  });
+  const target = { type: 'http', method: form.method, url: form.url.trim(), headers };
+  if (!target.url) errors['target.url'] = 'Give the URL Chime calls, such as https://example.com/hooks/report';
+  const timeout = whole(form.timeout_ms, 'target.timeout_ms', errors, { min: 1 });
+  if (timeout !== undefined) target.timeout_ms = timeout;
+  if (form.async_timeout_s !== null && form.async_timeout_s !== undefined) target.async_timeout_s = form.async_timeout_s;
+  if (form.body_format !== 'payload') target.body_format = form.body_format;
+  return target;
+}
+
 /** The API's input for a form, and what the page already knows is wrong with it. */
 export function toInput(form, zones) {
   const errors = {};
@@ -192,19 +240,14 @@ export function toInput(form, zones) {
     input.trigger = { type: 'once', at };
   }
 
-  const headers = {};
-  form.headers.forEach((header, i) => {
-    if (!header.name.trim() && !header.value) return;
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(header.name.trim())) {
-      errors['target.headers'] = `Header ${i + 1}: “${header.name}” is not a header name`;
-    }
-    headers[header.name.trim()] = header.value;
-  });
-  input.target = { type: 'http', method: form.method, url: form.url.trim(), headers };
-  if (!input.target.url) errors['target.url'] = 'Give the URL Chime calls, such as https://example.com/hooks/report';
-  const timeout = whole(form.timeout_ms, 'target.timeout_ms', errors, { min: 1 });
-  if (timeout !== undefined) input.target.timeout_ms = timeout;
-  if (form.async_timeout_s !== null && form.async_timeout_s !== undefined) input.target.async_timeout_s = form.async_timeout_s;
+  const extra = form.targetExtra.kind === form.targetKind ? form.targetExtra.fields : {};
+  if (form.targetKind === 'checkin') {
+    input.target = { ...extra, type: 'checkin' };
+    const grace = whole(form.grace_s, 'target.grace_s', errors, { min: 1 });
+    if (grace !== undefined) input.target.grace_s = grace;
+  } else {
+    input.target = { ...extra, ...httpTarget(form, errors) };
+  }
 
   const payload = parsePayload(form.payload);
   if (payload.error) errors.payload = payload.error;
