@@ -1,0 +1,198 @@
+package dev.chime.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.bench.hot.HotPaths;
+import dev.chime.bench.peer.PeerBench;
+import dev.chime.bench.peer.PeerOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole benchmark suite in one command: {@link PeerBench} (Chime beside db-scheduler and
+ * Quartz), the JMH hot paths (cron next fire against cron-utils, schedule JSON), and {@link
+ * LoadBench} steady and burst runs over HTTP; one table of the figures with the machine's facts,
+ * and all of it as JSON ({@code --json FILE}, and the last line).
+ *
+ * <p>Run: {@code bin/bench [--quick] [--json FILE]}: under 10 minutes on a 2-core machine, {@code
+ * --quick} under 2.
+ */
+public final class Suite {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  /** How big each part of one suite run is. */
+  record Sizes(
+      String name,
+      List<String> peers,
+      HotPaths.Effort hotPaths,
+      List<String> steady,
+      List<String> burst) {
+    static final Sizes FULL =
+        new Sizes(
+            "full",
+            List.of(
+                "--jobs",
+                "10000,40000",
+                "--rounds",
+                "2",
+                "--max-seconds",
+                "10",
+                "--quartz-max-jobs",
+                "10000"),
+            HotPaths.Effort.SUITE,
+            List.of("--schedules", "10000", "--rate", "1000", "--seconds", "20", "--warmup", "5"),
+            List.of("--mode", "burst", "--schedules", "10000", "--seconds", "60"));
+    static final Sizes QUICK =
+        new Sizes(
+            "quick",
+            List.of("--jobs", "3000", "--rounds", "1", "--max-seconds", "4"),
+            HotPaths.Effort.QUICK,
+            List.of(
+                "--schedules",
+                "1000",
+                "--rate",
+                "200",
+                "--seconds",
+                "5",
+                "--warmup",
+                "2",
+                "--drain-seconds",
+                "10"),
+            List.of(
+                "--mode",
+                "burst",
+                "--schedules",
+                "2000",
+                "--seconds",
+                "20",
+                "--drain-seconds",
+                "10"));
+  }
+
+  private final PrintStream out;
+
+  Suite(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    PeerBench.quietLogs();
+    Sizes sizes = Sizes.FULL;
+    Path json = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> sizes = Sizes.QUICK;
+        case "--json" -> json = Path.of(args[++i]);
+        case "--help", "-h" -> {
+          System.out.println(
+              "Suite [--quick] [--json FILE]: PeerBench, the JMH hot paths and LoadBench steady and"
+                  + " burst; under 10 minutes on 2 cores, --quick under 2.");
+          return;
+        }
+        default -> {
+          System.out.println("Suite: unknown option " + args[i] + "; see --help");
+          System.exit(2);
+        }
+      }
+    }
+    new Suite(System.out).run(sizes, json);
+    System.exit(0);
+  }
+
+  /** Runs every part at {@code sizes}; writes the result to {@code json} when given. */
+  ObjectNode run(Sizes sizes, Path json) throws Exception {
+    long start = System.nanoTime();
+    ObjectNode result = JSON.createObjectNode();
+    result.put("bench", "Suite");
+    result.put("mode", sizes.name());
+    ObjectNode machine = result.putObject("machine");
+    machine.setAll(Machine.facts());
+    machine.put("load_average_before", Machine.loadAverage());
+    boolean postgres = PeerBench.postgresAnswers(POSTGRES);
+    List<String> notes = new ArrayList<>();
+    if (!postgres) {
+      notes.add(
+          "no PostgreSQL answered at " + POSTGRES + ": PostgreSQL parts left out, LoadBench on H2");
+    }
+
+    ObjectNode peers = new PeerBench(out).measure(PeerOptions.parse(args(sizes.peers(), POSTGRES)));
+    result.set("peers", peers);
+    if (peers.at("/machine/postgresql").isTextual()) {
+      machine.put("postgresql", peers.at("/machine/postgresql").asText());
+    }
+    result.set("hot_paths", HotPaths.run(sizes.hotPaths(), out));
+    result.set("load_steady", loadBench(sizes.steady(), postgres));
+    result.set("load_burst", loadBench(sizes.burst(), postgres));
+
+    machine.put("load_average_after", Machine.loadAverage());
+    result.put("elapsed_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+    notes.add(
+        "a shared machine: read every timing beside the load average; PeerBench takes medians of"
+            + " its rounds");
+    notes.forEach(result.putArray("notes")::add);
+    SuiteReport.print(result, out);
+    if (json != null) {
+      Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    }
+    out.println(JSON.writeValueAsString(result));
+    return result;
+  }
+
+  private static String[] args(List<String> given, String pg) {
+    List<String> all = new ArrayList<>(given);
+    all.add("--pg");
+    all.add(pg);
+    return all.toArray(String[]::new);
+  }
+
+  /** One LoadBench run, its output passed through; its JSON is its last line. */
+  private JsonNode loadBench(List<String> given, boolean postgres) throws Exception {
+    List<String> args = new ArrayList<>(given);
+    if (postgres) {
+      args.add("--db");
+      args.add(POSTGRES);
+    }
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream both = new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8);
+    out.println("LoadBench " + String.join(" ", args) + " ...");
+    int status = new LoadBench(Clock.systemUTC(), Map.of(), both).run(args.toArray(String[]::new));
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    if (status != 0 || lines.isEmpty()) {
+      throw new IllegalStateException("LoadBench failed with status " + status);
+    }
+    return JSON.readTree(lines.get(lines.size() - 1));
+  }
+
+  /** Writes to the console and to a buffer at once. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    Tee(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.chime.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+
+/** The one table of a {@link Suite} run: every part's headline figures and the machine. */
+final class SuiteReport {
+  private SuiteReport() {}
+
+  static void print(JsonNode result, PrintStream out) {
+    JsonNode machine = result.path("machine");
+    out.println();
+    out.println("Chime benchmark suite (" + result.path("mode").asText() + ")");
+    out.printf(
+        "machine: %s; PostgreSQL %s; load average %s before, %s after; %s s%n",
+        Machine.line((ObjectNode) machine),
+        machine.path("postgresql").asText("-"),
+        machine.path("load_average_before").asText(),
+        machine.path("load_average_after").asText(),
+        result.path("elapsed_s").asText());
+    out.println();
+    out.println("engine throughput, N due at one instant (medians; until all completions written)");
+    out.printf(
+        "  %-8s %-16s %14s %14s %13s %s%n",
+        "jobs", "peer", "executions/s", "until written", "commits/exec", "exactly once");
+    for (JsonNode line : result.at("/peers/summary")) {
+      out.printf(
+          "  %-8d %-16s %14d %14d %13s %s%n",
+          line.path("jobs").asInt(),
+          line.path("peer").asText(),
+          line.path("executions_per_s_median").asLong(),
+          line.path("executions_per_s_until_written_median").asLong(),
+          line.path("commits_per_execution_median").asText("-"),
+          line.path("none_twice").asBoolean()
+              ? (line.path("every_round_complete").asBoolean()
+                  ? "yes"
+                  : "yes (not all ran in time)")
+              : "NO");
+    }
+    for (JsonNode ratio : result.at("/peers/ratios")) {
+      out.printf(
+          "  Chime/%s at %d jobs: %sx (until written %sx)%n",
+          ratio.path("peer").asText(),
+          ratio.path("jobs").asInt(),
+          ratio.path("chime_per_peer").asText(),
+          ratio.path("chime_per_peer_until_written").asText());
+    }
+    out.println();
+    out.println("cron next fire, ns/op (JMH)");
+    for (JsonNode row : result.at("/hot_paths/cron_next_fire")) {
+      out.printf(
+          "  %-22s Chime %8s  cron-utils %9s  cron-utils/Chime %sx%n",
+          row.path("case").asText(),
+          row.path("chime_ns_per_op").asText(),
+          row.path("cron_utils_ns_per_op").asText(),
+          row.path("cron_utils_per_chime").asText());
+    }
+    out.printf(
+        "  schedule JSON encode %s ns/op, decode %s ns/op%n",
+        result.at("/hot_paths/schedule_json_ns_per_op/encode").asText("-"),
+        result.at("/hot_paths/schedule_json_ns_per_op/decode").asText("-"));
+    out.println();
+    out.println("over HTTP, one node (LoadBench, target in its own process)");
+    JsonNode steady = result.path("load_steady");
+    out.printf(
+        "  steady %s fires/s planned on %s: %s fires/s, %s%% delivered, lateness ms p50 %s p99 %s"
+            + " p99.9 %s max %s, commits/fire %s%n",
+        steady.path("planned_rate").asText(),
+        steady.path("database").asText(),
+        steady.at("/delivery/achieved_rate").asText(),
+        steady.at("/delivery/delivered_pct").asText(),
+        steady.at("/lateness_ms/p50").asText(),
+        steady.at("/lateness_ms/p99").asText(),
+        steady.at("/lateness_ms/p99_9").asText(),
+        steady.at("/lateness_ms/max").asText(),
+        steady.at("/db_commits/per_fire").asText("-"));
+    JsonNode burst = result.path("load_burst");
+    out.printf(
+        "  burst of %s on %s: %s fires/s, first %s ms and last %s ms after the instant, %s%%"
+            + " delivered%n",
+        burst.path("schedules").asText(),
+        burst.path("database").asText(),
+        burst.at("/burst/fires_per_s").asText(),
+        burst.at("/burst/first_after_instant_ms").asText(),
+        burst.at("/burst/last_after_instant_ms").asText(),
+        burst.at("/delivery/delivered_pct").asText());
+    result.path("notes").forEach(note -> out.println("note: " + note.asText()));
+  }
+}

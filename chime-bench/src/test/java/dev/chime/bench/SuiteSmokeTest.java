@@ -1,0 +1,89 @@
+package dev.chime.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chime.bench.hot.HotPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the suite command working: every part of it at tiny sizes (PeerBench with 100 jobs, JMH in
+ * this JVM for a moment, LoadBench with 100 schedules). It checks what must hold at any speed
+ * (every execution counted once, every Chime run written, the JSON complete), never a timing.
+ * Without a PostgreSQL on 127.0.0.1:5432 the peers are left out with a note, as the suite itself
+ * does.
+ */
+class SuiteSmokeTest {
+  private static final Suite.Sizes TINY =
+      new Suite.Sizes(
+          "tiny",
+          List.of("--jobs", "100", "--rounds", "1", "--max-seconds", "30"),
+          new HotPaths.Effort(0, 1, 1, 50, List.of("last_day")),
+          List.of(
+              "--schedules",
+              "100",
+              "--rate",
+              "50",
+              "--seconds",
+              "2",
+              "--warmup",
+              "1",
+              "--drain-seconds",
+              "10"),
+          List.of(
+              "--mode", "burst", "--schedules", "100", "--seconds", "30", "--drain-seconds", "10"));
+
+  @Test
+  void everyPartRunsAndEveryExecutionIsCountedOnce(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    Path json = dir.resolve("suite.json");
+
+    new Suite(new PrintStream(buffer, true, UTF_8)).run(TINY, json);
+
+    JsonNode result = new ObjectMapper().readTree(Files.readString(json));
+    List<String> lines = buffer.toString(UTF_8).lines().toList();
+    assertThat(new ObjectMapper().readTree(lines.get(lines.size() - 1))).isEqualTo(result);
+    assertThat(lines).contains("Chime benchmark suite (tiny)");
+    assertThat(result.at("/machine/cores").asInt()).isPositive();
+
+    JsonNode summary = result.at("/peers/summary");
+    assertThat(summary).isNotEmpty();
+    for (JsonNode line : summary) {
+      assertThat(line.path("every_round_complete").asBoolean()).as(line.toString()).isTrue();
+      assertThat(line.path("none_twice").asBoolean()).as(line.toString()).isTrue();
+      assertThat(line.path("every_chime_run_written").asBoolean()).as(line.toString()).isTrue();
+    }
+    for (JsonNode round : result.at("/peers/rounds")) {
+      assertThat(round.path("distinct").asInt()).as(round.toString()).isEqualTo(100);
+      assertThat(round.path("executions").asInt()).as(round.toString()).isEqualTo(100);
+    }
+    List<String> peers = summary.findValuesAsText("peer");
+    if (result.at("/machine/postgresql").isTextual()) {
+      assertThat(peers).contains("chime", "db-scheduler", "quartz", "quartz-defaults", "chime-h2");
+      assertThat(result.at("/peers/ratios")).isNotEmpty();
+    } else {
+      assertThat(peers).containsExactly("chime-h2");
+      assertThat(result.path("notes").toString()).contains("no PostgreSQL answered");
+    }
+
+    JsonNode cron = result.at("/hot_paths/cron_next_fire/0");
+    assertThat(cron.path("case").asText()).isEqualTo("last_day");
+    assertThat(cron.path("chime_ns_per_op").asDouble()).isPositive();
+    assertThat(cron.path("cron_utils_ns_per_op").asDouble()).isPositive();
+    assertThat(result.at("/hot_paths/schedule_json_ns_per_op/encode").asDouble()).isPositive();
+    assertThat(result.at("/hot_paths/schedule_json_ns_per_op/decode").asDouble()).isPositive();
+
+    assertThat(result.at("/load_steady/delivery/received").asLong()).isPositive();
+    assertThat(result.at("/load_steady/duplicates/same_key_and_attempt").asLong()).isZero();
+    assertThat(result.at("/load_burst/delivery/received").asLong()).isEqualTo(100);
+    assertThat(result.at("/load_burst/duplicates/same_key_and_attempt").asLong()).isZero();
+  }
+}
