@@ -3,7 +3,6 @@ package dev.chime.store;
 import dev.chime.node.Node;
 import dev.chime.node.NodeList;
 import dev.chime.node.NodeRegistration;
-import dev.chime.run.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -174,15 +173,17 @@ public final class NodeStore {
             "SELECT lease_owner, COUNT(*) FROM schedules WHERE lease_until > ?"
                 + owner
                 + " GROUP BY lease_owner",
-            checkedAt,
+            Optional.of(checkedAt),
             id);
     Map<String, Integer> running =
         countByOwner(
             connection,
-            "SELECT lease_owner, COUNT(*) FROM runs WHERE status = ?"
+            // the status as a literal: on PostgreSQL the index of running runs is a partial one,
+            // which a plan for any status could not use
+            "SELECT lease_owner, COUNT(*) FROM runs WHERE status = 'running'"
                 + owner
                 + " GROUP BY lease_owner",
-            RunStatus.RUNNING.wireName(),
+            Optional.empty(),
             id);
     List<Node> nodes = new ArrayList<>();
     try (PreparedStatement select =
@@ -218,16 +219,16 @@ public final class NodeStore {
   }
 
   private Map<String, Integer> countByOwner(
-      Connection connection, String sql, Object first, Optional<String> owner) throws SQLException {
+      Connection connection, String sql, Optional<Instant> since, Optional<String> owner)
+      throws SQLException {
     Map<String, Integer> counts = new HashMap<>();
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      if (first instanceof Instant instant) {
-        dialect.setInstant(statement, 1, instant);
-      } else {
-        statement.setString(1, first.toString());
+      int i = 1;
+      if (since.isPresent()) {
+        dialect.setInstant(statement, i++, since.get());
       }
       if (owner.isPresent()) {
-        statement.setString(2, owner.get());
+        statement.setString(i, owner.get());
       }
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
