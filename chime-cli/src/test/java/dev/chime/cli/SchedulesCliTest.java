@@ -237,7 +237,9 @@ class SchedulesCliTest {
   @Test
   void theServerAndTokenComeFromFlagsTheEnvironmentOrTheConfigFile() throws Exception {
     Cli bare = new Cli(node).env("CHIME_URL", null).env("CHIME_TOKEN", null);
-    assertThat(bare.run("s", "list").exit()).isEqualTo(5); // localhost:8080, where no Chime is
+    // without flags, variables or a file the command asks localhost:8080: where no Chime runs it
+    // cannot connect (5); where a developer's own does, that one refuses a call without a token (4)
+    assertThat(bare.run("s", "list").exit()).isIn(4, 5);
 
     Path config = bare.home().resolve(".config/chime/config");
     Files.createDirectories(config.getParent());
