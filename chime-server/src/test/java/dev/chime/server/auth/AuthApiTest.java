@@ -71,6 +71,11 @@ class AuthApiTest {
       assertThat(Integer.parseInt(slowed.header("Retry-After"))).isBetween(1, 60);
       assertThat(slowed.json().path("type").asText())
           .isEqualTo("urn:chime:problem:too-many-bad-tokens");
+      // without trusted balancers an X-Forwarded-For the client writes itself changes nothing
+      Response forged =
+          guesser.send(
+              "GET", "/api/v1/schedules", null, null, Map.of("X-Forwarded-For", "192.0.2.1"));
+      assertThat(forged.status()).isEqualTo(429);
       // a header that is not a bearer token says what it must be
       Response basic =
           node.sendWithHeader("GET", "/api/v1/schedules", "Authorization", "Basic dXNlcjpwYXNz");
