@@ -31,6 +31,12 @@ final class LoadPlan {
   static final String NAME_PREFIX = "loadbench-";
   static final String BURST_CRON = "0 * * * * *";
 
+  /** The warm-up of a burst ends this long before the burst. */
+  static final Duration WARMUP_GAP = Duration.ofSeconds(3);
+
+  /** The warm-up of a burst fires at most this many a second. */
+  static final int WARMUP_RATE = 1_000;
+
   private final LoadOptions options;
   private final Instant createdAt;
   private final Instant firstFire;
@@ -56,16 +62,49 @@ final class LoadPlan {
     Instant first =
         switch (options.mode()) {
           case INTERVAL -> earliest;
-          case BURST ->
-              options.burstTrigger() == LoadOptions.BurstTrigger.CRON
-                  ? cron().first(earliest).orElseThrow()
-                  : earliest;
+          case BURST -> {
+            Instant after = earliest.plus(warmupSpan(options));
+            yield options.burstTrigger() == LoadOptions.BurstTrigger.CRON
+                ? cron().first(after).orElseThrow()
+                : after;
+          }
         };
     return new LoadPlan(options, now, first);
   }
 
   private static CronTrigger cron() {
     return new CronTrigger(CronExpression.parse(BURST_CRON), ZoneOffset.UTC);
+  }
+
+  /**
+   * In burst mode, the warm-up before the burst and the gap after it: a node that has fired nothing
+   * yet runs its first thousands of calls through code the JIT has not compiled, and a burst at
+   * 09:00 meets a node that has been running all night.
+   */
+  private static Duration warmupSpan(LoadOptions options) {
+    return options.warmup().isZero() ? Duration.ZERO : options.warmup().plus(WARMUP_GAP);
+  }
+
+  /**
+   * The burst's warm-up fires: {@code once} schedules of their own ({@value #NAME_PREFIX}warmup-),
+   * spread over {@code --warmup} seconds ending {@link #WARMUP_GAP} before the burst, at most
+   * {@link #WARMUP_RATE} a second and no more than the burst has. Their fires are not counted.
+   */
+  private List<Schedule> warmups(URI hook) {
+    if (options.mode() != LoadOptions.Mode.BURST || options.warmup().isZero()) {
+      return List.of();
+    }
+    Instant from = firstFire.minus(WARMUP_GAP).minus(options.warmup());
+    long count = Math.min(options.schedules(), WARMUP_RATE * options.warmup().toSeconds());
+    long stepNanos = options.warmup().toNanos() / Math.max(1, count);
+    List<Schedule> warmups = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Instant at = from.plusNanos(stepNanos * i).truncatedTo(ChronoUnit.MILLIS);
+      warmups.add(
+          schedule(
+              UUID.randomUUID(), NAME_PREFIX + "warmup-" + i, new OnceTrigger(at), at, hook, i));
+    }
+    return warmups;
   }
 
   /** The first instant any schedule fires at; in burst mode, the burst's instant. */
@@ -82,30 +121,35 @@ final class LoadPlan {
     return firstFire.plusNanos(offsetNanos).truncatedTo(ChronoUnit.MILLIS);
   }
 
+  /** The schedules to register: the measured ones, then a burst's warm-up. */
   List<Schedule> schedules(URI hook) {
     List<Schedule> schedules = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
-      ScheduleSpec spec =
-          new ScheduleSpec(
-              NAME_PREFIX + i,
-              "",
-              true,
-              trigger(),
-              new HttpTarget("POST", hook, Map.of(), Duration.ofSeconds(10), Duration.ofHours(1)),
-              "{\"i\":" + i + "}",
-              RunPolicy.DEFAULTS);
-      schedules.add(
-          new Schedule(
-              ids.get(i),
-              "default",
-              spec,
-              Optional.of(firstFireOf(i)),
-              Optional.empty(),
-              createdAt,
-              createdAt,
-              Schedule.Health.NEW));
+      schedules.add(schedule(ids.get(i), NAME_PREFIX + i, trigger(), firstFireOf(i), hook, i));
     }
+    schedules.addAll(warmups(hook));
     return schedules;
+  }
+
+  private Schedule schedule(UUID id, String name, Trigger trigger, Instant first, URI hook, int i) {
+    ScheduleSpec spec =
+        new ScheduleSpec(
+            name,
+            "",
+            true,
+            trigger,
+            new HttpTarget("POST", hook, Map.of(), Duration.ofSeconds(10), Duration.ofHours(1)),
+            "{\"i\":" + i + "}",
+            RunPolicy.DEFAULTS);
+    return new Schedule(
+        id,
+        "default",
+        spec,
+        Optional.of(first),
+        Optional.empty(),
+        createdAt,
+        createdAt,
+        Schedule.Health.NEW);
   }
 
   private Trigger trigger() {

@@ -75,6 +75,8 @@ public final class Suite {
                 "2000",
                 "--seconds",
                 "20",
+                "--warmup",
+                "2",
                 "--drain-seconds",
                 "10"));
   }

@@ -39,7 +39,16 @@ class SuiteSmokeTest {
               "--drain-seconds",
               "10"),
           List.of(
-              "--mode", "burst", "--schedules", "100", "--seconds", "30", "--drain-seconds", "10"));
+              "--mode",
+              "burst",
+              "--schedules",
+              "100",
+              "--seconds",
+              "30",
+              "--warmup",
+              "1",
+              "--drain-seconds",
+              "10"));
 
   @Test
   void everyPartRunsAndEveryExecutionIsCountedOnce(@TempDir Path dir) throws Exception {
