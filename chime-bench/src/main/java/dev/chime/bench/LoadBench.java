@@ -237,6 +237,10 @@ public final class LoadBench {
     Instant to = at.plusMillis(1);
     Set<String> expected = plan.expectedKeys(at, to);
     out.printf("burst of %d fires at %s%n", expected.size(), at);
+    if (!options.warmup().isZero()) {
+      // the warm-up's fires and their results are done by then, and the burst's claims not begun
+      sleepUntil(at.minus(LoadPlan.WARMUP_GAP).plusMillis(500));
+    }
     OptionalLong before = db.commits();
     long cpuBefore = processCpuNanos();
     sleepUntil(at);

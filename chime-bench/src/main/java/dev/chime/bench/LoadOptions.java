@@ -43,7 +43,7 @@ record LoadOptions(
         --seconds S                interval mode: measurement window; burst mode: longest wait for
                                    the burst to arrive (30; burst 60, cron at most 55)
         --warmup W                 interval mode: seconds after the first fires left out; burst
-                                   mode: seconds of warm-up fires (up to 1,000 a second, not
+                                   mode: seconds of warm-up fires (up to 500 a second, not
                                    counted) ending 3 s before the burst; 0 for none (5)
         --db URL                   JDBC URL (embedded H2 in a temporary folder), e.g.
                                    jdbc:postgresql://127.0.0.1:5432/test?user=postgres

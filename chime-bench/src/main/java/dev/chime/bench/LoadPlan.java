@@ -35,7 +35,7 @@ final class LoadPlan {
   static final Duration WARMUP_GAP = Duration.ofSeconds(3);
 
   /** The warm-up of a burst fires at most this many a second. */
-  static final int WARMUP_RATE = 1_000;
+  static final int WARMUP_RATE = 500;
 
   private final LoadOptions options;
   private final Instant createdAt;
