@@ -53,6 +53,11 @@ final class BenchDatabase implements AutoCloseable {
     return dialect;
   }
 
+  /** A connection of the bench's own pool, for reads the node's stores do not offer. */
+  java.sql.Connection connection() throws SQLException {
+    return db.dataSource().getConnection();
+  }
+
   void insert(List<Schedule> schedules) {
     new ScheduleStore(db).insertAll(schedules);
   }
@@ -216,7 +221,7 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   /** Chime keeps UTC: MariaDB's DATETIME as a UTC wall time, the others as TIMESTAMPTZ. */
-  private Object bindable(Instant instant) {
+  Object bindable(Instant instant) {
     return dialect == Dialect.MARIADB
         ? LocalDateTime.ofInstant(instant, ZoneOffset.UTC)
         : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -204,10 +203,7 @@ public final class LoadBench {
       BenchDatabase db,
       TargetProcess target)
       throws InterruptedException {
-    Instant from =
-        (registered.isAfter(plan.firstFire()) ? registered : plan.firstFire())
-            .plus(options.warmup())
-            .truncatedTo(ChronoUnit.MILLIS);
+    Instant from = plan.windowStart(registered, options.warmup());
     Instant to = from.plus(options.window());
     Set<String> expected = plan.expectedKeys(from, to);
     out.printf("measuring %s .. %s: %d fires expected%n", from, to, expected.size());
@@ -269,6 +265,23 @@ public final class LoadBench {
    * CHIME_*} variable of the environment.
    */
   private Map<String, String> nodeEnvironment(LoadOptions options, Path dataDir) {
+    Map<String, String> env = benchNodeEnvironment(dataDir);
+    options.dbUrl().ifPresent(url -> env.put("CHIME_DB_URL", url));
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith("CHIME_") && !name.equals("CHIME_JAVA_OPTS")) {
+            env.put(name, value);
+          }
+        });
+    return env;
+  }
+
+  /**
+   * What every bench node gets: a loopback node on a free port with {@code dataDir} as its data
+   * folder, a 1 s minimum interval, room for 20,000 calls of the tenant at once, a short shutdown
+   * and the bench's secrets key.
+   */
+  static Map<String, String> benchNodeEnvironment(Path dataDir) {
     Map<String, String> env = new HashMap<>();
     env.put("CHIME_HOST", "127.0.0.1");
     env.put("CHIME_PORT", "0");
@@ -278,13 +291,6 @@ public final class LoadBench {
     // a load test is one tenant sending far more than a tenant's default 50 calls at once
     env.put("CHIME_QUOTA_MAX_RUNNING", "20000");
     env.put("CHIME_SECRETS_KEY", BenchDatabase.SECRETS_KEY);
-    options.dbUrl().ifPresent(url -> env.put("CHIME_DB_URL", url));
-    environment.forEach(
-        (name, value) -> {
-          if (name.startsWith("CHIME_") && !name.equals("CHIME_JAVA_OPTS")) {
-            env.put(name, value);
-          }
-        });
     return env;
   }
 
@@ -311,7 +317,7 @@ public final class LoadBench {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  static void deleteRecursively(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

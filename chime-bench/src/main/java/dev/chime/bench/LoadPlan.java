@@ -112,6 +112,16 @@ final class LoadPlan {
     return firstFire;
   }
 
+  /**
+   * Where a steady run's measurement starts: {@code warmup} after the first fires, or after the
+   * registration ended if that was later.
+   */
+  Instant windowStart(Instant registered, Duration warmup) {
+    return (registered.isAfter(firstFire) ? registered : firstFire)
+        .plus(warmup)
+        .truncatedTo(ChronoUnit.MILLIS);
+  }
+
   /** Schedule {@code i}'s first fire: in interval mode spread evenly over one interval. */
   Instant firstFireOf(int i) {
     if (options.mode() == LoadOptions.Mode.BURST) {

@@ -20,8 +20,9 @@ import java.util.Map;
 /**
  * The whole benchmark suite in one command: {@link PeerBench} (Chime beside db-scheduler and
  * Quartz), the JMH hot paths (cron next fire against cron-utils, schedule JSON), and {@link
- * LoadBench} steady and burst runs over HTTP; one table of the figures with the machine's facts,
- * and all of it as JSON ({@code --json FILE}, and the last line).
+ * LoadBench} steady and burst runs over HTTP, {@link ScaleBench} (few due among many stored) and
+ * {@link ApiBench} (create, get, list over HTTP with auth); one table of the figures with the
+ * machine's facts, and all of it as JSON ({@code --json FILE}, and the last line).
  *
  * <p>Run: {@code bin/bench [--quick] [--json FILE]}: under 10 minutes on a 2-core machine, {@code
  * --quick} under 2.
@@ -36,7 +37,9 @@ public final class Suite {
       List<String> peers,
       HotPaths.Effort hotPaths,
       List<String> steady,
-      List<String> burst) {
+      List<String> burst,
+      List<String> scale,
+      List<String> api) {
     static final Sizes FULL =
         new Sizes(
             "full",
@@ -51,7 +54,21 @@ public final class Suite {
                 "10000"),
             HotPaths.Effort.SUITE,
             List.of("--schedules", "10000", "--rate", "1000", "--seconds", "20", "--warmup", "5"),
-            List.of("--mode", "burst", "--schedules", "10000", "--seconds", "60"));
+            List.of("--mode", "burst", "--schedules", "10000", "--seconds", "60"),
+            // 1,000,000 stored takes ScaleBench on its own (docs/benchmarks.md): the suite's
+            // 10 minutes hold 100,000
+            List.of(
+                "--stored",
+                "100000",
+                "--baseline",
+                "1000",
+                "--hot",
+                "200",
+                "--seconds",
+                "10",
+                "--warmup",
+                "3"),
+            List.of("--clients", "16", "--seconds", "5", "--warmup", "1"));
     static final Sizes QUICK =
         new Sizes(
             "quick",
@@ -78,7 +95,19 @@ public final class Suite {
                 "--warmup",
                 "2",
                 "--drain-seconds",
-                "10"));
+                "10"),
+            List.of(
+                "--stored",
+                "5000",
+                "--baseline",
+                "1000",
+                "--hot",
+                "50",
+                "--seconds",
+                "2",
+                "--warmup",
+                "1"),
+            List.of("--clients", "8", "--seconds", "1", "--warmup", "1"));
   }
 
   private final PrintStream out;
@@ -97,8 +126,9 @@ public final class Suite {
         case "--json" -> json = Path.of(args[++i]);
         case "--help", "-h" -> {
           System.out.println(
-              "Suite [--quick] [--json FILE]: PeerBench, the JMH hot paths and LoadBench steady and"
-                  + " burst; under 10 minutes on 2 cores, --quick under 2.");
+              "Suite [--quick] [--json FILE]: PeerBench, the JMH hot paths, LoadBench steady and"
+                  + " burst, ScaleBench and ApiBench; under 10 minutes on 2 cores, --quick under"
+                  + " 2.");
           return;
         }
         default -> {
@@ -135,6 +165,8 @@ public final class Suite {
     result.set("hot_paths", HotPaths.run(sizes.hotPaths(), out));
     result.set("load_steady", loadBench(sizes.steady(), postgres));
     result.set("load_burst", loadBench(sizes.burst(), postgres));
+    result.set("scale", scaleBench(sizes.scale(), postgres));
+    result.set("api", apiBench(sizes.api(), postgres));
 
     machine.put("load_average_after", Machine.loadAverage());
     result.put("elapsed_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
@@ -155,6 +187,24 @@ public final class Suite {
     all.add("--pg");
     all.add(pg);
     return all.toArray(String[]::new);
+  }
+
+  /** The ScaleBench cases on PostgreSQL when it answers, else on H2. */
+  private JsonNode scaleBench(List<String> given, boolean postgres) throws Exception {
+    List<String> args = new ArrayList<>(given);
+    args.add("--db");
+    args.add(postgres ? POSTGRES : "h2");
+    out.println("ScaleBench " + String.join(" ", args) + " ...");
+    return new ScaleBench(out).measure(ScaleBench.Options.parse(args.toArray(String[]::new)));
+  }
+
+  /** ApiBench on H2 and, when it answers, PostgreSQL. */
+  private JsonNode apiBench(List<String> given, boolean postgres) throws Exception {
+    List<String> args = new ArrayList<>(given);
+    args.add("--db");
+    args.add(postgres ? "h2," + POSTGRES : "h2");
+    out.println("ApiBench " + String.join(" ", args) + " ...");
+    return new ApiBench(out).measure(ApiBench.Options.parse(args.toArray(String[]::new)));
   }
 
   /** One LoadBench run, its output passed through; its JSON is its last line. */

@@ -85,6 +85,43 @@ final class SuiteReport {
         burst.at("/burst/first_after_instant_ms").asText(),
         burst.at("/burst/last_after_instant_ms").asText(),
         burst.at("/delivery/delivered_pct").asText());
+    out.println();
+    out.println("scale: the same hot schedules beside few and many stored (ScaleBench)");
+    for (JsonNode c : result.at("/scale/cases")) {
+      out.printf(
+          "  %,d stored on %s: claim %s ms, heap after GC %s MB, start %s ms (again %s ms),"
+              + " hot lateness ms p50 %s p99 %s max %s, %s%% delivered%n",
+          c.path("stored").asInt(),
+          c.path("database").asText(),
+          c.at("/claim/median_ms").asText(),
+          c.path("heap_used_after_gc_mb").asText(),
+          c.path("start_ms").asText(),
+          c.path("restart_ms").asText(),
+          c.at("/lateness_ms/p50").asText(),
+          c.at("/lateness_ms/p99").asText(),
+          c.at("/lateness_ms/max").asText(),
+          c.at("/delivery/delivered_pct").asText());
+    }
+    out.printf(
+        "  many/few: lateness p99 %sx, claim %sx%n",
+        result.at("/scale/stored_against_baseline/lateness_p99_ratio").asText(),
+        result.at("/scale/stored_against_baseline/claim_ms_ratio").asText());
+    out.println();
+    out.printf(
+        "schedule API, %s clients, auth on (ApiBench)%n", result.at("/api/clients").asText());
+    for (JsonNode db : result.at("/api/databases")) {
+      for (String op : java.util.List.of("create", "get", "list")) {
+        JsonNode o = db.at("/operations/" + op);
+        out.printf(
+            "  %-10s %-6s %8s req/s, p50 %s ms, p99 %s ms, %s failed%n",
+            db.path("database").asText(),
+            op,
+            o.path("rps").asText(),
+            o.path("p50_ms").asText(),
+            o.path("p99_ms").asText(),
+            o.path("failed").asText());
+      }
+    }
     result.path("notes").forEach(note -> out.println("note: " + note.asText()));
   }
 }

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the suite command working: every part of it at tiny sizes (PeerBench with 100 jobs, JMH in
- * this JVM for a moment, LoadBench with 100 schedules). It checks what must hold at any speed
- * (every execution counted once, every Chime run written, the JSON complete), never a timing.
- * Without a PostgreSQL on 127.0.0.1:5432 the peers are left out with a note, as the suite itself
- * does.
+ * this JVM for a moment, LoadBench with 100 schedules, ScaleBench with 20 hot schedules beside 30
+ * and 300 stored, ApiBench with 2 clients for a second per operation). It checks what must hold at
+ * any speed (every execution counted once, every Chime run written, the JSON complete), never a
+ * timing. Without a PostgreSQL on 127.0.0.1:5432 the peers are left out with a note, as the suite
+ * itself does.
  */
 class SuiteSmokeTest {
   private static final Suite.Sizes TINY =
@@ -48,7 +49,19 @@ class SuiteSmokeTest {
               "--warmup",
               "1",
               "--drain-seconds",
-              "10"));
+              "10"),
+          List.of(
+              "--stored",
+              "300",
+              "--baseline",
+              "30",
+              "--hot",
+              "20",
+              "--seconds",
+              "2",
+              "--warmup",
+              "1"),
+          List.of("--clients", "2", "--seconds", "1", "--warmup", "0"));
 
   @Test
   void everyPartRunsAndEveryExecutionIsCountedOnce(@TempDir Path dir) throws Exception {
@@ -94,5 +107,32 @@ class SuiteSmokeTest {
     assertThat(result.at("/load_steady/duplicates/same_key_and_attempt").asLong()).isZero();
     assertThat(result.at("/load_burst/delivery/received").asLong()).isEqualTo(100);
     assertThat(result.at("/load_burst/duplicates/same_key_and_attempt").asLong()).isZero();
+
+    JsonNode scale = result.at("/scale/cases");
+    assertThat(scale.findValuesAsText("stored")).containsExactly("30", "300");
+    for (JsonNode c : scale) {
+      assertThat(c.at("/delivery/received").asLong()).as(c.toString()).isPositive();
+      assertThat(c.at("/delivery/same_key_and_attempt").asLong()).as(c.toString()).isZero();
+      assertThat(c.at("/delivery/every_result_written").asBoolean()).as(c.toString()).isTrue();
+      assertThat(c.path("heap_used_after_gc_mb").asLong()).as(c.toString()).isPositive();
+      assertThat(c.at("/claim/rows").asInt()).as(c.toString()).isNotNegative();
+      assertThat(c.path("database").asText())
+          .isEqualTo(result.at("/machine/postgresql").isTextual() ? "postgresql" : "h2");
+    }
+    assertThat(result.at("/scale/stored_against_baseline/lateness_p99_ratio").isNumber()).isTrue();
+
+    JsonNode api = result.at("/api/databases");
+    assertThat(api.findValuesAsText("database"))
+        .containsExactlyElementsOf(
+            result.at("/machine/postgresql").isTextual()
+                ? List.of("h2", "postgresql")
+                : List.of("h2"));
+    for (JsonNode db : api) {
+      for (String op : List.of("create", "get", "list")) {
+        JsonNode o = db.at("/operations/" + op);
+        assertThat(o.path("ok").asLong()).as(op + " " + db).isPositive();
+        assertThat(o.path("failed").asLong()).as(op + " " + db).isZero();
+      }
+    }
   }
 }

@@ -47,9 +47,14 @@ public final class PeerBench {
     System.exit(new PeerBench(System.out).run(args));
   }
 
-  /** The schedulers' own INFO lines (Quartz's banner, Chime's engine start and stop) to WARN. */
+  /**
+   * The schedulers' own INFO lines (Quartz's banner, Chime's engine start and stop) to WARN, and
+   * Chime's line per run outcome ({@code chime.runs}), which at hundreds of fires a second would
+   * bury the suite's output and cost the node under test its CPU.
+   */
   public static void quietLogs() {
-    for (String name : List.of("org.quartz", "com.github.kagkarlsson", "dev.chime", "com.zaxxer")) {
+    for (String name :
+        List.of("org.quartz", "com.github.kagkarlsson", "dev.chime", "com.zaxxer", "chime.runs")) {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
           .setLevel(ch.qos.logback.classic.Level.WARN);
     }
