@@ -379,6 +379,13 @@ class WebPageBrowserTest {
         .isNotEqualTo("none");
     browser.switchTo().activeElement().sendKeys(Keys.ENTER);
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("aside.panel")));
+    // the panel moves the focus to its heading once it has rendered, a moment after it shows
+    wait.until(
+        driver ->
+            "H2"
+                .equals(
+                    ((org.openqa.selenium.JavascriptExecutor) driver)
+                        .executeScript("return document.activeElement.tagName")));
     assertThat(browser.executeScript("return document.activeElement.tagName")).isEqualTo("H2");
   }
 
