@@ -371,10 +371,6 @@ public final class Engine implements AutoCloseable {
     return claimed || more ? 0 : nanosToNextEvent();
   }
 
-  private boolean fullClaimDue(long nanoTime) {
-    return nanoTime - nextFullClaimNanos >= 0;
-  }
-
   /** Claims what is due within the lookahead; true when a batch was full and more may wait. */
   private boolean claim(Instant now, boolean timed) {
     int room = maxHeld() - held.size() - waiting.size();
@@ -384,13 +380,14 @@ public final class Engine implements AutoCloseable {
     int limit = Math.min(room, settings.batchSize());
     Instant dueBy = now.plus(settings.lookahead());
     Instant leaseUntil = dueBy.plus(settings.lease());
-    // The claim of each poll, and the one after a wake-up (a schedule changed), looks at
-    // everything due: rows may have become free behind what this node claimed (a dead node's, one
-    // given back, one edited to fire sooner). The claims that follow at once while batches come
-    // back full look only past what this node has claimed, instead of reading its own held rows
-    // again each time.
+    // The claim after a wake-up (a schedule changed) and the timed claim of every
+    // FULL_CLAIM_POLLS-th poll look at everything due: rows may have become free behind what this
+    // node claimed (a dead node's, one given back, one edited to fire sooner). The other claims
+    // look only past what this node has claimed, instead of reading its own held rows again.
     boolean full =
-        fullClaimNow || claimedThrough == null || (timed && fullClaimDue(System.nanoTime()));
+        fullClaimNow
+            || claimedThrough == null
+            || (timed && System.nanoTime() - nextFullClaimNanos >= 0);
     fullClaimNow = false;
     if (full) {
       tenantLimits.refresh();

@@ -162,57 +162,35 @@ public final class EngineStore {
               return readClaimedSchedules(claim, 0);
             }
           }
+          // On H2 the select takes no row locks: the embedded database has one node, whose engine
+          // thread is its only claimer, and a row lock costs H2 a write of the row (and again at
+          // commit). Elsewhere the rows are locked, skipping those another node is claiming.
+          String select = due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ");
           if (dialect == Dialect.H2) {
-            return claimOptimistically(
-                connection, due, owner, dueFrom, dueBy, now, leaseUntil, limit, ownBefore);
+            select = select.replace(dialect.forUpdateSkipLocked(), "");
           }
           List<ClaimedSchedule> selected;
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " "))) {
-            bindDue(select, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
-            selected = readClaimedSchedules(select, 1);
+          try (PreparedStatement statement = connection.prepareStatement(select)) {
+            bindDue(statement, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
+            selected = readClaimedSchedules(statement, 1);
           }
-          lease(
-              connection,
-              "schedules",
-              owner,
-              leaseUntil,
-              selected.stream().map(ClaimedSchedule::id).toList());
-          return selected;
+          return leaseUnchanged(connection, owner, leaseUntil, selected);
         });
   }
 
   /**
-   * The claim on H2: the embedded database has one node, the engine thread is its only claimer, and
-   * a row lock costs H2 a write of the row (and again at commit). So the select takes no lock, and
-   * each lease is written only if the row still has the epoch the select read: a row changed in
-   * between (an edit bumps the epoch) is not claimed, and the change's wake-up claims it again.
+   * Leases the selected schedules, each only if its row still has the epoch the select read: a row
+   * changed in between (an edit bumps the epoch) is left out of the claim, and the change's wake-up
+   * claims it again. Where the select locked its rows every lease is written.
    */
-  private List<ClaimedSchedule> claimOptimistically(
-      Connection connection,
-      String due,
-      String owner,
-      Instant dueFrom,
-      Instant dueBy,
-      Instant now,
-      Instant leaseUntil,
-      int limit,
-      Instant ownBefore)
+  private List<ClaimedSchedule> leaseUnchanged(
+      Connection connection, String owner, Instant leaseUntil, List<ClaimedSchedule> selected)
       throws SQLException {
-    List<ClaimedSchedule> read;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ")
-                .replace(dialect.forUpdateSkipLocked(), ""))) {
-      bindDue(select, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
-      read = readClaimedSchedules(select, 1);
+    if (selected.isEmpty()) {
+      return selected;
     }
-    if (read.isEmpty()) {
-      return read;
-    }
-    List<ClaimedSchedule> ordered = Statements.inIdOrder(read, ClaimedSchedule::id);
-    List<ClaimedSchedule> claimed = new ArrayList<>(ordered.size());
+    List<ClaimedSchedule> ordered = Statements.inIdOrder(selected, ClaimedSchedule::id);
+    Set<UUID> taken = new HashSet<>();
     try (PreparedStatement lease =
         connection.prepareStatement(
             "UPDATE schedules SET lease_owner = ?, lease_until = ?,"
@@ -225,19 +203,13 @@ public final class EngineStore {
         lease.addBatch();
       }
       int[] counts = lease.executeBatch();
-      Set<UUID> taken = new HashSet<>();
       for (int i = 0; i < counts.length; i++) {
         if (Statements.changed(counts[i])) {
           taken.add(ordered.get(i).id());
         }
       }
-      for (ClaimedSchedule row : read) {
-        if (taken.contains(row.id())) {
-          claimed.add(row);
-        }
-      }
     }
-    return claimed;
+    return selected.stream().filter(row -> taken.contains(row.id())).toList();
   }
 
   /** Binds the parameters of the claim's select of due schedules, from {@code first} on. */
@@ -279,28 +251,6 @@ public final class EngineStore {
       }
     }
     return result;
-  }
-
-  private void lease(
-      Connection connection, String table, String owner, Instant leaseUntil, List<UUID> ids)
-      throws SQLException {
-    if (ids.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement lease =
-        connection.prepareStatement(
-            "UPDATE "
-                + table
-                + " SET lease_owner = ?, lease_until = ?,"
-                + " lease_epoch = lease_epoch + 1 WHERE id = ?")) {
-      for (UUID id : ids) {
-        lease.setString(1, owner);
-        dialect.setInstant(lease, 2, leaseUntil);
-        lease.setString(3, id.toString());
-        lease.addBatch();
-      }
-      lease.executeBatch();
-    }
   }
 
   /**

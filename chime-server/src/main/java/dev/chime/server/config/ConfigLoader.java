@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Builds the {@link ChimeConfig}: defaults, then a properties file (named by {@code --config} or
@@ -41,8 +42,8 @@ public final class ConfigLoader {
    * name, the launchers' JVM options and class-data archive, and the chime command's server and
    * token (a shell that uses the command may start a node too).
    */
-  private static final java.util.Set<String> NOT_SETTINGS =
-      java.util.Set.of(
+  private static final Set<String> NOT_SETTINGS =
+      Set.of(
           "CHIME_CONFIG",
           "CHIME_JAVA_OPTS",
           "CHIME_CLASS_ARCHIVE",
