@@ -98,39 +98,32 @@ class WebPageBrowserTest {
     type(By.id("trigger-expr"), "*/2 * * * * *");
     clear(By.id("trigger-timezone"));
     type(By.id("trigger-timezone"), "Europe/Berlin");
-    try {
-      wait.until(
-          ExpectedConditions.textToBePresentInElementLocated(
-              By.cssSelector(".preview-words"), "Europe/Berlin"));
-    } catch (RuntimeException e) {
-      try {
-        java.nio.file.Files.write(
-            java.nio.file.Path.of("/tmp/fail.png"),
-            browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        java.nio.file.Files.writeString(
-            java.nio.file.Path.of("/tmp/fail.html"), browser.getPageSource());
-      } catch (Exception x) {
-      }
-      throw e;
-    }
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector(".preview-words"), "Europe/Berlin"));
     assertThat(browser.findElements(By.cssSelector(".preview ol.fires li"))).hasSize(5);
     type(By.id("target-url"), target.url("/hooks/browser").toString());
     type(By.id("payload"), "{\"from\": \"the editor\"}");
     click(By.cssSelector(".editor button[type=submit]"));
 
-    // the runs panel of the new schedule opens, and its first run arrives without a reload
+    // the runs panel of the new schedule opens, and its runs arrive without a reload
     wait.until(ExpectedConditions.urlMatches("/schedules/[0-9a-f-]{36}$"));
-    wait.withTimeout(Duration.ofSeconds(20))
-        .until(
-            ExpectedConditions.textToBePresentInElementLocated(
-                By.cssSelector("ol.runs li.run"), "Succeeded"));
+    // a run every two seconds and a look every two: the newest may be running at each look, so
+    // wait for any run of the list to have succeeded
+    WebElement succeeded =
+        wait.withTimeout(Duration.ofSeconds(20))
+            .until(
+                page ->
+                    page.findElements(By.cssSelector("ol.runs li.run")).stream()
+                        .filter(run -> run.getText().contains("Succeeded"))
+                        .findFirst()
+                        .orElse(null));
     assertThat(target.received("/hooks/browser")).isNotEmpty();
     assertThat(target.received("/hooks/browser").get(0).body()).contains("the editor");
-    WebElement first = browser.findElement(By.cssSelector("ol.runs li.run"));
-    assertThat(first.getText()).contains("HTTP 200").contains("attempt 1");
-    first.findElement(By.cssSelector(".run-toggle")).click();
-    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".run-details")));
-    assertThat(browser.findElement(By.cssSelector(".run-details")).getText())
+    assertThat(succeeded.getText()).contains("HTTP 200").contains("attempt 1");
+    succeeded.findElement(By.cssSelector(".run-toggle")).click();
+    wait.until(d -> succeeded.findElement(By.cssSelector(".run-details")).isDisplayed());
+    assertThat(succeeded.findElement(By.cssSelector(".run-details")).getText())
         .contains("Trace id")
         .contains("POST " + target.url("/hooks/browser"))
         .contains("Idempotency-Key")
