@@ -598,14 +598,15 @@ public final class EngineStore {
       Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
       try (PreparedStatement select =
           connection.prepareStatement(
-              "SELECT run_key, attempt FROM runs WHERE run_key IN ("
-                  + Statements.placeholders(part.size())
-                  + ") AND scheduled_at BETWEEN ? AND ?")) {
-        for (int i = 0; i < part.size(); i++) {
-          select.setString(i + 1, part.get(i).runKey());
-        }
-        dialect.setInstant(select, part.size() + 1, earliest.minusSeconds(1));
-        dialect.setInstant(select, part.size() + 2, latest.plusSeconds(1));
+              "SELECT run_key, attempt FROM runs WHERE "
+                  + dialect.oneOf("run_key", part.size())
+                  + " AND scheduled_at BETWEEN ? AND ?")) {
+        // on PostgreSQL one array, so that the statement is the same for every chunk and its plan
+        // is made once, not once per call over every day's partition
+        int next =
+            dialect.bindOneOf(connection, select, 1, part.stream().map(Run::runKey).toList());
+        dialect.setInstant(select, next, earliest.minusSeconds(1));
+        dialect.setInstant(select, next + 1, latest.plusSeconds(1));
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.chime.schedule.Schedule;
 import dev.chime.store.Database;
 import dev.chime.store.ScheduleStore;
+import dev.chime.testing.SettableClock;
 import dev.chime.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,6 +46,32 @@ class TableVacuumTest {
   }
 
   @Test
+  void statisticsAreRenewedWhenATenthOfTheRowsChangedAndAtMostOnceAMinute() throws SQLException {
+    try (Database db = Database.open(TestDatabases.postgres())) {
+      List<Schedule> schedules = new ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        schedules.add(aSchedule().named("a-" + i).createdAt(T0).build());
+      }
+      new ScheduleStore(db).insertAll(schedules);
+      SettableClock clock = new SettableClock(T0);
+      TableVacuum vacuum = TableVacuum.create(db, TableVacuum.Mode.ON, "test", clock).orElseThrow();
+      await().atMost(Duration.ofSeconds(10)).until(() -> changedRows(db) >= 3_000);
+      assertThat(vacuum.runOnce().analyzed()).contains("schedules");
+      await().atMost(Duration.ofSeconds(10)).until(() -> changedRows(db) == 0);
+
+      // changed again within the minute: vacuumed, not analyzed again
+      touchEverySchedule(db, 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> changedRows(db) >= 6_000);
+      TableVacuum.Pass soon = vacuum.runOnce();
+      assertThat(soon.vacuumed()).contains("schedules");
+      assertThat(soon.analyzed()).doesNotContain("schedules");
+
+      clock.advance(TableVacuum.ANALYZE_EVERY);
+      assertThat(vacuum.runOnce().analyzed()).contains("schedules");
+    }
+  }
+
+  @Test
   void offAndOtherDatabasesMakeNoKeeper() {
     try (Database pg = Database.open(TestDatabases.postgres());
         Database h2 = Database.open(TestDatabases.h2())) {
@@ -68,6 +95,18 @@ class TableVacuumTest {
         statement.executeUpdate(
             "UPDATE schedules SET consecutive_failures = consecutive_failures + 1");
       }
+    }
+  }
+
+  private static long changedRows(Database db) throws SQLException {
+    try (Connection connection = db.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT n_mod_since_analyze FROM pg_stat_user_tables"
+                    + " WHERE relid = 'schedules'::regclass")) {
+      row.next();
+      return row.getLong(1);
     }
   }
 

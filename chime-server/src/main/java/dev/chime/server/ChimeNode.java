@@ -161,7 +161,7 @@ public final class ChimeNode implements AutoCloseable {
                 Duration.ofMinutes(1)),
             config.nodeId());
     this.vacuum =
-        TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId());
+        TableVacuum.create(db, TableVacuum.Mode.parse(config.dbVacuum()), config.nodeId(), clock);
     this.partitions = PartitionKeeper.create(new RunPartitions(db), clock, config.nodeId());
     this.heartbeat =
         new NodeHeartbeat(
