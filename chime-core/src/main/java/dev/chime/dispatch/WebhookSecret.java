@@ -1,7 +1,10 @@
 package dev.chime.dispatch;
 
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Standard Webhooks signing secret: random bytes, shown as {@code whsec_} and their base64. The
@@ -17,8 +20,31 @@ public final class WebhookSecret {
 
   private final byte[] key;
 
+  /** An HMAC-SHA256 keyed with this secret, copied for each signature: a lookup costs more. */
+  private final Mac prototype;
+
   private WebhookSecret(byte[] key) {
     this.key = key;
+    this.prototype = newMac(key);
+  }
+
+  private static Mac newMac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
+    }
+  }
+
+  /** A fresh HMAC-SHA256 keyed with this secret, for one signature. */
+  Mac mac() {
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      return newMac(key); // a provider whose MACs cannot be copied
+    }
   }
 
   public static WebhookSecret generate() {

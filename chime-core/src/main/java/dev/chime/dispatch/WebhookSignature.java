@@ -1,15 +1,12 @@
 package dev.chime.dispatch;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks signatures: {@code v1,} and the base64 of HMAC-SHA256 over {@code
@@ -20,14 +17,9 @@ public final class WebhookSignature {
 
   /** The signature of one message with one secret: {@code v1,<base64>}. */
   public static String sign(WebhookSecret secret, String id, long timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.key(), "HmacSHA256"));
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HMAC-SHA256 is missing from this JVM", e);
-    }
+    Mac mac = secret.mac();
+    mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
   }
 
   /** The three headers of a signed call, in the order they are sent. */
@@ -52,13 +44,8 @@ public final class WebhookSignature {
    * run key is, but without the dots a run key's instant may hold (the id must not contain one).
    */
   public static String messageId(String runKey) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(runKey.getBytes(StandardCharsets.UTF_8));
-      return "msg_"
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    byte[] digest = Sha256.of(runKey.getBytes(StandardCharsets.UTF_8));
+    return "msg_"
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
   }
 }

@@ -1,5 +1,6 @@
 package dev.chime.run;
 
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -9,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * nothing on the hot path of a busy instant.
  */
 public final class Ids {
+  private static final HexFormat HEX = HexFormat.of();
+
   private Ids() {}
 
   /** A random (version 4) UUID. */
@@ -26,7 +29,7 @@ public final class Ids {
     do {
       high = random.nextLong();
     } while (high == 0);
-    return String.format("%016x%016x", high, random.nextLong());
+    return HEX.toHexDigits(high) + HEX.toHexDigits(random.nextLong());
   }
 
   /**
@@ -35,6 +38,6 @@ public final class Ids {
    * fire has it as its own.
    */
   public static String spanIdOf(UUID runId) {
-    return String.format("%016x", runId.getLeastSignificantBits());
+    return HEX.toHexDigits(runId.getLeastSignificantBits());
   }
 }
