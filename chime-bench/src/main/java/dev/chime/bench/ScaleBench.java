@@ -12,6 +12,7 @@ import dev.chime.server.ChimeNode;
 import dev.chime.server.config.ChimeConfig;
 import dev.chime.server.config.ConfigLoader;
 import dev.chime.store.Dialect;
+import dev.chime.store.EngineStore;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -59,12 +60,7 @@ public final class ScaleBench {
   private static final int EXPLAIN_REPEATS = 5;
 
   /** The engine's claim select, as {@code EngineStore.claimSchedules} sends it. */
-  static final String CLAIM_SELECT =
-      "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
-          + " AND next_fire_at >= ?"
-          + " AND (lease_until IS NULL OR lease_until < ?"
-          + " OR (lease_owner = ? AND lease_until < ?)"
-          + ") ORDER BY next_fire_at LIMIT ?";
+  static final String CLAIM_SELECT = EngineStore.dueSchedulesSelect();
 
   record Options(
       int stored,

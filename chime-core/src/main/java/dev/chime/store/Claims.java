@@ -1,0 +1,250 @@
+package dev.chime.store;
+
+import dev.chime.store.EngineStore.ClaimedRun;
+import dev.chime.store.EngineStore.ClaimedSchedule;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The engine's claims: due schedules and queued runs, in batches, each leased to the claiming node
+ * with a new epoch that every later write of that work is fenced by.
+ */
+final class Claims {
+  /**
+   * The select of due schedules a claim leases, without its row locks; its parameters, in order:
+   * due by, due from, now (a lease that ran out before it is free), the claiming node, the instant
+   * before which that node's own leases are taken back (its restart), and the limit.
+   */
+  static final String DUE_SCHEDULES =
+      "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
+          + " AND next_fire_at >= ?"
+          + " AND (lease_until IS NULL OR lease_until < ?"
+          + " OR (lease_owner = ? AND lease_until < ?)"
+          + ") ORDER BY next_fire_at LIMIT ?";
+
+  private final Database db;
+  private final Dialect dialect;
+  private final Finisher finisher;
+
+  Claims(Database db, Finisher finisher) {
+    this.db = db;
+    this.dialect = db.dialect();
+    this.finisher = finisher;
+  }
+
+  private static final String SCHEDULE_CLAIM_COLUMNS =
+      "id, tenant_id, trigger_json, target_json, payload_json, policy_json, next_fire_at,"
+          + " last_fire_at, lease_epoch";
+
+  /**
+   * Claims up to {@code limit} enabled schedules due by {@code dueBy} whose lease is free or ran
+   * out before {@code now}, in order of their next fire, leasing them to {@code owner} until {@code
+   * leaseUntil}. Rows another node is claiming at the same moment are passed over.
+   */
+  List<ClaimedSchedule> claimSchedules(
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
+    return claimSchedules(owner, Instant.EPOCH, dueBy, now, leaseUntil, limit, ownBefore);
+  }
+
+  /**
+   * As {@link #claimSchedules(String, Instant, Instant, Instant, int, Instant)}, looking only at
+   * schedules due from {@code dueFrom}: a node that already claimed everything due before it passes
+   * over its own held rows instead of reading them again at every claim.
+   */
+  List<ClaimedSchedule> claimSchedules(
+      String owner,
+      Instant dueFrom,
+      Instant dueBy,
+      Instant now,
+      Instant leaseUntil,
+      int limit,
+      Instant ownBefore) {
+    // ownBefore: a node started again under the same id takes back at once the leases it took
+    // before it started (they run out before ownBefore); those it took since, it holds
+    String due = DUE_SCHEDULES + dialect.forUpdateSkipLocked();
+    return db.inTransaction(
+        connection -> {
+          if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement claim =
+                connection.prepareStatement(
+                    "UPDATE schedules SET lease_owner = ?, lease_until = ?,"
+                        + " lease_epoch = lease_epoch + 1 WHERE id IN ("
+                        + due
+                        + ") RETURNING "
+                        + SCHEDULE_CLAIM_COLUMNS)) {
+              claim.setString(1, owner);
+              dialect.setInstant(claim, 2, leaseUntil);
+              bindDue(claim, 3, dueBy, dueFrom, now, owner, ownBefore, limit);
+              return readClaimedSchedules(claim, 0);
+            }
+          }
+          // On H2 the select takes no row locks: the embedded database has one node, whose engine
+          // thread is its only claimer, and a row lock costs H2 a write of the row (and again at
+          // commit). Elsewhere the rows are locked, skipping those another node is claiming.
+          String select = due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ");
+          if (dialect == Dialect.H2) {
+            select = select.replace(dialect.forUpdateSkipLocked(), "");
+          }
+          List<ClaimedSchedule> selected;
+          try (PreparedStatement statement = connection.prepareStatement(select)) {
+            bindDue(statement, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
+            selected = readClaimedSchedules(statement, 1);
+          }
+          return leaseUnchanged(connection, owner, leaseUntil, selected);
+        });
+  }
+
+  /**
+   * Leases the selected schedules, each only if its row still has the epoch the select read: a row
+   * changed in between (an edit bumps the epoch) is left out of the claim, and the change's wake-up
+   * claims it again. Where the select locked its rows every lease is written.
+   */
+  private List<ClaimedSchedule> leaseUnchanged(
+      Connection connection, String owner, Instant leaseUntil, List<ClaimedSchedule> selected)
+      throws SQLException {
+    if (selected.isEmpty()) {
+      return selected;
+    }
+    List<ClaimedSchedule> ordered = Statements.inIdOrder(selected, ClaimedSchedule::id);
+    Set<UUID> taken = new HashSet<>();
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE schedules SET lease_owner = ?, lease_until = ?,"
+                + " lease_epoch = lease_epoch + 1 WHERE id = ? AND lease_epoch = ?")) {
+      for (ClaimedSchedule row : ordered) {
+        lease.setString(1, owner);
+        dialect.setInstant(lease, 2, leaseUntil);
+        lease.setString(3, row.id().toString());
+        lease.setLong(4, row.leaseEpoch() - 1);
+        lease.addBatch();
+      }
+      int[] counts = lease.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (Statements.changed(counts[i])) {
+          taken.add(ordered.get(i).id());
+        }
+      }
+    }
+    return selected.stream().filter(row -> taken.contains(row.id())).toList();
+  }
+
+  /** Binds the parameters of the claim's select of due schedules, from {@code first} on. */
+  private void bindDue(
+      PreparedStatement statement,
+      int first,
+      Instant dueBy,
+      Instant dueFrom,
+      Instant now,
+      String owner,
+      Instant ownBefore,
+      int limit)
+      throws SQLException {
+    int i = first;
+    dialect.setInstant(statement, i++, dueBy);
+    dialect.setInstant(statement, i++, dueFrom);
+    dialect.setInstant(statement, i++, now);
+    statement.setString(i++, owner);
+    dialect.setInstant(statement, i++, ownBefore);
+    statement.setInt(i, limit);
+  }
+
+  private List<ClaimedSchedule> readClaimedSchedules(PreparedStatement statement, int epochBump)
+      throws SQLException {
+    List<ClaimedSchedule> result = new ArrayList<>();
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        result.add(
+            new ClaimedSchedule(
+                UUID.fromString(rows.getString("id")),
+                rows.getString("tenant_id"),
+                rows.getString("trigger_json"),
+                rows.getString("target_json"),
+                rows.getString("payload_json"),
+                rows.getString("policy_json"),
+                dialect.getInstant(rows, "next_fire_at").orElseThrow(),
+                dialect.getInstant(rows, "last_fire_at"),
+                rows.getLong("lease_epoch") + epochBump));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Leases the claimed runs (locked by the claim's select) in one statement: by id, within the span
+   * of their instants, so that on runs partitioned by day it reads only the days they are in.
+   */
+  private void leaseRuns(Connection connection, String owner, Instant leaseUntil, List<RunRef> runs)
+      throws SQLException {
+    if (runs.isEmpty()) {
+      return;
+    }
+    Instant earliest = runs.stream().map(RunRef::scheduledAt).min(Instant::compareTo).orElseThrow();
+    Instant latest = runs.stream().map(RunRef::scheduledAt).max(Instant::compareTo).orElseThrow();
+    try (PreparedStatement lease =
+        connection.prepareStatement(
+            "UPDATE runs SET lease_owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1"
+                + " WHERE "
+                + dialect.oneOf("id", runs.size())
+                + " AND scheduled_at BETWEEN ? AND ?")) {
+      lease.setString(1, owner);
+      dialect.setInstant(lease, 2, leaseUntil);
+      int i =
+          dialect.bindOneOf(
+              connection, lease, 3, runs.stream().map(r -> r.runId().toString()).toList());
+      dialect.setInstant(lease, i, earliest.minusSeconds(1));
+      dialect.setInstant(lease, i + 1, latest.plusSeconds(1));
+      lease.executeUpdate();
+    }
+  }
+
+  /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
+  List<ClaimedRun> claimRuns(
+      String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
+    return db.inTransaction(
+        connection -> {
+          List<ClaimedRun> selected = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT "
+                      + Finisher.CLOSING_COLUMNS
+                      + ", r.due_at, r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
+                      + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+                      + " WHERE r.status = 'queued' AND r.due_at <= ?"
+                      // a disabled schedule's own runs wait; runs asked for by hand still go
+                      + " AND (s.enabled = TRUE OR r.origin = 'manual')"
+                      + " AND (r.lease_until IS NULL OR r.lease_until < ?"
+                      + " OR (r.lease_owner = ? AND r.lease_until < ?)"
+                      + ") ORDER BY r.due_at"
+                      + Statements.limit(limit)
+                      + dialect.forUpdateSkipLocked("r"))) {
+            int i = 1;
+            dialect.setInstant(select, i++, dueBy);
+            dialect.setInstant(select, i++, now);
+            select.setString(i++, owner);
+            dialect.setInstant(select, i, ownBefore);
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                selected.add(
+                    new ClaimedRun(
+                        finisher.readRunRef(rows),
+                        dialect.getInstant(rows, "due_at").orElseThrow(),
+                        rows.getString("trace_id"),
+                        rows.getString("target_json"),
+                        rows.getString("payload_json"),
+                        rows.getLong("lease_epoch") + 1));
+              }
+            }
+          }
+          leaseRuns(connection, owner, leaseUntil, selected.stream().map(ClaimedRun::ref).toList());
+          return selected;
+        });
+  }
+}
