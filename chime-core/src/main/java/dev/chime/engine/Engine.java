@@ -112,6 +112,10 @@ public final class Engine implements AutoCloseable {
   private long nextRenewNanos;
   private long nextExpiryNanos;
   private Instant awakeSince;
+
+  /** Whether the last claim of schedules came back full: more is due than one claim takes. */
+  private boolean lastClaimFull;
+
   private Instant lastTick;
 
   public Engine(EngineStore store, Dispatcher dispatcher, Clock clock, EngineSettings settings) {
@@ -394,36 +398,68 @@ public final class Engine implements AutoCloseable {
       nextFullClaimNanos = System.nanoTime() + settings.poll().toNanos() * FULL_CLAIM_POLLS;
     }
     long claimStarted = System.nanoTime();
-    List<ClaimedSchedule> schedules =
-        store.claimSchedules(
-            settings.nodeId(),
-            full ? Instant.EPOCH : claimedThrough,
-            dueBy,
-            now,
-            leaseUntil,
-            limit,
-            ownBefore);
-    if (schedules.size() < limit) {
-      claimedThrough = dueBy;
+    Instant dueFrom = full ? Instant.EPOCH : claimedThrough;
+    int claimedSchedules;
+    if (startsAsClaimed()) {
+      claimedSchedules = claimAndStart(dueFrom, dueBy, now, leaseUntil, limit);
     } else {
-      claimedThrough = schedules.get(schedules.size() - 1).nextFireAt();
+      List<ClaimedSchedule> schedules =
+          store.claimSchedules(
+              settings.nodeId(), dueFrom, dueBy, now, leaseUntil, limit, ownBefore);
+      if (schedules.size() < limit) {
+        claimedThrough = dueBy;
+      } else {
+        claimedThrough = schedules.get(schedules.size() - 1).nextFireAt();
+      }
+      for (ClaimedSchedule claimed : schedules) {
+        held.offer(hold(claimed), leaseUntil);
+      }
+      claimedSchedules = schedules.size();
     }
-    for (ClaimedSchedule claimed : schedules) {
-      held.offer(
-          new ScheduledFire(
-              claimed,
-              parsed.trigger(claimed.triggerJson()),
-              parsed.target(claimed.targetJson()),
-              parsed.policy(claimed.policyJson())),
-          leaseUntil);
-    }
+    lastClaimFull = claimedSchedules == limit;
     List<ClaimedRun> runs =
         store.claimRuns(settings.nodeId(), dueBy, now, leaseUntil, limit, ownBefore);
     for (ClaimedRun claimed : runs) {
       held.offer(new QueuedRun(claimed, parsed.target(claimed.targetJson())), leaseUntil);
     }
-    observer.claimed(schedules.size(), runs.size(), System.nanoTime() - claimStarted);
-    return schedules.size() == limit || runs.size() == limit;
+    observer.claimed(claimedSchedules, runs.size(), System.nanoTime() - claimStarted);
+    return claimedSchedules == limit || runs.size() == limit;
+  }
+
+  private ScheduledFire hold(ClaimedSchedule claimed) {
+    return new ScheduledFire(
+        claimed,
+        parsed.trigger(claimed.triggerJson()),
+        parsed.target(claimed.targetJson()),
+        parsed.policy(claimed.policyJson()));
+  }
+
+  /**
+   * Whether claims start their fires in the same transaction: when what this node claims is due
+   * within its start horizon anyway — the last claim came back full, or more than a few chunks are
+   * held or waiting for their instant — and it is not stopping or at its limit of calls. A fire
+   * then writes its schedule's row once instead of twice; an edit applies from the fire after the
+   * ones already claimed, as it does for work started a lookahead ahead.
+   */
+  private boolean startsAsClaimed() {
+    return !stopping
+        && !saturated()
+        && (lastClaimFull || held.size() > BURST_HELD || flights.armedCount() > BURST_HELD);
+  }
+
+  /** Claims due schedules and starts them at once; returns how many were claimed. */
+  private int claimAndStart(
+      Instant dueFrom, Instant dueBy, Instant now, Instant leaseUntil, int limit) {
+    Starter.ClaimOutcome claim =
+        starter.claimAndStart(
+            dueFrom, dueBy, leaseUntil, limit, ownBefore, this::hold, now, awakeSince);
+    if (claim.claimed() < limit) {
+      claimedThrough = dueBy;
+    } else {
+      claimedThrough = claim.lastClaimed().orElse(dueBy);
+    }
+    taken(claim.outcome(), List.of(), leaseUntil);
+    return claim.claimed();
   }
 
   /** Too many calls under way, or too many results waiting to be written, to start more. */
@@ -544,9 +580,19 @@ public final class Engine implements AutoCloseable {
       chunk.forEach(held::putBack);
       throw e;
     }
+    taken(outcome, chunk, null);
+  }
+
+  /**
+   * Keeps what a start left: work held back waits, work to decide at its instant waits for it, the
+   * rest of {@code chunk} is done; the claim mark moves back to the earliest next instant set, and
+   * fires that lost their lease are claimed again at once. Work a claim took and left is leased
+   * until {@code claimedUntil}; other work keeps the lease it was held under.
+   */
+  private void taken(Starter.Outcome outcome, List<Held> chunk, Instant claimedUntil) {
     Set<UUID> kept = new HashSet<>();
     for (Held back : outcome.heldBack()) {
-      Instant leased = held.leaseOf(back.id());
+      Instant leased = claimedUntil != null ? claimedUntil : held.leaseOf(back.id());
       waiting.offer(
           back, leased.isBefore(waiting.leaseOf(back.id())) ? leased : waiting.leaseOf(back.id()));
       kept.add(back.id());

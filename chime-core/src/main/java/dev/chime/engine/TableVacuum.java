@@ -32,11 +32,11 @@ import org.slf4j.LoggerFactory;
  * when their dead rows pass a share of the live ones, checking every {@link #CHECK_EVERY}.
  *
  * <p>The planner's statistics are renewed apart ({@code ANALYZE}), when a tenth of a table's rows
- * changed since, and at most once every {@link #ANALYZE_EVERY} per table: under load a table passes
- * its dead-row threshold every second or two, and analyzing it each time, as {@code VACUUM
- * (ANALYZE)} does, was most of the cost (at 3,000 fires/s, about 100 ms of each 130 ms vacuum of
- * 30,000 schedules), while the statistics of the same rows hardly change from one second to the
- * next.
+ * changed since, and at most once every {@link #ANALYZE_EVERY} per table unless it grew by half:
+ * under load a table passes its dead-row threshold every second or two, and analyzing it each time,
+ * as {@code VACUUM (ANALYZE)} does, was most of the cost (at 3,000 fires/s, about 100 ms of each
+ * 130 ms vacuum of 30,000 schedules), while the statistics of the same rows hardly change from one
+ * second to the next.
  *
  * <p>{@code VACUUM (SKIP_LOCKED)} never waits: when another node's vacuum holds a table, this one
  * skips it. It needs the table's owner (the user that ran Chime's migrations); without that right
@@ -56,8 +56,15 @@ public final class TableVacuum implements AutoCloseable {
   /** Rows changed since the last analysis above this share of the live ones start an analysis. */
   static final double CHANGED_SHARE = 0.1;
 
-  /** The shortest time between two analyses of one table by one node. */
+  /**
+   * The shortest time between two analyses of one table by one node, unless it grew by half since:
+   * a new day's partition of runs, analyzed while it held mostly running runs, would else be read
+   * for a minute as if most of its runs were running (a sequential scan where the partial index of
+   * running runs serves).
+   */
   static final Duration ANALYZE_EVERY = Duration.ofMinutes(1);
+
+  static final double GROWN = 1.5;
 
   /** The tables vacuumed, in the order they are checked (or the partitions of {@code runs}). */
   static final List<String> TABLES = List.of("schedules", "runs");
@@ -90,8 +97,10 @@ public final class TableVacuum implements AutoCloseable {
   private final Thread thread;
   private final StopSignal stop = new StopSignal();
 
-  /** When this node last analyzed each table. */
-  private final Map<String, Instant> analyzedAt = new HashMap<>();
+  /** When this node last analyzed each table, and how many live rows the table had then. */
+  private record Analysis(Instant at, long live) {}
+
+  private final Map<String, Analysis> analyzed = new HashMap<>();
 
   private TableVacuum(Database db, String nodeId, Clock clock) {
     this.db = db;
@@ -175,10 +184,13 @@ public final class TableVacuum implements AutoCloseable {
           if (dead > MIN_DEAD + DEAD_SHARE * live) {
             due.add(table);
           }
-          Instant last = analyzedAt.get(table);
+          Analysis last = analyzed.get(table);
           if (changed > MIN_DEAD + CHANGED_SHARE * live
-              && (last == null || !now.isBefore(last.plus(ANALYZE_EVERY)))) {
+              && (last == null
+                  || !now.isBefore(last.at().plus(ANALYZE_EVERY))
+                  || live > GROWN * last.live())) {
             toAnalyze.add(table);
+            analyzed.put(table, new Analysis(now, live));
           }
         }
       }
@@ -187,7 +199,6 @@ public final class TableVacuum implements AutoCloseable {
       }
       for (String table : toAnalyze) {
         run(connection, "ANALYZE (SKIP_LOCKED) ", table);
-        analyzedAt.put(table, now);
       }
     }
     return new Pass(List.copyOf(due), List.copyOf(toAnalyze));

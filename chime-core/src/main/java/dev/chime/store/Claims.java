@@ -103,6 +103,59 @@ final class Claims {
   }
 
   /**
+   * In the caller's transaction, selects up to {@code limit} schedules due as {@link
+   * #claimSchedules} claims them, locking them except on H2 (on PostgreSQL without blocking inserts
+   * of runs that reference them), with the epochs their rows have now. Nothing is written: the
+   * caller starts them or {@link #lease}s them in the same transaction.
+   */
+  List<ClaimedSchedule> selectDue(
+      Connection connection,
+      String owner,
+      Instant dueFrom,
+      Instant dueBy,
+      Instant now,
+      int limit,
+      Instant ownBefore)
+      throws SQLException {
+    String lock =
+        switch (dialect) {
+          case H2 -> "";
+          case POSTGRESQL -> " FOR NO KEY UPDATE SKIP LOCKED";
+          default -> dialect.forUpdateSkipLocked();
+        };
+    String select =
+        DUE_SCHEDULES.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ") + lock;
+    try (PreparedStatement statement = connection.prepareStatement(select)) {
+      bindDue(statement, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
+      return readClaimedSchedules(statement, 0);
+    }
+  }
+
+  /**
+   * Leases schedules {@link #selectDue} read, in the caller's transaction, each only if its row
+   * still has the epoch read; returns those leased, with their new epochs.
+   */
+  List<ClaimedSchedule> lease(
+      Connection connection, String owner, Instant leaseUntil, List<ClaimedSchedule> read)
+      throws SQLException {
+    List<ClaimedSchedule> bumped = new ArrayList<>();
+    for (ClaimedSchedule row : read) {
+      bumped.add(
+          new ClaimedSchedule(
+              row.id(),
+              row.tenantId(),
+              row.triggerJson(),
+              row.targetJson(),
+              row.payloadJson(),
+              row.policyJson(),
+              row.nextFireAt(),
+              row.lastFireAt(),
+              row.leaseEpoch() + 1));
+    }
+    return leaseUnchanged(connection, owner, leaseUntil, bumped);
+  }
+
+  /**
    * Leases the selected schedules, each only if its row still has the epoch the select read: a row
    * changed in between (an edit bumps the epoch) is left out of the claim, and the change's wake-up
    * claims it again. Where the select locked its rows every lease is written.

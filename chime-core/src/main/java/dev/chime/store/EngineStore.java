@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -318,42 +319,107 @@ public final class EngineStore {
           Finisher.lockSchedules(connection, dialect, scheduleIds);
           lockTenants(connection, tenantIds);
           StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
-          List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
-          List<RunStart> runStarts = writes.runStarts();
-          List<RunDeferral> deferrals = writes.deferrals();
-          Set<UUID> started = new HashSet<>();
-          Set<UUID> cancelled = new HashSet<>();
-          List<ScheduleStart> kept = advance(connection, owner, scheduleStarts);
-          Set<String> taken = existingKeys(connection, kept);
-          List<RunStore.NewRun> inserts = new ArrayList<>();
-          for (ScheduleStart start : kept) {
-            if (start.cancelRunning()) {
-              cancelled.addAll(cancelRunning(connection, start.scheduleId(), now));
-            }
-            for (Run run : start.recorded()) {
-              if (taken.add(run.runKey() + "#" + run.attempt())) {
-                inserts.add(RunStore.NewRun.of(run));
-              }
-            }
-            if (start.start().isPresent()) {
-              StartedRun s = start.start().get();
-              // an instant already recorded (a rare race with an edit) is not sent twice
-              if (taken.add(s.run().runKey() + "#" + s.run().attempt())) {
-                inserts.add(
-                    new RunStore.NewRun(
-                        s.run(),
-                        Optional.of(s.deadlineAt()),
-                        Optional.of(s.callbackTokenHash()),
-                        Optional.of(owner)));
-                started.add(s.run().id());
-              }
-            }
-          }
-          RunStore.insert(connection, dialect, inserts);
-          started.addAll(beginQueued(connection, owner, runStarts));
-          defer(connection, owner, deferrals);
-          return new StartResult(started, cancelled);
+          return write(connection, owner, writes, now, true);
         });
+  }
+
+  /**
+   * What a claim that starts its fires at once wrote: the fires it started, how many schedules it
+   * claimed, and those of them it leased instead of starting (held back, or left to be decided at
+   * their instant), with their new lease epochs.
+   */
+  public record ClaimStart(StartResult result, int claimed, List<ClaimedSchedule> leased) {
+    public static final ClaimStart NONE =
+        new ClaimStart(new StartResult(Set.of(), Set.of()), 0, List.of());
+  }
+
+  /**
+   * Claims due schedules as {@link #claimSchedules(String, Instant, Instant, Instant, Instant, int,
+   * Instant)} does and starts them in the same transaction, for a node whose claims are due within
+   * its start horizon anyway (a burst, a node near its limit): a fire then writes its schedule's
+   * row once, when it moves on, instead of once for the lease and again for the start. {@code
+   * decide} plans from the claimed schedules (epochs as read) and what is in flight, as for {@link
+   * #start}; the claimed schedules it does not move on are leased to {@code owner} until {@code
+   * leaseUntil}.
+   */
+  public ClaimStart claimAndStart(
+      String owner,
+      Instant dueFrom,
+      Instant dueBy,
+      Instant now,
+      Instant leaseUntil,
+      int limit,
+      Instant ownBefore,
+      BiFunction<List<ClaimedSchedule>, Activity, StartWrites> decide) {
+    return db.inTransaction(
+        connection -> {
+          // the select locks its schedules without waiting (it passes over locked ones), then the
+          // tenants are locked as a start locks them, so the lock order stays that of start()
+          List<ClaimedSchedule> selected =
+              claims.selectDue(connection, owner, dueFrom, dueBy, now, limit, ownBefore);
+          if (selected.isEmpty()) {
+            return ClaimStart.NONE;
+          }
+          Set<UUID> scheduleIds = new HashSet<>();
+          Set<String> tenantIds = new HashSet<>();
+          for (ClaimedSchedule row : selected) {
+            scheduleIds.add(row.id());
+            tenantIds.add(row.tenantId());
+          }
+          lockTenants(connection, tenantIds);
+          StartWrites writes = decide.apply(selected, activity(connection, scheduleIds, tenantIds));
+          StartResult result = write(connection, owner, writes, now, false);
+          Set<UUID> moving = new HashSet<>();
+          writes.scheduleStarts().forEach(start -> moving.add(start.scheduleId()));
+          List<ClaimedSchedule> rest =
+              selected.stream().filter(row -> !moving.contains(row.id())).toList();
+          return new ClaimStart(
+              result, selected.size(), claims.lease(connection, owner, leaseUntil, rest));
+        });
+  }
+
+  /**
+   * Writes a start's plan. With {@code leased}, each schedule moves on only while this node's lease
+   * on it holds; else (its row locked by this transaction's claim) while its epoch is the one read.
+   */
+  private StartResult write(
+      Connection connection, String owner, StartWrites writes, Instant now, boolean leased)
+      throws SQLException {
+    List<ScheduleStart> scheduleStarts = writes.scheduleStarts();
+    List<RunStart> runStarts = writes.runStarts();
+    List<RunDeferral> deferrals = writes.deferrals();
+    Set<UUID> started = new HashSet<>();
+    Set<UUID> cancelled = new HashSet<>();
+    List<ScheduleStart> kept = advance(connection, owner, scheduleStarts, leased);
+    Set<String> taken = existingKeys(connection, kept);
+    List<RunStore.NewRun> inserts = new ArrayList<>();
+    for (ScheduleStart start : kept) {
+      if (start.cancelRunning()) {
+        cancelled.addAll(cancelRunning(connection, start.scheduleId(), now));
+      }
+      for (Run run : start.recorded()) {
+        if (taken.add(run.runKey() + "#" + run.attempt())) {
+          inserts.add(RunStore.NewRun.of(run));
+        }
+      }
+      if (start.start().isPresent()) {
+        StartedRun s = start.start().get();
+        // an instant already recorded (a rare race with an edit) is not sent twice
+        if (taken.add(s.run().runKey() + "#" + s.run().attempt())) {
+          inserts.add(
+              new RunStore.NewRun(
+                  s.run(),
+                  Optional.of(s.deadlineAt()),
+                  Optional.of(s.callbackTokenHash()),
+                  Optional.of(owner)));
+          started.add(s.run().id());
+        }
+      }
+    }
+    RunStore.insert(connection, dialect, inserts);
+    started.addAll(beginQueued(connection, owner, runStarts));
+    defer(connection, owner, deferrals);
+    return new StartResult(started, cancelled);
   }
 
   private Set<UUID> beginQueued(Connection connection, String owner, List<RunStart> runStarts)
@@ -448,7 +514,8 @@ public final class EngineStore {
 
   /** Moves each schedule to its next fire, fenced by its lease; returns those that moved. */
   private List<ScheduleStart> advance(
-      Connection connection, String owner, List<ScheduleStart> starts) throws SQLException {
+      Connection connection, String owner, List<ScheduleStart> starts, boolean leased)
+      throws SQLException {
     if (starts.isEmpty()) {
       return List.of();
     }
@@ -457,14 +524,15 @@ public final class EngineStore {
     try (PreparedStatement advance =
         connection.prepareStatement(
             "UPDATE schedules SET next_fire_at = ?, last_fire_at = ?, lease_owner = NULL,"
-                + " lease_until = NULL WHERE id = ? AND lease_owner = ?"
+                + " lease_until = NULL WHERE id = ? AND (lease_owner = ? OR ?)"
                 + " AND lease_epoch = ? AND enabled = TRUE")) {
       for (ScheduleStart start : ordered) {
         dialect.setInstant(advance, 1, start.nextFireAt().orElse(null));
         dialect.setInstant(advance, 2, start.lastFireAt());
         advance.setString(3, start.scheduleId().toString());
         advance.setString(4, owner);
-        advance.setLong(5, start.leaseEpoch());
+        advance.setBoolean(5, !leased);
+        advance.setLong(6, start.leaseEpoch());
         advance.addBatch();
       }
       int[] counts = advance.executeBatch();

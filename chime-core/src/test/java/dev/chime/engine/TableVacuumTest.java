@@ -68,6 +68,16 @@ class TableVacuumTest {
 
       clock.advance(TableVacuum.ANALYZE_EVERY);
       assertThat(vacuum.runOnce().analyzed()).contains("schedules");
+      await().atMost(Duration.ofSeconds(10)).until(() -> changedRows(db) == 0);
+
+      // grown by more than half within the minute: analyzed again
+      List<Schedule> more = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        more.add(aSchedule().named("b-" + i).createdAt(T0).build());
+      }
+      new ScheduleStore(db).insertAll(more);
+      await().atMost(Duration.ofSeconds(10)).until(() -> changedRows(db) >= 5_000);
+      assertThat(vacuum.runOnce().analyzed()).contains("schedules");
     }
   }
 
