@@ -241,7 +241,9 @@ final class FirePlanner {
       heldBack.add(fire.notBefore(now.plus(RECHECK)));
       return;
     }
-    Instant startAt = later(now, fire.fireAt());
+    // the instant, not when the fire was held until: a fire held back by the tenant's cap and
+    // planned again before its instant still goes at its instant
+    Instant startAt = later(now, instant);
     active.put(claim.id(), new Active(current.running() + 1, current.queued()));
     Run run = Run.started(claim.tenantId(), claim.id(), instant, startAt);
     String token = CallbackTokens.newToken();
@@ -306,7 +308,7 @@ final class FirePlanner {
       heldBack.add(queued.notBefore(now.plus(RECHECK)));
       return;
     }
-    Instant startAt = later(now, queued.fireAt());
+    Instant startAt = later(now, claim.dueAt());
     String token = CallbackTokens.newToken();
     Instant deadline = startAt.plus(queued.target().timeout()).plus(settings.lease());
     starts.add(

@@ -20,34 +20,21 @@ final class Flights {
   private final Map<UUID, Flight> live = new HashMap<>();
   private final Map<UUID, Future<?>> futures = new HashMap<>();
   private final Map<UUID, Flight> ended = new HashMap<>();
-  private final Map<String, Integer> armedByTenant = new HashMap<>();
-  private final Map<String, Integer> endedByTenant = new HashMap<>();
-  private final Map<String, Integer> liveByTenant = new HashMap<>();
 
   synchronized void armed(UUID runId, UUID scheduleId, String tenantId) {
     armed.put(runId, new Flight(scheduleId, tenantId));
-    armedByTenant.merge(tenantId, 1, Integer::sum);
   }
 
   /** A call goes out: armed (if it was) becomes live. */
   synchronized void launched(UUID runId, UUID scheduleId, String tenantId, Future<?> future) {
-    Flight flight = armed.remove(runId);
-    if (flight != null) {
-      decrement(armedByTenant, tenantId);
-    }
+    armed.remove(runId);
     live.put(runId, new Flight(scheduleId, tenantId));
-    liveByTenant.merge(tenantId, 1, Integer::sum);
     futures.put(runId, future);
   }
 
   /** An armed run that will not be sent after all (cancelled before its instant). */
   synchronized boolean disarm(UUID runId) {
-    Flight flight = armed.remove(runId);
-    if (flight != null) {
-      decrement(armedByTenant, flight.tenantId());
-      return true;
-    }
-    return false;
+    return armed.remove(runId) != null;
   }
 
   /** The call is over; its result waits for the writer. */
@@ -55,18 +42,13 @@ final class Flights {
     futures.remove(runId);
     Flight flight = live.remove(runId);
     if (flight != null) {
-      decrement(liveByTenant, flight.tenantId());
       ended.put(runId, flight);
-      endedByTenant.merge(flight.tenantId(), 1, Integer::sum);
     }
   }
 
   /** The result is in the database (or was given up): the database now tells the truth. */
   synchronized void written(UUID runId) {
-    Flight flight = ended.remove(runId);
-    if (flight != null) {
-      decrement(endedByTenant, flight.tenantId());
-    }
+    ended.remove(runId);
   }
 
   /** The call of {@code runId} if it is under way on this node. */
@@ -80,30 +62,21 @@ final class Flights {
   }
 
   /**
-   * Of the runs the database says are running, those really in flight on this node or elsewhere.
+   * Of the runs the database says are running, those really in flight: another node's (or an
+   * accepted run's) as the database says; of this node's own ({@code own}), those armed or under
+   * way now — a call that ended is over even while its result waits for the writer, and one whose
+   * result was written since the database was read is too.
    */
-  synchronized int stillRunning(Set<UUID> runningInDatabase) {
+  synchronized int stillRunning(Set<UUID> runningInDatabase, Set<UUID> own) {
     int count = 0;
     for (UUID id : runningInDatabase) {
-      if (!ended.containsKey(id)) {
+      if (!own.contains(id)
+          ? !ended.containsKey(id)
+          : armed.containsKey(id) || live.containsKey(id)) {
         count++;
       }
     }
     return count;
-  }
-
-  /**
-   * Of the runs the database counts as running for {@code tenantId}, about how many are not this
-   * node's: running on other nodes, or accepted (202) and waiting for their callback. This node's
-   * own calls are bounded where they are sent.
-   */
-  synchronized int runningElsewhere(String tenantId, int runningInDatabase) {
-    return Math.max(
-        0,
-        runningInDatabase
-            - armedByTenant.getOrDefault(tenantId, 0)
-            - liveByTenant.getOrDefault(tenantId, 0)
-            - endedByTenant.getOrDefault(tenantId, 0));
   }
 
   synchronized int armedCount() {
@@ -116,9 +89,5 @@ final class Flights {
 
   synchronized int endedCount() {
     return ended.size();
-  }
-
-  private static void decrement(Map<String, Integer> counts, String key) {
-    counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 }

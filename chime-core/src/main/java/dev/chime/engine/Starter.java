@@ -231,7 +231,7 @@ final class Starter {
       active.put(
           id,
           new Active(
-              flights.stillRunning(activity.running().getOrDefault(id, Set.of())),
+              flights.stillRunning(activity.running().getOrDefault(id, Set.of()), activity.own()),
               activity.queued().getOrDefault(id, 0)));
     }
     return active;
@@ -240,8 +240,7 @@ final class Starter {
   private Map<String, Integer> tenantRunning(Set<String> tenants, EngineStore.Activity activity) {
     Map<String, Integer> running = new HashMap<>();
     for (String tenant : tenants) {
-      running.put(
-          tenant, flights.runningElsewhere(tenant, activity.byTenant().getOrDefault(tenant, 0)));
+      running.put(tenant, activity.byTenant().getOrDefault(tenant, 0));
     }
     return running;
   }

@@ -172,11 +172,17 @@ public final class EngineStore {
   }
 
   /**
-   * Runs in flight now: per schedule, the ids of its running runs and how many are queued; per
-   * tenant, how many are running.
+   * Runs in flight now: per schedule, the ids of its running runs and how many are queued, and
+   * which of those running runs are the reading node's own calls (their lease is its); per tenant,
+   * how many runs are running that are not the reading node's calls (other nodes' calls, and
+   * accepted runs waiting for their callback). The reading node judges its own runs by what it
+   * knows of its calls: one whose result it wrote after this read is no longer in flight.
    */
   public record Activity(
-      Map<UUID, Set<UUID>> running, Map<UUID, Integer> queued, Map<String, Integer> byTenant) {}
+      Map<UUID, Set<UUID>> running,
+      Map<UUID, Integer> queued,
+      Map<String, Integer> byTenant,
+      Set<UUID> own) {}
 
   /**
    * What the overlap policies and the tenant cap need for a chunk of due work, read in one
@@ -184,17 +190,21 @@ public final class EngineStore {
    * tenant has running.
    */
   private Activity activity(
-      Connection connection, Collection<UUID> scheduleIds, Collection<String> tenantIds)
+      Connection connection,
+      String owner,
+      Collection<UUID> scheduleIds,
+      Collection<String> tenantIds)
       throws SQLException {
     Map<UUID, Set<UUID>> running = new HashMap<>();
     Map<UUID, Integer> queued = new HashMap<>();
     Map<String, Integer> byTenant = new HashMap<>();
+    Set<UUID> own = new HashSet<>();
     if (scheduleIds.isEmpty()) {
-      return new Activity(running, queued, byTenant);
+      return new Activity(running, queued, byTenant, own);
     }
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT schedule_id, id, status FROM runs WHERE "
+            "SELECT schedule_id, id, status, lease_owner FROM runs WHERE "
                 + dialect.oneOf("schedule_id", scheduleIds.size())
                 + " AND status IN ('running', 'queued')")) {
       dialect.bindOneOf(connection, select, 1, scheduleIds.stream().map(UUID::toString).toList());
@@ -202,9 +212,11 @@ public final class EngineStore {
         while (rows.next()) {
           UUID schedule = UUID.fromString(rows.getString("schedule_id"));
           if (rows.getString("status").equals("running")) {
-            running
-                .computeIfAbsent(schedule, k -> new HashSet<>())
-                .add(UUID.fromString(rows.getString("id")));
+            UUID id = UUID.fromString(rows.getString("id"));
+            running.computeIfAbsent(schedule, k -> new HashSet<>()).add(id);
+            if (owner.equals(rows.getString("lease_owner"))) {
+              own.add(id);
+            }
           } else {
             queued.merge(schedule, 1, Integer::sum);
           }
@@ -214,10 +226,11 @@ public final class EngineStore {
     try (PreparedStatement count =
         connection.prepareStatement(
             "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
-                + " AND tenant_id IN ("
+                + " AND (lease_owner IS NULL OR lease_owner <> ?) AND tenant_id IN ("
                 + Statements.placeholders(tenantIds.size())
                 + ") GROUP BY tenant_id")) {
-      int i = 1;
+      count.setString(1, owner);
+      int i = 2;
       for (String id : tenantIds) {
         count.setString(i++, id);
       }
@@ -227,7 +240,7 @@ public final class EngineStore {
         }
       }
     }
-    return new Activity(running, queued, byTenant);
+    return new Activity(running, queued, byTenant, own);
   }
 
   private void lockTenants(Connection connection, Collection<String> tenantIds)
@@ -318,7 +331,7 @@ public final class EngineStore {
           // foreign key of a retry it inserts) its tenant, so the two never wait in a circle.
           Finisher.lockSchedules(connection, dialect, scheduleIds);
           lockTenants(connection, tenantIds);
-          StartWrites writes = decide.apply(activity(connection, scheduleIds, tenantIds));
+          StartWrites writes = decide.apply(activity(connection, owner, scheduleIds, tenantIds));
           return write(connection, owner, writes, now, true);
         });
   }
@@ -367,7 +380,8 @@ public final class EngineStore {
             tenantIds.add(row.tenantId());
           }
           lockTenants(connection, tenantIds);
-          StartWrites writes = decide.apply(selected, activity(connection, scheduleIds, tenantIds));
+          StartWrites writes =
+              decide.apply(selected, activity(connection, owner, scheduleIds, tenantIds));
           StartResult result = write(connection, owner, writes, now, false);
           Set<UUID> moving = new HashSet<>();
           writes.scheduleStarts().forEach(start -> moving.add(start.scheduleId()));

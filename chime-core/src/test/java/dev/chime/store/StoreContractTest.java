@@ -192,6 +192,42 @@ abstract class StoreContractTest {
     assertThat(seenByB.byTenant().get("default")).isEqualTo(before + 1);
   }
 
+  @Test
+  void aNodesOwnRunsAreNamedAsItsOwnAndLeftOutOfItsCountOfTheTenantsRuns() {
+    Instant now = Instant.parse("2036-01-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    ClaimedSchedule claim = insertAndClaim(due, now);
+    int beforeA = activityOf("node-a", due.id(), now).byTenant().getOrDefault("default", 0);
+    int beforeB = activityOf("node-b", due.id(), now).byTenant().getOrDefault("default", 0);
+    Run run = runningRun(due.id(), now, now);
+    assertThat(startOne(starting(due.id(), claim.leaseEpoch(), Optional.empty(), run), now))
+        .containsExactly(run.id());
+
+    // node a knows its own calls: the run is named as its own and its tenant count leaves it out;
+    // to any other node it is a run in flight of the tenant
+    EngineStore.Activity seenByA = activityOf("node-a", due.id(), now);
+    assertThat(seenByA.running().get(due.id())).containsExactly(run.id());
+    assertThat(seenByA.own()).containsExactly(run.id());
+    assertThat(seenByA.byTenant().getOrDefault("default", 0)).isEqualTo(beforeA);
+    EngineStore.Activity seenByB = activityOf("node-b", due.id(), now);
+    assertThat(seenByB.own()).isEmpty();
+    assertThat(seenByB.byTenant().get("default")).isEqualTo(beforeB + 1);
+  }
+
+  private EngineStore.Activity activityOf(String node, UUID schedule, Instant now) {
+    AtomicReference<EngineStore.Activity> seen = new AtomicReference<>();
+    engine.start(
+        node,
+        Set.of(schedule),
+        Set.of("default"),
+        activity -> {
+          seen.set(activity);
+          return new EngineStore.StartWrites(List.of(), List.of(), List.of());
+        },
+        now);
+    return seen.get();
+  }
+
   private int runningOfDefaultTenant(Instant now) {
     AtomicReference<EngineStore.Activity> seen = new AtomicReference<>();
     engine.start(
