@@ -4,6 +4,7 @@ import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
+import dev.chime.engine.TableVacuum;
 import dev.chime.engine.WakeUpListener;
 import dev.chime.run.RunOutcome;
 import dev.chime.schedule.HttpTarget;
@@ -50,6 +51,7 @@ final class ChimePeer implements Peer {
   private final String user;
   private final Executions executions;
   private final boolean runsEngine;
+  private final boolean vacuums;
   private final EngineSettings settings =
       new EngineSettings(
           "peerbench",
@@ -67,20 +69,24 @@ final class ChimePeer implements Peer {
   private Database db;
   private Optional<Engine> engine = Optional.empty();
   private Optional<WakeUpListener> wakeUps = Optional.empty();
+  private Optional<TableVacuum> vacuum = Optional.empty();
 
   ChimePeer(String url, String user, Executions executions) {
-    this(url, user, executions, true);
+    this(url, user, executions, true, false);
   }
 
   /**
    * A node on {@code url}; without {@code runsEngine} one that only writes schedules, as a node
-   * whose engine is off (or busy elsewhere) leaves the firing to the others.
+   * whose engine is off (or busy elsewhere) leaves the firing to the others. With {@code vacuums}
+   * it vacuums its tables where the server's autovacuum is off, as a node does ({@link
+   * TableVacuum.Mode#AUTO}): a steady load updates every schedule row every interval.
    */
-  ChimePeer(String url, String user, Executions executions, boolean runsEngine) {
+  ChimePeer(String url, String user, Executions executions, boolean runsEngine, boolean vacuums) {
     this.url = url;
     this.user = user;
     this.executions = executions;
     this.runsEngine = runsEngine;
+    this.vacuums = vacuums;
   }
 
   @Override
@@ -99,6 +105,10 @@ final class ChimePeer implements Peer {
     WakeUpListener listener = new WakeUpListener(db, settings.nodeId(), started::wake);
     listener.start();
     wakeUps = Optional.of(listener);
+    if (vacuums) {
+      vacuum = TableVacuum.create(db, TableVacuum.Mode.AUTO, settings.nodeId());
+      vacuum.ifPresent(TableVacuum::start);
+    }
   }
 
   @Override
@@ -158,6 +168,7 @@ final class ChimePeer implements Peer {
   @Override
   public void stop() {
     wakeUps.ifPresent(WakeUpListener::close);
+    vacuum.ifPresent(TableVacuum::close);
     if (engine.isEmpty()) {
       return;
     }
@@ -212,12 +223,14 @@ final class ChimePeer implements Peer {
     shown.put("result_linger_ms", String.valueOf(settings.resultLinger().toMillis()));
     shown.put("tenant_max_running", String.valueOf(settings.tenantMaxRunning()));
     shown.put("db_pool", "10");
+    shown.put("vacuum", vacuums ? "auto (as a node: VACUUM where autovacuum is off)" : "none");
     return shown;
   }
 
   @Override
   public void close() {
     wakeUps.ifPresent(WakeUpListener::close);
+    vacuum.ifPresent(TableVacuum::close);
     engine.ifPresent(Engine::close);
     if (db != null) {
       db.close();

@@ -46,7 +46,7 @@ final class NowPlusOne {
     result.put("load_average_before", Machine.loadAverage());
     long[] createMicros = new long[repeats];
     ChimePeer firing = new ChimePeer(url, pg.user(), fired);
-    ChimePeer other = new ChimePeer(url, pg.user(), new Executions(1), false);
+    ChimePeer other = new ChimePeer(url, pg.user(), new Executions(1), false, false);
     ChimePeer creating = twoNodes ? other : firing;
     try (firing;
         other) {

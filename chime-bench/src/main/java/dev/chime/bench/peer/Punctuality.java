@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.bench.Percentiles;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,7 +31,14 @@ record Punctuality(
     Percentiles lateness,
     Percentiles firstTenth,
     Percentiles lastTenth,
-    Percentiles ranDuringWindow) {
+    Percentiles ranDuringWindow,
+    long early,
+    List<String> earlyExamples) {
+
+  /** Fires run more than this before their instant count as early (Quartz keeps milliseconds). */
+  static final long EARLY_MICROS = 1_000;
+
+  private static final int EXAMPLES = 5;
 
   /** A peer keeps up when it ran 95 % of the planned rate and no more than 1 % never came. */
   boolean keptUp() {
@@ -46,6 +55,8 @@ record Punctuality(
     Set<Long> seen = new HashSet<>();
     long duplicates = 0;
     long during = 0;
+    long early = 0;
+    List<String> earlyExamples = new ArrayList<>();
     long[] late = new long[fires.size()];
     long[] scheduledOf = new long[fires.size()];
     long[] lateOfRan = new long[fires.size()];
@@ -67,6 +78,18 @@ record Punctuality(
       late[n] = fires.latenessMicros(k);
       scheduledOf[n] = at;
       n++;
+      if (fires.latenessMicros(k) < -EARLY_MICROS) {
+        early++;
+        if (earlyExamples.size() < EXAMPLES) {
+          earlyExamples.add(
+              "job "
+                  + job
+                  + " for "
+                  + fires.scheduledAt(k)
+                  + " ran at "
+                  + Instant.EPOCH.plus(fires.actual()[k], java.time.temporal.ChronoUnit.MICROS));
+        }
+      }
     }
     long expected = load.expectedIn(from, to);
     long span = toMicros - fromMicros;
@@ -81,7 +104,9 @@ record Punctuality(
         Percentiles.of(Arrays.copyOf(late, n)),
         Percentiles.of(where(late, scheduledOf, n, fromMicros, fromMicros + span / 10)),
         Percentiles.of(where(late, scheduledOf, n, toMicros - span / 10, toMicros)),
-        Percentiles.of(Arrays.copyOf(lateOfRan, (int) during)));
+        Percentiles.of(Arrays.copyOf(lateOfRan, (int) during)),
+        early,
+        List.copyOf(earlyExamples));
   }
 
   private static long[] where(long[] late, long[] at, int n, long from, long to) {
@@ -105,6 +130,8 @@ record Punctuality(
     node.put("missing", missing);
     node.put("duplicates", duplicates);
     node.put("kept_up", keptUp());
+    node.put("early", early);
+    earlyExamples.forEach(node.putArray("early_examples")::add);
     node.set("lateness_ms", ms(lateness));
     node.set("lateness_ms_first_tenth", ms(firstTenth));
     node.set("lateness_ms_last_tenth", ms(lastTenth));

@@ -7,8 +7,16 @@ import java.time.Duration;
  * firing, by the name given on its command line.
  */
 enum TimingPeer {
-  /** Chime's engine embedded, every setting the node's default (poll 500 ms, lookahead 2 s). */
+  /**
+   * Chime's engine embedded, every setting the node's default (poll 500 ms, lookahead 2 s), with
+   * the node's {@code TableVacuum} (auto: it vacuums where the server's autovacuum is off).
+   */
   CHIME("chime", Duration.ofMillis(500)),
+  /**
+   * Chime's engine embedded without the vacuum a node runs where autovacuum is off: what an
+   * application that embeds chime-core alone gets on such a server. Not among the defaults.
+   */
+  CHIME_UNVACUUMED("chime-unvacuumed", Duration.ofMillis(500)),
   /** db-scheduler polling every 100 ms, lock-and-fetch: the PeerBench tuning. */
   DB_SCHEDULER("db-scheduler", DbSchedulerPeer.Tuning.TUNED.pollingInterval),
   /** db-scheduler with its builder's defaults: polling every 10 s. */
@@ -28,7 +36,8 @@ enum TimingPeer {
 
   Peer open(String url, String user, Executions executions) {
     return switch (this) {
-      case CHIME -> new ChimePeer(url, user, executions);
+      case CHIME -> new ChimePeer(url, user, executions, true, true);
+      case CHIME_UNVACUUMED -> new ChimePeer(url, user, executions, true, false);
       case DB_SCHEDULER -> new DbSchedulerPeer(url, user, executions, DbSchedulerPeer.Tuning.TUNED);
       case DB_SCHEDULER_DEFAULTS ->
           new DbSchedulerPeer(url, user, executions, DbSchedulerPeer.Tuning.SHIPPED);

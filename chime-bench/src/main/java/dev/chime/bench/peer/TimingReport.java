@@ -47,6 +47,8 @@ public final class TimingReport {
           "duplicates_max",
           rounds.stream().mapToLong(r -> r.path("duplicates").asLong()).max().orElse(0));
       line.put("kept_up_every_round", rounds.stream().allMatch(r -> r.path("kept_up").asBoolean()));
+      line.put(
+          "early_max", rounds.stream().mapToLong(r -> r.path("early").asLong()).max().orElse(0));
     }
   }
 
@@ -85,6 +87,14 @@ public final class TimingReport {
               : "NO: "
                   + line.path("missing_max").asLong()
                   + " of the window's fires never came; lateness of those run in it");
+    }
+    for (JsonNode line : result.path("summary")) {
+      if (line.path("early_max").asLong() > 0) {
+        out.printf(
+            "  %s at %d fires/s ran up to %d of the window's fires more than 1 ms before their"
+                + " instant (examples in the JSON)%n",
+            line.path("peer").asText(), line.path("rate").asInt(), line.path("early_max").asLong());
+      }
     }
     JsonNode now = result.path("now_plus_one");
     for (String nodes : List.of("one_node", "two_nodes")) {

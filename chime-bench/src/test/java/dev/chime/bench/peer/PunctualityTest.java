@@ -47,5 +47,6 @@ class PunctualityTest {
     assertThat(p.firedDuringWindow()).isEqualTo(4);
     assertThat(p.ranDuringWindow().max()).isEqualTo(1_503_000);
     assertThat(p.keptUp()).isFalse();
+    assertThat(p.early()).isZero();
   }
 }
