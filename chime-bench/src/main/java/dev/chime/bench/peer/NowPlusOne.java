@@ -52,7 +52,7 @@ final class NowPlusOne {
         other) {
       firing.start();
       other.start();
-      Thread.sleep(1_000); // the engine's first claims and its listener's connection are done
+      Thread.sleep(500); // the engine's first claims and its listener's connection are done
       for (int k = 0; k < repeats; k++) {
         Instant at = clock.instant().plus(AHEAD).truncatedTo(ChronoUnit.MILLIS);
         long t0 = System.nanoTime();
