@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Draws the plots of docs/benchmarks.md from the JSON that bin/bench writes.
 
-    tools/bench-plots.py SUITE.json [PEERBENCH.json ...] OUTDIR
+    tools/bench-plots.py SUITE.json [PEERBENCH.json | TIMINGBENCH.json ...] OUTDIR
 
 throughput.png: executions/s (median of the rounds) against the job count, one line per scheduler,
 from the suite's PeerBench part and any further PeerBench results given (their rounds are pooled).
 lateness.png: LoadBench's steady run, lateness percentiles of first attempts over HTTP.
+timing.png: TimingBench, lateness percentiles per scheduler at each steady rate, from the last
+TimingBench result given (else the suite's own timing part).
 Needs matplotlib (Debian: apt-get install python3-matplotlib).
 """
 import json
@@ -85,16 +87,72 @@ def lateness(steady, burst, machine, out):
     fig.savefig(out + "/lateness.png", dpi=110)
 
 
+TIMING_LABELS = {
+    "chime": "Chime (embedded)",
+    "chime-unvacuumed": "Chime, no vacuum",
+    "db-scheduler": "db-scheduler, 100 ms poll",
+    "db-scheduler-defaults": "db-scheduler, defaults (10 s poll)",
+    "quartz": "Quartz clustered, tuned",
+}
+
+
+def timing(result, out):
+    """One panel per rate: p50, p99, p99.9 and max per scheduler, log scale."""
+    summary = result["summary"]
+    rates = sorted({line["rate"] for line in summary})
+    peers = [p for p in TIMING_LABELS if any(line["peer"] == p for line in summary)]
+    names = ["p50", "p99", "p99_9", "max"]
+    colors = ["#4472c4", "#ed7d31", "#a5a5a5", "#70ad47"]
+    fig, axes = plt.subplots(1, len(rates), figsize=(4.2 * len(rates), 5), sharey=True, squeeze=False)
+    for ax, rate in zip(axes[0], rates):
+        lines = {line["peer"]: line for line in summary if line["rate"] == rate}
+        shown = [p for p in peers if p in lines]
+        for i, name in enumerate(names):
+            xs, ys = [], []
+            for j, peer in enumerate(shown):
+                line = lines[peer]
+                key = "lateness_ms_median" if line["kept_up_every_round"] else "lateness_ms_of_fires_run_in_window_median"
+                xs.append(j + (i - 1.5) * 0.2)
+                ys.append(max(line[key][name], 0.05))
+            ax.bar(xs, ys, width=0.2, color=colors[i], label=name.replace("_", ".") if rate == rates[0] else None)
+        for j, peer in enumerate(shown):
+            line = lines[peer]
+            if not line["kept_up_every_round"]:
+                ax.annotate("behind:\n{:.0f}/s".format(line["achieved_rate_median"]), (j, 150000), ha="center",
+                            va="top", fontsize=7, color="#c00000")
+        ax.set_xticks(range(len(shown)))
+        ax.set_xticklabels([TIMING_LABELS[p] for p in shown], rotation=30, ha="right", fontsize=7)
+        ax.set_yscale("log")
+        ax.set_ylim(0.05, 200000)
+        ax.set_title("{:,} fires/s".format(rate), fontsize=9)
+        ax.grid(True, axis="y", which="both", alpha=0.3)
+    axes[0][0].set_ylabel("lateness, ms (dispatch minus instant; median of rounds)", fontsize=8)
+    axes[0][len(rates) // 2].set_xlabel(
+        "a scheduler behind its load (red): the lateness of the fires it ran during the window", fontsize=8)
+    fig.legend(loc="upper right", fontsize=8, ncol=4, bbox_to_anchor=(1.0, 0.93))
+    fig.suptitle("Steady load, no-op jobs every {} ms, same PostgreSQL\n{}".format(
+        result.get("interval_ms"), machine_line(result["machine"])), fontsize=9)
+    fig.tight_layout(rect=(0, 0, 1, 0.88))
+    fig.savefig(out + "/timing.png", dpi=110)
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     suite = json.load(open(sys.argv[1]))
     out = sys.argv[-1]
     rounds = list(suite["peers"]["rounds"])
+    timed = suite.get("timing")
     for extra in sys.argv[2:-1]:
-        rounds += json.load(open(extra))["rounds"]
+        result = json.load(open(extra))
+        if result.get("bench") == "TimingBench":
+            timed = result
+        else:
+            rounds += result["rounds"]
     throughput(rounds, suite["machine"], out)
     lateness(suite["load_steady"], suite.get("load_burst"), suite["machine"], out)
+    if timed and timed.get("summary"):
+        timing(timed, out)
 
 
 if __name__ == "__main__":

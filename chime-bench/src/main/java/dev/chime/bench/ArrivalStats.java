@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Set;
 
 /**
  * What the target received for the fires expected in a window: how many, how late, what came twice
- * and what never came. Calls are matched to expected fires by their {@code Idempotency-Key}.
+ * and what never came. Calls are matched to expected fires by their {@code Idempotency-Key}; the
+ * lateness is receive time minus {@code Chime-Scheduled-At} of first attempts, in milliseconds.
  */
 record ArrivalStats(
     long expected,
@@ -22,7 +22,7 @@ record ArrivalStats(
     long calls,
     long unexpected,
     long callsReceivedInWindow,
-    Lateness lateness,
+    Percentiles lateness,
     long repeatedAttempts,
     long keysUnderManyRuns,
     long attemptsUnderManyRuns,
@@ -31,31 +31,6 @@ record ArrivalStats(
     Set<String> receivedRunIds,
     Optional<Long> firstArrivalMillis,
     Optional<Long> lastArrivalMillis) {
-
-  /** Receive time minus {@code Chime-Scheduled-At} of first attempts, in milliseconds. */
-  record Lateness(long count, long p50, long p90, long p99, long p999, long max, long min) {
-    static Lateness of(long[] values) {
-      if (values.length == 0) {
-        return new Lateness(0, 0, 0, 0, 0, 0, 0);
-      }
-      long[] sorted = values.clone();
-      Arrays.sort(sorted);
-      return new Lateness(
-          sorted.length,
-          rank(sorted, 50),
-          rank(sorted, 90),
-          rank(sorted, 99),
-          rank(sorted, 99.9),
-          sorted[sorted.length - 1],
-          sorted[0]);
-    }
-
-    /** Nearest-rank percentile. */
-    private static long rank(long[] sorted, double percent) {
-      int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-      return sorted[Math.max(0, Math.min(index, sorted.length - 1))];
-    }
-  }
 
   private static final int GAP_EXAMPLES = 5;
 
@@ -116,7 +91,7 @@ record ArrivalStats(
         calls,
         unexpected,
         inWindow,
-        Lateness.of(lateness.stream().mapToLong(Long::longValue).toArray()),
+        Percentiles.of(lateness.stream().mapToLong(Long::longValue).toArray()),
         repeated,
         manyRuns,
         attemptManyRuns,

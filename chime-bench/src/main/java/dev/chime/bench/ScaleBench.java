@@ -285,7 +285,7 @@ public final class ScaleBench {
     delivery.put("achieved_rate", Math.round(stats.achievedRate(options.window()) * 10) / 10.0);
     delivery.put("same_key_and_attempt", stats.repeatedAttempts());
     delivery.put("every_result_written", runs.allWritten());
-    ArrivalStats.Lateness lateness = stats.lateness();
+    Percentiles lateness = stats.lateness();
     ObjectNode late = node.putObject("lateness_ms");
     late.put("p50", lateness.p50());
     late.put("p90", lateness.p90());

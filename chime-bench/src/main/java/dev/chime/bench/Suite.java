@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chime.bench.hot.HotPaths;
 import dev.chime.bench.peer.PeerBench;
 import dev.chime.bench.peer.PeerOptions;
+import dev.chime.bench.peer.TimingBench;
+import dev.chime.bench.peer.TimingOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,10 +21,11 @@ import java.util.Map;
 
 /**
  * The whole benchmark suite in one command: {@link PeerBench} (Chime beside db-scheduler and
- * Quartz), the JMH hot paths (cron next fire against cron-utils, schedule JSON), and {@link
- * LoadBench} steady and burst runs over HTTP, {@link ScaleBench} (few due among many stored) and
- * {@link ApiBench} (create, get, list over HTTP with auth); one table of the figures with the
- * machine's facts, and all of it as JSON ({@code --json FILE}, and the last line).
+ * Quartz), {@link TimingBench} (their lateness at steady loads; now + 1 s), the JMH hot paths (cron
+ * next fire against cron-utils, schedule JSON), and {@link LoadBench} steady and burst runs over
+ * HTTP, {@link ScaleBench} (few due among many stored) and {@link ApiBench} (create, get, list over
+ * HTTP with auth); one table of the figures with the machine's facts, and all of it as JSON ({@code
+ * --json FILE}, and the last line).
  *
  * <p>Run: {@code bin/bench [--quick] [--json FILE]}: under 10 minutes on a 2-core machine, {@code
  * --quick} under 2.
@@ -35,6 +38,7 @@ public final class Suite {
   record Sizes(
       String name,
       List<String> peers,
+      List<String> timing,
       HotPaths.Effort hotPaths,
       List<String> steady,
       List<String> burst,
@@ -52,6 +56,18 @@ public final class Suite {
                 "10",
                 "--quartz-max-jobs",
                 "10000"),
+            // db-scheduler at its default 10 s poll runs at 100/s only, over a 20 s window
+            List.of(
+                "--rates",
+                "100,1000,5000",
+                "--warmup-seconds",
+                "1",
+                "--seconds",
+                "3",
+                "--drain-seconds",
+                "1",
+                "--now-plus-one",
+                "6"),
             HotPaths.Effort.SUITE,
             List.of("--schedules", "10000", "--rate", "1000", "--seconds", "20", "--warmup", "5"),
             List.of("--mode", "burst", "--schedules", "10000", "--seconds", "60"),
@@ -73,6 +89,22 @@ public final class Suite {
         new Sizes(
             "quick",
             List.of("--jobs", "3000", "--rounds", "1", "--max-seconds", "4"),
+            // Quartz at 100/s only: at 1,000/s it falls behind, which the full run shows
+            List.of(
+                "--rates",
+                "100,1000",
+                "--peers",
+                "chime,db-scheduler,quartz",
+                "--rates-of",
+                "quartz=100",
+                "--warmup-seconds",
+                "0.3",
+                "--seconds",
+                "1",
+                "--drain-seconds",
+                "1",
+                "--now-plus-one",
+                "1"),
             HotPaths.Effort.QUICK,
             List.of(
                 "--schedules",
@@ -126,9 +158,9 @@ public final class Suite {
         case "--json" -> json = Path.of(args[++i]);
         case "--help", "-h" -> {
           System.out.println(
-              "Suite [--quick] [--json FILE]: PeerBench, the JMH hot paths, LoadBench steady and"
-                  + " burst, ScaleBench and ApiBench; under 10 minutes on 2 cores, --quick under"
-                  + " 2.");
+              "Suite [--quick] [--json FILE]: PeerBench, TimingBench, the JMH hot paths, LoadBench"
+                  + " steady and burst, ScaleBench and ApiBench; under 10 minutes on 2 cores, --quick"
+                  + " under 2.");
           return;
         }
         default -> {
@@ -161,6 +193,12 @@ public final class Suite {
     result.set("peers", peers);
     if (peers.at("/machine/postgresql").isTextual()) {
       machine.put("postgresql", peers.at("/machine/postgresql").asText());
+    }
+    if (postgres) {
+      result.set(
+          "timing",
+          new TimingBench(out, Clock.systemUTC())
+              .measure(TimingOptions.parse(args(sizes.timing(), POSTGRES))));
     }
     result.set("hot_paths", HotPaths.run(sizes.hotPaths(), out));
     result.set("load_steady", loadBench(sizes.steady(), postgres));

@@ -2,6 +2,7 @@ package dev.chime.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.bench.peer.TimingReport;
 import java.io.PrintStream;
 
 /** The one table of a {@link Suite} run: every part's headline figures and the machine. */
@@ -45,6 +46,10 @@ final class SuiteReport {
           ratio.path("jobs").asInt(),
           ratio.path("chime_per_peer").asText(),
           ratio.path("chime_per_peer_until_written").asText());
+    }
+    if (result.has("timing")) {
+      out.println();
+      TimingReport.print(result.path("timing"), out);
     }
     out.println();
     out.println("cron next fire, ns/op (JMH)");

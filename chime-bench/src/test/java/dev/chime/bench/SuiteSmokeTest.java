@@ -15,18 +15,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keeps the suite command working: every part of it at tiny sizes (PeerBench with 100 jobs, JMH in
- * this JVM for a moment, LoadBench with 100 schedules, ScaleBench with 20 hot schedules beside 30
- * and 300 stored, ApiBench with 2 clients for a second per operation). It checks what must hold at
- * any speed (every execution counted once, every Chime run written, the JSON complete), never a
- * timing. Without a PostgreSQL on 127.0.0.1:5432 the peers are left out with a note, as the suite
- * itself does.
+ * Keeps the suite command working: every part of it at tiny sizes (PeerBench with 100 jobs,
+ * TimingBench at 50 fires/s for half a second and one now + 1 s on each of its cases, JMH in this
+ * JVM for a moment, LoadBench with 100 schedules, ScaleBench with 20 hot schedules beside 30 and
+ * 300 stored, ApiBench with 2 clients for a second per operation). It checks what must hold at any
+ * speed (every execution counted once, every Chime run written, the JSON complete), never a timing.
+ * Without a PostgreSQL on 127.0.0.1:5432 the peers are left out with a note, as the suite itself
+ * does.
  */
 class SuiteSmokeTest {
   private static final Suite.Sizes TINY =
       new Suite.Sizes(
           "tiny",
           List.of("--jobs", "100", "--rounds", "1", "--max-seconds", "30"),
+          List.of(
+              "--rates",
+              "50",
+              "--peers",
+              "chime,db-scheduler,quartz",
+              "--warmup-seconds",
+              "0.2",
+              "--seconds",
+              "0.5",
+              "--drain-seconds",
+              "1",
+              "--now-plus-one",
+              "1"),
           new HotPaths.Effort(0, 1, 1, 50, List.of("last_day")),
           List.of(
               "--schedules",
@@ -94,6 +108,26 @@ class SuiteSmokeTest {
     } else {
       assertThat(peers).containsExactly("chime-h2");
       assertThat(result.path("notes").toString()).contains("no PostgreSQL answered");
+    }
+
+    if (result.at("/machine/postgresql").isTextual()) {
+      JsonNode timing = result.path("timing");
+      assertThat(timing.path("summary").findValuesAsText("peer"))
+          .containsExactly("chime", "db-scheduler", "quartz");
+      for (JsonNode round : timing.path("rounds")) {
+        assertThat(round.path("expected").asLong()).as(round.toString()).isPositive();
+        assertThat(round.path("fired").asLong() + round.path("missing").asLong())
+            .as(round.toString())
+            .isEqualTo(round.path("expected").asLong());
+      }
+      assertThat(timing.at("/rounds/0/duplicates").asLong()).isZero(); // Chime's
+      for (String nodes : List.of("one_node", "two_nodes")) {
+        assertThat(timing.at("/now_plus_one/" + nodes + "/created").asInt()).isEqualTo(1);
+        assertThat(timing.at("/now_plus_one/" + nodes + "/fired_twice").asInt()).isZero();
+      }
+      assertThat(lines).anyMatch(line -> line.startsWith("lateness at steady load"));
+    } else {
+      assertThat(result.has("timing")).isFalse();
     }
 
     JsonNode cron = result.at("/hot_paths/cron_next_fire/0");

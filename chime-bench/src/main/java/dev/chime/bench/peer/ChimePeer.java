@@ -4,12 +4,16 @@ import dev.chime.dispatch.DispatchRequest;
 import dev.chime.dispatch.Dispatcher;
 import dev.chime.engine.Engine;
 import dev.chime.engine.EngineSettings;
+import dev.chime.engine.TableVacuum;
+import dev.chime.engine.WakeUpListener;
 import dev.chime.run.RunOutcome;
 import dev.chime.schedule.HttpTarget;
+import dev.chime.schedule.IntervalTrigger;
 import dev.chime.schedule.OnceTrigger;
 import dev.chime.schedule.RunPolicy;
 import dev.chime.schedule.Schedule;
 import dev.chime.schedule.ScheduleSpec;
+import dev.chime.schedule.Trigger;
 import dev.chime.store.Database;
 import dev.chime.store.DatabaseSettings;
 import dev.chime.store.Dialect;
@@ -30,22 +34,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Chime's engine embedded as a library, from chime-core alone: the engine on its store, with a
  * dispatcher that answers success at once in this process instead of calling a target over HTTP.
  * Every setting is the node's default. On the embedded H2 each start transaction is written to the
- * file before its calls go out ({@code CHECKPOINT}), as a Chime node does.
+ * file before its calls go out ({@code CHECKPOINT}), as a Chime node does; on PostgreSQL a {@link
+ * WakeUpListener} wakes the engine on every change, as on a node.
  */
 final class ChimePeer implements Peer {
   static final Duration LOOKAHEAD = Duration.ofSeconds(2);
   private static final URI NOWHERE = URI.create("http://127.0.0.1:9/peerbench");
+  private static final String PAYLOAD_HEAD = "{\"i\":";
 
   private final String url;
   private final String user;
   private final Executions executions;
-  private final Map<UUID, Integer> indexOf = new ConcurrentHashMap<>();
+  private final boolean runsEngine;
+  private final boolean vacuums;
   private final EngineSettings settings =
       new EngineSettings(
           "peerbench",
@@ -61,22 +67,48 @@ final class ChimePeer implements Peer {
           Duration.ofMillis(50),
           64);
   private Database db;
-  private Engine engine;
+  private Optional<Engine> engine = Optional.empty();
+  private Optional<WakeUpListener> wakeUps = Optional.empty();
+  private Optional<TableVacuum> vacuum = Optional.empty();
 
   ChimePeer(String url, String user, Executions executions) {
+    this(url, user, executions, true, false);
+  }
+
+  /**
+   * A node on {@code url}; without {@code runsEngine} one that only writes schedules, as a node
+   * whose engine is off (or busy elsewhere) leaves the firing to the others. With {@code vacuums}
+   * it vacuums its tables where the server's autovacuum is off, as a node does ({@link
+   * TableVacuum.Mode#AUTO}): a steady load updates every schedule row every interval.
+   */
+  ChimePeer(String url, String user, Executions executions, boolean runsEngine, boolean vacuums) {
     this.url = url;
     this.user = user;
     this.executions = executions;
+    this.runsEngine = runsEngine;
+    this.vacuums = vacuums;
   }
 
   @Override
   public void start() {
     db = Database.open(new DatabaseSettings(url, user, "", 10, Duration.ofSeconds(10)));
+    if (!runsEngine) {
+      return;
+    }
     Runnable startsDurable = db.dialect() == Dialect.H2 ? this::checkpoint : () -> {};
-    engine =
+    Engine started =
         new Engine(
             new EngineStore(db), new InProcess(), Clock.systemUTC(), settings, startsDurable);
-    engine.start();
+    started.start();
+    engine = Optional.of(started);
+    // on PostgreSQL a node's engine is woken by every change's NOTIFY, as ChimeNode wires it
+    WakeUpListener listener = new WakeUpListener(db, settings.nodeId(), started::wake);
+    listener.start();
+    wakeUps = Optional.of(listener);
+    if (vacuums) {
+      vacuum = TableVacuum.create(db, TableVacuum.Mode.AUTO, settings.nodeId());
+      vacuum.ifPresent(TableVacuum::start);
+    }
   }
 
   @Override
@@ -84,38 +116,64 @@ final class ChimePeer implements Peer {
     Instant now = Instant.now();
     List<Schedule> schedules = new ArrayList<>(jobs);
     for (int i = 0; i < jobs; i++) {
-      UUID id = UUID.randomUUID();
-      indexOf.put(id, i);
-      ScheduleSpec spec =
-          new ScheduleSpec(
-              "peerbench-" + i,
-              "",
-              true,
-              new OnceTrigger(dueAt),
-              new HttpTarget(
-                  "POST", NOWHERE, Map.of(), Duration.ofSeconds(10), Duration.ofHours(1)),
-              "{\"i\":" + i + "}",
-              RunPolicy.DEFAULTS);
-      schedules.add(
-          new Schedule(
-              id,
-              "default",
-              spec,
-              Optional.of(dueAt),
-              Optional.empty(),
-              now,
-              now,
-              Schedule.Health.NEW));
+      schedules.add(schedule(i, new OnceTrigger(dueAt), dueAt, now));
     }
     new ScheduleStore(db).insertAll(schedules);
-    engine.wake();
+    engine.ifPresent(Engine::wake);
+  }
+
+  @Override
+  public void registerSteady(SteadyLoad load) {
+    Instant now = Instant.now();
+    IntervalTrigger every = new IntervalTrigger(load.interval());
+    List<Schedule> schedules = new ArrayList<>(load.jobs());
+    for (int i = 0; i < load.jobs(); i++) {
+      schedules.add(schedule(i, every, load.firstOf(i), now));
+    }
+    new ScheduleStore(db).insertAll(schedules);
+    engine.ifPresent(Engine::wake);
+  }
+
+  /**
+   * Creates job {@code i} to fire once at {@code at}, one schedule in its own transaction as the
+   * API's create does: its {@code NOTIFY} wakes every node's engine, this one's too.
+   */
+  void createOnce(int i, Instant at) {
+    new ScheduleStore(db).insert(schedule(i, new OnceTrigger(at), at, Instant.now()));
+  }
+
+  /** Job {@code i}'s schedule; the handler reads {@code i} back from its payload. */
+  private static Schedule schedule(int i, Trigger trigger, Instant first, Instant now) {
+    ScheduleSpec spec =
+        new ScheduleSpec(
+            "peerbench-" + i + "-" + first.toEpochMilli(),
+            "",
+            true,
+            trigger,
+            new HttpTarget("POST", NOWHERE, Map.of(), Duration.ofSeconds(10), Duration.ofHours(1)),
+            PAYLOAD_HEAD + i + "}",
+            RunPolicy.DEFAULTS);
+    return new Schedule(
+        UUID.randomUUID(),
+        "default",
+        spec,
+        Optional.of(first),
+        Optional.empty(),
+        now,
+        now,
+        Schedule.Health.NEW);
   }
 
   /** Waits until every result is written (the engine is quiet), then stops the engine. */
   @Override
   public void stop() {
+    wakeUps.ifPresent(WakeUpListener::close);
+    vacuum.ifPresent(TableVacuum::close);
+    if (engine.isEmpty()) {
+      return;
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!engine.isQuiet() && System.nanoTime() < deadline) {
+    while (!engine.get().isQuiet() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -123,7 +181,7 @@ final class ChimePeer implements Peer {
         break;
       }
     }
-    engine.close();
+    engine.get().close();
   }
 
   /** Run rows by status ({@code runs_success}, ...), and the schedules still enabled. */
@@ -165,14 +223,15 @@ final class ChimePeer implements Peer {
     shown.put("result_linger_ms", String.valueOf(settings.resultLinger().toMillis()));
     shown.put("tenant_max_running", String.valueOf(settings.tenantMaxRunning()));
     shown.put("db_pool", "10");
+    shown.put("vacuum", vacuums ? "auto (as a node: VACUUM where autovacuum is off)" : "none");
     return shown;
   }
 
   @Override
   public void close() {
-    if (engine != null) {
-      engine.close();
-    }
+    wakeUps.ifPresent(WakeUpListener::close);
+    vacuum.ifPresent(TableVacuum::close);
+    engine.ifPresent(Engine::close);
     if (db != null) {
       db.close();
     }
@@ -191,7 +250,10 @@ final class ChimePeer implements Peer {
   private final class InProcess implements Dispatcher {
     @Override
     public RunOutcome call(DispatchRequest request) {
-      executions.executed(indexOf.get(request.scheduleId()));
+      String payload = request.payloadJson();
+      executions.executed(
+          Integer.parseInt(payload.substring(PAYLOAD_HEAD.length(), payload.length() - 1)),
+          request.scheduledAt());
       return RunOutcome.success(200, "", 0);
     }
 

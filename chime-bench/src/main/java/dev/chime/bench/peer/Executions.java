@@ -1,6 +1,7 @@
 package dev.chime.bench.peer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,7 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the no-op handler of every scheduler under test records: how often each of the round's jobs
  * ran, and when the first and the last execution happened ({@link System#nanoTime()}), so that
- * "every job exactly once" is checked the same way for Chime and its peers.
+ * "every job exactly once" is checked the same way for Chime and its peers; for the timing bench
+ * also each fire's instant and when it ran ({@link FireLog}).
  */
 public final class Executions {
   private final AtomicIntegerArray counts;
@@ -16,8 +18,16 @@ public final class Executions {
   private final AtomicLong firstNanos = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
 
+  private final FireLog log;
+
   public Executions(int jobs) {
+    this(jobs, FireLog.NONE);
+  }
+
+  /** Executions that also log each fire's scheduled instant and the moment it ran. */
+  Executions(int jobs, FireLog log) {
     counts = new AtomicIntegerArray(jobs);
+    this.log = log;
   }
 
   public int jobs() {
@@ -31,6 +41,12 @@ public final class Executions {
     total.increment();
     firstNanos.accumulateAndGet(now, Math::min);
     lastNanos.accumulateAndGet(now, Math::max);
+  }
+
+  /** The handler's whole work: job {@code index} ran once more, for its instant {@code at}. */
+  public void executed(int index, Instant at) {
+    log.fired(index, at);
+    executed(index);
   }
 
   /** Executions counted, repeats included. */

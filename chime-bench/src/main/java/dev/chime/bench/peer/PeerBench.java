@@ -67,35 +67,14 @@ public final class PeerBench {
 
   /** Runs the bench; returns the exit status (2 for a bad command line). */
   public int run(String[] args) throws Exception {
-    PeerOptions options;
-    try {
-      options = PeerOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      out.println("PeerBench: " + e.getMessage());
-      out.print(PeerOptions.USAGE);
-      return 2;
-    }
-    if (options.help()) {
-      out.print(PeerOptions.USAGE);
-      return 0;
-    }
-    ObjectNode result = measure(options);
-    PeerReport.print(result, out);
-    if (options.json().isPresent()) {
-      Files.writeString(
-          options.json().get(), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
-    }
-    out.println(JSON.writeValueAsString(result));
-    return 0;
+    return new BenchCommand<>("PeerBench", PeerOptions.USAGE, PeerOptions::parse, PeerReport::print)
+        .run(args, out, this::measure);
   }
 
   /** Every round of every peer at every job count, and their summary. */
   public ObjectNode measure(PeerOptions options) throws InterruptedException {
-    ObjectNode result = JSON.createObjectNode();
-    result.put("bench", "PeerBench");
-    ObjectNode machine = result.putObject("machine");
-    machine.setAll(Machine.facts());
-    machine.put("load_average_before", Machine.loadAverage());
+    ObjectNode result = BenchCommand.result("PeerBench");
+    ObjectNode machine = (ObjectNode) result.path("machine");
     ArrayNode notes = result.putArray("notes");
     PeerDatabase pg = new PeerDatabase(options.postgres());
     List<PeerKind> peers = new ArrayList<>(options.peers());

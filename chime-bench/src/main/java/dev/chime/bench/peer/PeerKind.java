@@ -1,8 +1,5 @@
 package dev.chime.bench.peer;
 
-import java.util.Arrays;
-import java.util.Locale;
-
 /** The schedulers PeerBench runs, by the name given on its command line. */
 enum PeerKind {
   CHIME("chime", true),
@@ -22,7 +19,7 @@ enum PeerKind {
   Peer open(String url, String user, Executions executions) {
     return switch (this) {
       case CHIME, CHIME_H2 -> new ChimePeer(url, user, executions);
-      case DB_SCHEDULER -> new DbSchedulerPeer(url, user, executions);
+      case DB_SCHEDULER -> new DbSchedulerPeer(url, user, executions, DbSchedulerPeer.Tuning.TUNED);
       case QUARTZ -> new QuartzPeer(url, user, executions, QuartzPeer.Tuning.TUNED);
       case QUARTZ_DEFAULTS -> new QuartzPeer(url, user, executions, QuartzPeer.Tuning.SHIPPED);
     };
@@ -38,18 +35,5 @@ enum PeerKind {
    */
   String databaseName() {
     return "bench_peer_" + id.replace('-', '_') + "_" + ProcessHandle.current().pid();
-  }
-
-  static PeerKind of(String id) {
-    return Arrays.stream(values())
-        .filter(kind -> kind.id.equals(id.toLowerCase(Locale.ROOT)))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "unknown peer "
-                        + id
-                        + "; one of "
-                        + Arrays.stream(values()).map(k -> k.id).toList()));
   }
 }

@@ -2,7 +2,6 @@ package dev.chime.bench.peer;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +14,8 @@ public record PeerOptions(
     Duration maxWait,
     int quartzMaxJobs,
     Optional<Path> json,
-    boolean help) {
+    boolean help)
+    implements BenchCommand.Options {
 
   static final String USAGE =
       """
@@ -27,17 +27,12 @@ public record PeerOptions(
         --jobs N[,N...]        job counts (10000,40000,80000)
         --rounds R             rounds at every count; the report takes medians (3)
         --peers P[,P...]       chime, db-scheduler, quartz, quartz-defaults, chime-h2 (all)
-        --pg URL               a database on the PostgreSQL server, through which the bench makes
-                               and drops its own (jdbc:postgresql://127.0.0.1:5432/test?user=postgres)
         --max-seconds S        longest wait for one round's executions; a slower peer is measured
                                over what it did by then (60)
         --quartz-max-jobs N    Quartz runs only at job counts up to N: registering tens of
                                thousands of its triggers alone takes minutes (no limit)
-        --json FILE            also write the result there
-        --help                 this text
-
-      The last line printed is the result as one JSON object.
-      """;
+      """
+          + BenchCommand.COMMON_FLAGS;
 
   public PeerOptions {
     if (jobs.isEmpty() || jobs.stream().anyMatch(n -> n < 1)) {
@@ -57,42 +52,23 @@ public record PeerOptions(
     List<Integer> jobs = List.of(10_000, 40_000, 80_000);
     int rounds = 3;
     List<PeerKind> peers = List.of(PeerKind.values());
-    String pg = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    String pg = BenchCommand.POSTGRES;
     long maxSeconds = 60;
     int quartzMaxJobs = Integer.MAX_VALUE;
     Optional<Path> json = Optional.empty();
-    boolean help = false;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (flag.equals("--help") || flag.equals("-h")) {
-        help = true;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value; see --help");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--jobs" -> {
-          List<Integer> counts = new ArrayList<>();
-          for (String n : value.split(",")) {
-            counts.add(Integer.parseInt(n.strip().replace("_", "")));
-          }
-          jobs = counts;
-        }
+    boolean help = Flags.help(args);
+    for (Flags.Flag flag : Flags.read(args)) {
+      String value = flag.value();
+      switch (flag.name()) {
+        case "--jobs" -> jobs = Flags.counts(value, ",");
         case "--rounds" -> rounds = Integer.parseInt(value);
-        case "--peers" -> {
-          List<PeerKind> kinds = new ArrayList<>();
-          for (String id : value.split(",")) {
-            kinds.add(PeerKind.of(id.strip()));
-          }
-          peers = kinds;
-        }
+        case "--peers" -> peers = Flags.peers(value, PeerKind.values(), kind -> kind.id);
         case "--pg" -> pg = value;
         case "--max-seconds" -> maxSeconds = Long.parseLong(value);
         case "--quartz-max-jobs" -> quartzMaxJobs = Integer.parseInt(value);
         case "--json" -> json = Optional.of(Path.of(value));
-        default -> throw new IllegalArgumentException("unknown option " + flag + "; see --help");
+        default ->
+            throw new IllegalArgumentException("unknown option " + flag.name() + "; see --help");
       }
     }
     return new PeerOptions(

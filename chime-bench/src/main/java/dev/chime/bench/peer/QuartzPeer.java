@@ -186,6 +186,31 @@ final class QuartzPeer implements Peer {
     }
   }
 
+  /** One trigger a job, repeating every interval for ever from the job's first instant. */
+  @Override
+  public void registerSteady(SteadyLoad load) {
+    try {
+      for (int from = 0; from < load.jobs(); from += 1000) {
+        Set<Trigger> triggers = new HashSet<>();
+        for (int i = from; i < Math.min(load.jobs(), from + 1000); i++) {
+          triggers.add(
+              TriggerBuilder.newTrigger()
+                  .withIdentity(String.valueOf(i))
+                  .forJob(job)
+                  .startAt(Date.from(load.firstOf(i)))
+                  .withSchedule(
+                      SimpleScheduleBuilder.simpleSchedule()
+                          .withIntervalInMilliseconds(load.interval().toMillis())
+                          .repeatForever())
+                  .build());
+        }
+        scheduler.scheduleJobs(Map.of(job, triggers), true);
+      }
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot schedule Quartz's triggers: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void stop() {
     try {
@@ -242,7 +267,9 @@ final class QuartzPeer implements Peer {
     public void execute(JobExecutionContext context) throws JobExecutionException {
       try {
         ((Executions) context.getScheduler().getContext().get(EXECUTIONS))
-            .executed(Integer.parseInt(context.getTrigger().getKey().getName()));
+            .executed(
+                Integer.parseInt(context.getTrigger().getKey().getName()),
+                context.getScheduledFireTime().toInstant());
       } catch (SchedulerException e) {
         throw new JobExecutionException(e);
       }
