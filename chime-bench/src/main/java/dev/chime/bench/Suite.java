@@ -88,7 +88,7 @@ public final class Suite {
     static final Sizes QUICK =
         new Sizes(
             "quick",
-            List.of("--jobs", "3000", "--rounds", "1", "--max-seconds", "4"),
+            List.of("--jobs", "2000", "--rounds", "1", "--max-seconds", "2"),
             // Quartz at 100/s only: at 1,000/s it falls behind, which the full run shows
             List.of(
                 "--rates",

@@ -29,7 +29,20 @@ public final class HotPaths {
       int forks, int warmups, int iterations, int iterationMs, List<String> cases) {
     public static final Effort FULL = new Effort(1, 3, 5, 1000, List.of());
     public static final Effort SUITE = new Effort(1, 2, 3, 500, List.of());
-    public static final Effort QUICK = new Effort(1, 1, 2, 200, List.of());
+
+    /**
+     * In this JVM, one case of each kind (common, {@code L}, {@code W}, a DST zone): a fork per
+     * case and method, each loading the bench's jar, took about 40 s of the quick suite's two
+     * minutes. Figures without a fork are rougher (the JIT has seen the other benchmarks); the full
+     * suite forks.
+     */
+    public static final Effort QUICK =
+        new Effort(
+            0,
+            1,
+            2,
+            200,
+            List.of("weekdays_9", "last_day", "weekday_nearest_15", "weekdays_9_new_york"));
   }
 
   private HotPaths() {}
