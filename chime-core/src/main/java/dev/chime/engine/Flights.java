@@ -1,6 +1,7 @@
 package dev.chime.engine;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -14,35 +15,32 @@ import java.util.concurrent.Future;
  * threads while the loop plans.
  */
 final class Flights {
-  private record Flight(UUID scheduleId, String tenantId) {}
-
-  private final Map<UUID, Flight> armed = new HashMap<>();
-  private final Map<UUID, Flight> live = new HashMap<>();
+  private final Set<UUID> armed = new HashSet<>();
+  private final Set<UUID> live = new HashSet<>();
   private final Map<UUID, Future<?>> futures = new HashMap<>();
-  private final Map<UUID, Flight> ended = new HashMap<>();
+  private final Set<UUID> ended = new HashSet<>();
 
-  synchronized void armed(UUID runId, UUID scheduleId, String tenantId) {
-    armed.put(runId, new Flight(scheduleId, tenantId));
+  synchronized void armed(UUID runId) {
+    armed.add(runId);
   }
 
   /** A call goes out: armed (if it was) becomes live. */
-  synchronized void launched(UUID runId, UUID scheduleId, String tenantId, Future<?> future) {
+  synchronized void launched(UUID runId, Future<?> future) {
     armed.remove(runId);
-    live.put(runId, new Flight(scheduleId, tenantId));
+    live.add(runId);
     futures.put(runId, future);
   }
 
   /** An armed run that will not be sent after all (cancelled before its instant). */
   synchronized boolean disarm(UUID runId) {
-    return armed.remove(runId) != null;
+    return armed.remove(runId);
   }
 
   /** The call is over; its result waits for the writer. */
   synchronized void ended(UUID runId) {
     futures.remove(runId);
-    Flight flight = live.remove(runId);
-    if (flight != null) {
-      ended.put(runId, flight);
+    if (live.remove(runId)) {
+      ended.add(runId);
     }
   }
 
@@ -58,7 +56,7 @@ final class Flights {
 
   /** The runs this node knows to be alive or closing: the deadline sweep leaves them alone. */
   synchronized boolean alive(UUID runId) {
-    return armed.containsKey(runId) || live.containsKey(runId) || ended.containsKey(runId);
+    return armed.contains(runId) || live.contains(runId) || ended.contains(runId);
   }
 
   /**
@@ -70,9 +68,7 @@ final class Flights {
   synchronized int stillRunning(Set<UUID> runningInDatabase, Set<UUID> own) {
     int count = 0;
     for (UUID id : runningInDatabase) {
-      if (!own.contains(id)
-          ? !ended.containsKey(id)
-          : armed.containsKey(id) || live.containsKey(id)) {
+      if (!own.contains(id) || armed.contains(id) || live.contains(id)) {
         count++;
       }
     }

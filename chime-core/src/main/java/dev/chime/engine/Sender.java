@@ -143,7 +143,7 @@ final class Sender {
             }
           }
         };
-    flights.launched(request.runId(), call.ref().scheduleId(), call.ref().tenantId(), task);
+    flights.launched(request.runId(), task);
     calls.execute(task);
   }
 

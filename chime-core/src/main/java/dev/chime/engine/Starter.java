@@ -211,7 +211,7 @@ final class Starter {
       if (!result.started().contains(call.ref().runId())) {
         lost++;
       } else if (call.sendAt().isAfter(now)) {
-        flights.armed(call.ref().runId(), call.ref().scheduleId(), call.ref().tenantId());
+        flights.armed(call.ref().runId());
         armed.arm(call);
       } else {
         sender.send(call);
