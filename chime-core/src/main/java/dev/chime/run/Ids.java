@@ -1,5 +1,6 @@
 package dev.chime.run;
 
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,10 +15,15 @@ public final class Ids {
 
   private Ids() {}
 
-  /** A random (version 4) UUID. */
-  public static UUID newId() {
+  /**
+   * A time-ordered (version 7, RFC 9562) UUID: the milliseconds of {@code now} in its first 48
+   * bits, then 74 random bits. Ids made later sort after earlier ones (within one millisecond in
+   * any order), as text too, so the index on a run's id grows at its end instead of touching a
+   * random page of it with every new run.
+   */
+  public static UUID newId(Instant now) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long high = (now.toEpochMilli() << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
     long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low);
   }
@@ -34,8 +40,8 @@ public final class Ids {
 
   /**
    * The W3C span id of a run's call (16 hex digits): the low half of its id, never zero in a
-   * version 4 UUID. A target's {@code traceparent} names it as the parent; an exported span of the
-   * fire has it as its own.
+   * version 7 UUID (its variant bits are set). A target's {@code traceparent} names it as the
+   * parent; an exported span of the fire has it as its own.
    */
   public static String spanIdOf(UUID runId) {
     return HEX.toHexDigits(runId.getLeastSignificantBits());

@@ -39,7 +39,7 @@ public record Run(
   /** A run that starts now: the first attempt of a scheduled instant. */
   public static Run started(String tenantId, UUID scheduleId, Instant scheduledAt, Instant now) {
     return new Run(
-        Ids.newId(),
+        Ids.newId(now),
         tenantId,
         scheduleId,
         runKey(scheduleId, scheduledAt),
@@ -73,7 +73,7 @@ public record Run(
       Instant dueAt,
       Instant now) {
     return new Run(
-        Ids.newId(),
+        Ids.newId(now),
         tenantId,
         scheduleId,
         runKey,
@@ -103,7 +103,7 @@ public record Run(
       String errorCode,
       String errorMessage) {
     return new Run(
-        Ids.newId(),
+        Ids.newId(now),
         tenantId,
         scheduleId,
         runKey(scheduleId, scheduledAt),

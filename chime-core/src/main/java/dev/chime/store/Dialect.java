@@ -229,6 +229,44 @@ public enum Dialect {
   }
 
   /**
+   * A range condition on a text column and its bound: {@code column + operator + " ?"} with {@code
+   * bound} bound to it.
+   */
+  record Range(String operator, String bound) {}
+
+  /**
+   * The values sorting before {@code value}, as an index range. H2 reads a range up to and
+   * including entries equal to its bound and then drops them, so {@code < value} would read every
+   * entry equal to it; there the range ends at the last text of at most {@code maxLength}
+   * characters before {@code value} instead. Empty when nothing sorts before it.
+   */
+  Optional<Range> before(String value, int maxLength) {
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (this != H2) {
+      return Optional.of(new Range("<", value));
+    }
+    int last = value.length() - 1;
+    char end = value.charAt(last);
+    if (end == Character.MIN_VALUE) {
+      return Optional.of(new Range("<=", value.substring(0, last)));
+    }
+    return Optional.of(
+        new Range(
+            "<=",
+            value.substring(0, last) + (char) (end - 1) + "\uffff".repeat(Math.max(1, maxLength))));
+  }
+
+  /**
+   * The values sorting after {@code value}, as an index range; on H2 from the first text after it
+   * (see {@link #before}).
+   */
+  Range after(String value) {
+    return this == H2 ? new Range(">=", value + Character.MIN_VALUE) : new Range(">", value);
+  }
+
+  /**
    * Whether a {@code VARCHAR(n)} holds n UTF-16 units rather than n characters: on H2, a Java
    * database, a character beyond U+FFFF (most emoji) takes two of them.
    */

@@ -25,6 +25,9 @@ import java.util.function.Function;
  * a write that has lost its lease changes nothing and is reported as not done.
  */
 public final class EngineStore {
+  /** The length of {@code runs.lease_owner}, {@code VARCHAR(128)} on every database. */
+  private static final int LEASE_OWNER_LENGTH = 128;
+
   private final Database db;
   private final Dialect dialect;
   private final Finisher finisher;
@@ -223,16 +226,29 @@ public final class EngineStore {
         }
       }
     }
-    try (PreparedStatement count =
-        connection.prepareStatement(
-            "SELECT tenant_id, COUNT(*) AS n FROM runs WHERE status = 'running'"
-                + " AND (lease_owner IS NULL OR lease_owner <> ?) AND tenant_id IN ("
-                + Statements.placeholders(tenantIds.size())
-                + ") GROUP BY tenant_id")) {
-      count.setString(1, owner);
-      int i = 2;
-      for (String id : tenantIds) {
-        count.setString(i++, id);
+    // ranges of the index of running runs by tenant and owner (V15): owners before this node's,
+    // owners after it, and none; this node's own entries, most of them, are never read
+    List<Dialect.Range> others = new ArrayList<>();
+    dialect.before(owner, LEASE_OWNER_LENGTH).ifPresent(others::add);
+    others.add(dialect.after(owner));
+    String ofTenants =
+        "SELECT tenant_id FROM runs WHERE status = 'running' AND tenant_id IN ("
+            + Statements.placeholders(tenantIds.size())
+            + ") AND lease_owner ";
+    StringBuilder sql = new StringBuilder("SELECT tenant_id, COUNT(*) AS n FROM (");
+    for (Dialect.Range range : others) {
+      sql.append(ofTenants).append(range.operator()).append(" ? UNION ALL ");
+    }
+    sql.append(ofTenants).append("IS NULL) others GROUP BY tenant_id");
+    try (PreparedStatement count = connection.prepareStatement(sql.toString())) {
+      int i = 1;
+      for (int part = 0; part <= others.size(); part++) {
+        for (String id : tenantIds) {
+          count.setString(i++, id);
+        }
+        if (part < others.size()) {
+          count.setString(i++, others.get(part).bound());
+        }
       }
       try (ResultSet rows = count.executeQuery()) {
         while (rows.next()) {

@@ -17,7 +17,9 @@ import dev.chime.store.ResultStore.Completion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -212,6 +214,46 @@ abstract class StoreContractTest {
     EngineStore.Activity seenByB = activityOf("node-b", due.id(), now);
     assertThat(seenByB.own()).isEmpty();
     assertThat(seenByB.byTenant().get("default")).isEqualTo(beforeB + 1);
+  }
+
+  @Test
+  void theTenantCountOfANodeTakesInEveryOtherOwnerWhereverItSortsAndNoneOfItsOwn() {
+    Instant now = Instant.parse("2036-01-02T00:00:00Z");
+    // owners sorting just before "node-a", just after it (a longer text it begins), far before and
+    // far after: the count reads the index of running runs by owner on either side of its own
+    List<String> owners = List.of("node-a", "node-", "node-`", "node-a0", "node-b", "a", "zz");
+    UUID probe = UUID.randomUUID();
+    Map<String, Integer> before = new HashMap<>();
+    for (String owner : owners) {
+      before.put(owner, activityOf(owner, probe, now).byTenant().getOrDefault("default", 0));
+    }
+    for (String owner : owners) {
+      Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+      schedules.insert(due);
+      ClaimedSchedule claim =
+          engine.claimSchedules(owner, now, now, now.plusSeconds(30), 1000, now).stream()
+              .filter(c -> c.id().equals(due.id()))
+              .findFirst()
+              .orElseThrow();
+      Run run = runningRun(due.id(), now, now);
+      ScheduleStart start = starting(due.id(), claim.leaseEpoch(), Optional.empty(), run);
+      assertThat(
+              engine
+                  .start(
+                      owner,
+                      Set.of(due.id()),
+                      Set.of("default"),
+                      activity -> new EngineStore.StartWrites(List.of(start), List.of(), List.of()),
+                      now)
+                  .started())
+          .containsExactly(run.id());
+    }
+
+    for (String owner : owners) {
+      assertThat(activityOf(owner, probe, now).byTenant().get("default"))
+          .as("runs in flight of the tenant on nodes other than %s", owner)
+          .isEqualTo(before.get(owner) + owners.size() - 1);
+    }
   }
 
   private EngineStore.Activity activityOf(String node, UUID schedule, Instant now) {
