@@ -162,6 +162,40 @@ public final class ClusterLedger {
     assertThat(late).as("instants first arriving later than %s", bound).isEmpty();
   }
 
+  /**
+   * As {@link #assertNoneLaterThan(Duration)}, but an instant whose work a killed node may have
+   * held (a kill at most a lookahead before its instant, or after it and before it arrived) may
+   * arrive up to {@code afterKill} after the later of its instant and that kill: a node that was
+   * already behind when it was killed held leases it had renewed, which run out a lookahead and a
+   * lease after their renewal, and what it held comes from a node that claims them then.
+   */
+  public void assertNoneLaterThan(
+      Duration bound, List<Instant> kills, Duration lookahead, Duration afterKill) {
+    List<String> late = new ArrayList<>();
+    firstByKey.forEach(
+        (key, first) -> {
+          Instant instant = instantByKey.get(key);
+          long arrived = first.receivedEpochMillis();
+          if (arrived - instant.toEpochMilli() <= bound.toMillis()) {
+            return;
+          }
+          boolean byAKill =
+              kills.stream()
+                  .filter(kill -> !kill.isBefore(instant.minus(lookahead)))
+                  .filter(kill -> kill.toEpochMilli() <= arrived)
+                  .anyMatch(
+                      kill ->
+                          arrived - Math.max(kill.toEpochMilli(), instant.toEpochMilli())
+                              <= afterKill.toMillis());
+          if (!byAKill) {
+            late.add(key + " " + (arrived - instant.toEpochMilli()) + " ms");
+          }
+        });
+    assertThat(late)
+        .as("instants first arriving later than %s, or than %s after a kill", bound, afterKill)
+        .isEmpty();
+  }
+
   /** Waits until each instant that arrived has exactly one {@code success} run on record. */
   public void awaitOneSuccessPerInstant(DatabaseSettings db) {
     await()
