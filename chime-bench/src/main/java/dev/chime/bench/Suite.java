@@ -53,13 +53,17 @@ public final class Suite {
                 "--rounds",
                 "2",
                 "--max-seconds",
-                "10",
+                "8",
                 "--quartz-max-jobs",
                 "10000"),
-            // db-scheduler at its default 10 s poll runs at 100/s only, over a 20 s window
+            // db-scheduler at its default 10 s poll runs at 100/s only, over a 20 s window; Quartz
+            // falls behind at 1,000/s already, and registering its 10,000 triggers for 5,000/s took
+            // 10-20 s of the suite's 10 minutes
             List.of(
                 "--rates",
                 "100,1000,5000",
+                "--rates-of",
+                "quartz=100+1000",
                 "--warmup-seconds",
                 "1",
                 "--seconds",
@@ -173,6 +177,13 @@ public final class Suite {
     System.exit(0);
   }
 
+  /** Records how long the part begun at {@code startNanos} took; returns the time it ended. */
+  private static long took(ObjectNode seconds, String part, long startNanos) {
+    long now = System.nanoTime();
+    seconds.put(part, Math.round((now - startNanos) / 1e8) / 10.0);
+    return now;
+  }
+
   /** Runs every part at {@code sizes}; writes the result to {@code json} when given. */
   ObjectNode run(Sizes sizes, Path json) throws Exception {
     long start = System.nanoTime();
@@ -189,8 +200,11 @@ public final class Suite {
           "no PostgreSQL answered at " + POSTGRES + ": PostgreSQL parts left out, LoadBench on H2");
     }
 
+    ObjectNode seconds = JSON.createObjectNode();
+    long partStart = System.nanoTime();
     ObjectNode peers = new PeerBench(out).measure(PeerOptions.parse(args(sizes.peers(), POSTGRES)));
     result.set("peers", peers);
+    partStart = took(seconds, "peers", partStart);
     if (peers.at("/machine/postgresql").isTextual()) {
       machine.put("postgresql", peers.at("/machine/postgresql").asText());
     }
@@ -199,12 +213,19 @@ public final class Suite {
           "timing",
           new TimingBench(out, Clock.systemUTC())
               .measure(TimingOptions.parse(args(sizes.timing(), POSTGRES))));
+      partStart = took(seconds, "timing", partStart);
     }
     result.set("hot_paths", HotPaths.run(sizes.hotPaths(), out));
+    partStart = took(seconds, "hot_paths", partStart);
     result.set("load_steady", loadBench(sizes.steady(), postgres));
+    partStart = took(seconds, "load_steady", partStart);
     result.set("load_burst", loadBench(sizes.burst(), postgres));
+    partStart = took(seconds, "load_burst", partStart);
     result.set("scale", scaleBench(sizes.scale(), postgres));
+    partStart = took(seconds, "scale", partStart);
     result.set("api", apiBench(sizes.api(), postgres));
+    took(seconds, "api", partStart);
+    result.set("part_seconds", seconds);
 
     machine.put("load_average_after", Machine.loadAverage());
     result.put("elapsed_s", Math.round((System.nanoTime() - start) / 1e8) / 10.0);

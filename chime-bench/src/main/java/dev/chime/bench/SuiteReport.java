@@ -20,6 +20,19 @@ final class SuiteReport {
         machine.path("load_average_before").asText(),
         machine.path("load_average_after").asText(),
         result.path("elapsed_s").asText());
+    StringBuilder parts = new StringBuilder();
+    result
+        .path("part_seconds")
+        .properties()
+        .forEach(
+            part ->
+                parts
+                    .append(parts.isEmpty() ? "" : ", ")
+                    .append(part.getKey())
+                    .append(' ')
+                    .append(part.getValue().asText())
+                    .append(" s"));
+    out.println("parts: " + parts);
     out.println();
     out.println("engine throughput, N due at one instant (medians; until all completions written)");
     out.printf(
