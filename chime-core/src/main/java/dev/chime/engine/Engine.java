@@ -56,6 +56,12 @@ public final class Engine implements AutoCloseable {
   private static final int MAX_PENDING_CALLS = 20_000;
 
   /**
+   * How often a loop that has due work but no room for it (see {@link #saturated()}) looks again,
+   * besides being nudged by every result write.
+   */
+  private static final Duration ROOM_RECHECK = Duration.ofMillis(10);
+
+  /**
    * Results waiting for the writer past which nothing more starts: under overload the database is
    * shared by starts and results, and a node that kept starting would leave its runs on record as
    * running for ever longer. Ten of the writer's batches.
@@ -83,6 +89,11 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong loopTurns = new AtomicLong();
   private final Thread loop;
   private boolean woken;
+
+  /** Set while due work waits for room: written results then nudge the loop. */
+  private volatile boolean waitingForRoom;
+
+  private int maxPendingCalls = MAX_PENDING_CALLS;
   private volatile boolean stopping;
   private volatile long lastLoopNanos = System.nanoTime();
   private volatile Optional<String> loopProblem = Optional.empty();
@@ -210,15 +221,30 @@ public final class Engine implements AutoCloseable {
 
   /** Makes the loop look for due work now, e.g. after a schedule changed or a run was queued. */
   public void wake() {
+    signal(true);
+  }
+
+  /** Ends the loop's wait; with {@code claim}, its next turn claims everything due. */
+  private void signal(boolean claim) {
     lock.lock();
     try {
       woken = true;
-      claimNow = true;
-      fullClaimNow = true;
+      if (claim) {
+        claimNow = true;
+        fullClaimNow = true;
+      }
       wakeUp.signalAll();
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Lowers the number of calls under way past which nothing more starts (20,000), before {@link
+   * #start()}; lets a test reach the limit with a few calls.
+   */
+  void limitPendingCalls(int value) {
+    maxPendingCalls = value;
   }
 
   /** Whether the loop has gone round recently; a stalled or dead loop makes the node unready. */
@@ -464,7 +490,7 @@ public final class Engine implements AutoCloseable {
 
   /** Too many calls under way, or too many results waiting to be written, to start more. */
   private boolean saturated() {
-    return flights.armedCount() + flights.liveCount() >= MAX_PENDING_CALLS
+    return flights.armedCount() + flights.liveCount() >= maxPendingCalls
         || writer.pending() >= MAX_UNWRITTEN_RESULTS;
   }
 
@@ -646,6 +672,9 @@ public final class Engine implements AutoCloseable {
       flights.written(completion.run().runId());
     }
     observer.ended(completions);
+    if (waitingForRoom) {
+      signal(false);
+    }
   }
 
   /**
@@ -671,19 +700,25 @@ public final class Engine implements AutoCloseable {
   /** How long until something is due: a claim, a prestart, an armed call, an expiry. */
   private long nanosToNextEvent() {
     long wait = settings.poll().toNanos();
-    Instant now = clock.instant();
-    Held next = held.peek();
-    if (next != null) {
-      wait = Math.min(wait, Duration.between(now, next.fireAt().minus(halfPrestart())).toNanos());
-    }
-    if (!atInstant.isEmpty()) {
-      wait = Math.min(wait, Duration.between(now, atInstant.peek().fireAt()).toNanos());
-    }
-    if (waiting.peek() != null) {
-      wait = Math.min(wait, Duration.between(now, waiting.peek().fireAt()).toNanos());
-    }
     if (saturated()) {
-      wait = Math.min(wait, Duration.ofMillis(10).toNanos());
+      // due work waits for room, not for its instant: a turn now would find it due and still not
+      // start it, round and round on a core the calls and the writer need. A written result
+      // nudges the loop; it looks again soon in any case, as ending calls make room too.
+      waitingForRoom = true;
+      wait = Math.min(wait, ROOM_RECHECK.toNanos());
+    } else {
+      waitingForRoom = false;
+      Instant now = clock.instant();
+      Held next = held.peek();
+      if (next != null) {
+        wait = Math.min(wait, Duration.between(now, next.fireAt().minus(halfPrestart())).toNanos());
+      }
+      if (!atInstant.isEmpty()) {
+        wait = Math.min(wait, Duration.between(now, atInstant.peek().fireAt()).toNanos());
+      }
+      if (waiting.peek() != null) {
+        wait = Math.min(wait, Duration.between(now, waiting.peek().fireAt()).toNanos());
+      }
     }
     wait = Math.min(wait, nextClaimNanos - System.nanoTime());
     return Math.max(0, wait);

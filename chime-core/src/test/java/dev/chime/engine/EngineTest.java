@@ -143,6 +143,40 @@ class EngineTest {
   }
 
   @Test
+  void aNodeAtItsLimitOfCallsWaitsForRoomWithoutSpinningAndSendsTheRestOnceCallsEnd() {
+    harness.engine.close();
+    engine = harness.newEngine("node-1", Duration.ofSeconds(5), 1000);
+    engine.limitPendingCalls(2);
+    harness.engine = engine;
+    engine.start();
+    target.answerAlways(Answer.hanging());
+    List<Schedule> due = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      due.add(
+          insert(aSchedule().every(60).target(target.url("/full")).createdAt(T0.plusSeconds(i))));
+    }
+
+    // the limit is looked at before each chunk of starts: one instant at a time reaches it exactly
+    moveTo(T0.plusSeconds(60));
+    await().until(() -> target.received("/full").size() == 1);
+    moveTo(T0.plusSeconds(61));
+    await().until(() -> target.received("/full").size() == 2);
+    moveTo(T0.plusSeconds(62));
+
+    // the third is due and held, with no room for it: the loop waits (a poll is 20 ms, the
+    // recheck 10 ms) instead of going round on the core the calls need
+    long turns = engine.loopTurns();
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> engine.loopTurns() - turns < 300 && target.received("/full").size() == 2);
+
+    target.releaseHanging();
+    await().until(() -> target.received("/full").size() == 3);
+    await().until(() -> due.stream().allMatch(s -> finishedRuns(s).size() == 1));
+  }
+
+  @Test
   void anUnreachableTargetIsAFailedRunWithAClearCode() {
     Schedule schedule =
         insert(aSchedule().every(60).target(URI.create("http://127.0.0.1:1/none")).createdAt(T0));
