@@ -157,6 +157,34 @@ public final class EngineStore {
     return Claims.DUE_SCHEDULES;
   }
 
+  /**
+   * The instant by which {@code count} enabled schedules fall due after {@code after}, looking no
+   * further than {@code until}; empty when fewer fall due in that span. Whoever holds them, it
+   * reads at most {@code count} entries of the index of due schedules and writes nothing: how the
+   * engine sees a burst coming before it is within the lookahead.
+   */
+  public Optional<Instant> dueCountReached(Instant after, Instant until, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be positive, got " + count);
+    }
+    return db.inTransaction(
+        connection -> {
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT next_fire_at FROM schedules WHERE enabled = TRUE AND next_fire_at > ?"
+                      + " AND next_fire_at <= ? ORDER BY next_fire_at LIMIT 1 OFFSET ?")) {
+            dialect.setInstant(select, 1, after);
+            dialect.setInstant(select, 2, until);
+            select.setInt(3, count - 1);
+            try (ResultSet rows = select.executeQuery()) {
+              return rows.next()
+                  ? dialect.getInstant(rows, "next_fire_at")
+                  : Optional.<Instant>empty();
+            }
+          }
+        });
+  }
+
   /** The tenants that have their own limit of runs in flight, with that limit. */
   public Map<String, Integer> tenantRunLimits() {
     return db.inTransaction(

@@ -88,6 +88,46 @@ class EngineUnderStressTest {
   }
 
   @Test
+  void aBurstBeyondTheLookaheadIsClaimedAndMarkedStartedAheadOfItsInstant() {
+    m = new ManualEngine(T0, TestDatabases.h2(), settings(20, 500, Duration.ofMillis(20)));
+    int count = 1_500;
+    Instant burst = T0.plusSeconds(5); // past the lookahead of 2 s, within three of them
+    for (int i = 0; i < count; i++) {
+      m.insert(aSchedule().once(burst).target(m.target.url("/burst")).createdAt(T0));
+    }
+    m.insert(aSchedule().once(T0.plusSeconds(4)).target(m.target.url("/before")).createdAt(T0));
+
+    m.at(T0);
+    // all of it claimed 5 s ahead, and all but the first claim's batch marked started: what is
+    // left to do at the instant is one start pass of a batch, and the calls
+    assertThat(m.engine.heldCount() + m.engine.armedCount()).isEqualTo(count + 1);
+    assertThat(m.engine.armedCount()).isGreaterThanOrEqualTo(count - 500);
+    assertThat(m.target.received()).isEmpty();
+
+    m.at(T0.plusSeconds(4));
+    await().until(() -> m.target.received("/before").size() == 1);
+    m.at(burst);
+    await().until(() -> m.target.received("/burst").size() == count);
+    m.quiet();
+    Set<String> keys = new HashSet<>();
+    m.target.received("/burst").forEach(call -> keys.add(call.header("Idempotency-Key")));
+    assertThat(keys).hasSize(count);
+  }
+
+  @Test
+  void fewFiresBeyondTheLookaheadWaitForIt() {
+    m = new ManualEngine(T0, TestDatabases.h2(), settings(20, 500, Duration.ofMillis(20)));
+    for (int i = 0; i < 900; i++) {
+      m.insert(aSchedule().once(T0.plusSeconds(5)).target(m.target.url("/few")).createdAt(T0));
+    }
+
+    m.at(T0);
+    assertThat(m.engine.heldCount() + m.engine.armedCount()).isZero();
+    m.at(T0.plusSeconds(3).plusMillis(100)); // the instant is within the lookahead now
+    assertThat(m.engine.heldCount() + m.engine.armedCount()).isEqualTo(900);
+  }
+
+  @Test
   void aNodesOwnLagIsNeverThrottledButInstantsMissedWhileItWasDownAre() {
     // one late fire a second at most when catching up after downtime
     m = new ManualEngine(T0, TestDatabases.h2(), settings(1, 500, Duration.ZERO));

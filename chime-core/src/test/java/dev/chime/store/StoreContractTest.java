@@ -352,6 +352,32 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void theInstantByWhichSoManySchedulesFallDueCountsEnabledOnesInItsSpanWhoeverHoldsThem() {
+    Instant t = Instant.parse("2044-07-01T00:00:00Z");
+    for (Instant at :
+        List.of(
+            t,
+            t.plusSeconds(1),
+            t.plusSeconds(2),
+            t.plusMillis(3_000).plusNanos(250_000),
+            t.plusSeconds(10))) {
+      schedules.insert(aSchedule().every(60).nextFireAt(at).createdAt(T0).build());
+    }
+    schedules.insert(
+        aSchedule().every(60).disabled().nextFireAt(t.plusMillis(1_500)).createdAt(T0).build());
+    // held by a node: still counted, a burst is coming whoever claimed it
+    engine.claimSchedules("node-a", t.plusSeconds(1), t.plusSeconds(1), t.plusSeconds(60), 2, t);
+
+    assertThat(engine.dueCountReached(t, t.plusSeconds(5), 1)).contains(t.plusSeconds(1));
+    assertThat(engine.dueCountReached(t, t.plusSeconds(5), 3))
+        .contains(t.plusMillis(3_000).plusNanos(250_000));
+    assertThat(engine.dueCountReached(t, t.plusSeconds(5), 4)).isEmpty();
+    assertThat(engine.dueCountReached(t, t.plusSeconds(10), 4)).contains(t.plusSeconds(10));
+    assertThat(engine.dueCountReached(t.minusNanos(1_000), t.plusSeconds(10), 5))
+        .contains(t.plusSeconds(10));
+  }
+
+  @Test
   void anExpiredLeaseCanBeClaimedByAnotherNode() {
     Instant now = Instant.parse("2032-01-01T00:00:00Z");
     Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
