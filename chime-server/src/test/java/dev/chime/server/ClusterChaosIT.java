@@ -115,7 +115,11 @@ class ClusterChaosIT {
       target.answerAlways(
           new TargetServer.Answer(200, "{\"ok\":true}", Duration.ofMillis(20), false));
       cluster.startAll();
-      Instant windowStart = cluster.register(target, 150);
+      // the frozen node's claimed instants fall due again a lookahead and a lease later (10 s,
+      // five instants of each schedule): with queue_one the catch-up of those would skip all but
+      // two by policy (seen in 3 of 7 runs), so the schedules allow overlap and every instant must
+      // arrive, each attempt once
+      Instant windowStart = cluster.register(target, 150, "allow");
       Instant windowEnd = windowStart.plusSeconds(24);
 
       ClusterLedger.waitUntil(windowStart.plusSeconds(3));
