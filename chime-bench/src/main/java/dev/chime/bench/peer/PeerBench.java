@@ -118,7 +118,8 @@ public final class PeerBench {
         "executions/s: executions counted by the handler over the time from the due instant to the"
             + " last execution; Chime claims and writes its runs up to its lookahead (2 s) ahead of"
             + " the instant, a burst of more than 1,000 up to three lookaheads (6 s; the charged"
-            + " rate counts those 6 s), Quartz acquires triggers up to its idle wait (30 s) ahead, db-scheduler"
+            + " rate counts those, or the time from the start of registering to the instant when"
+            + " shorter), Quartz acquires triggers up to its idle wait (30 s) ahead, db-scheduler"
             + " fetches only what is due");
     notes.add(
         "commits: pg_stat_database.xact_commit of the peer's own database, from after the jobs were"
@@ -178,10 +179,12 @@ public final class PeerBench {
     long fromNanos;
     boolean all;
     long stoppedNanos;
+    Duration lead;
     try (Peer peer = kind.open(url, user, executions)) {
       peer.start();
       settings.set(kind.id, JSON.valueToTree(peer.settings()));
       Instant due = dueInstant(kind, jobs);
+      lead = Duration.between(Instant.now(), due);
       long registerStart = System.nanoTime();
       peer.register(jobs, due);
       long registerNanos = System.nanoTime() - registerStart;
@@ -223,8 +226,10 @@ public final class PeerBench {
           Math.round(executions.total() * 1e9 / Math.max(1, stoppedNanos - fromNanos)));
       if (kind == PeerKind.CHIME || kind == PeerKind.CHIME_H2) {
         // Chime claims and marks its fires started up to the lookahead before the instant, and a
-        // burst of more than 1,000 up to three lookaheads before it: charged the longest it may
-        double ahead = ChimePeer.LOOKAHEAD.toMillis() / 1e3 * (jobs > 1_000 ? 3 : 1);
+        // burst of more than 1,000 up to three lookaheads before it: charged the longest it may,
+        // no longer than from the start of the registration to the instant
+        Duration look = ChimePeer.LOOKAHEAD.multipliedBy(jobs > 1_000 ? 3 : 1);
+        double ahead = (look.compareTo(lead) < 0 ? look : lead).toMillis() / 1e3;
         one.put(
             "executions_per_s_lookahead_charged",
             Math.round(executions.total() / (seconds + ahead)));
