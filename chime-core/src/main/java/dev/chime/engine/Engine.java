@@ -444,11 +444,11 @@ public final class Engine implements AutoCloseable {
       List<ClaimedSchedule> schedules =
           store.claimSchedules(
               settings.nodeId(), dueFrom, dueBy, now, leaseUntil, limit, ownBefore);
-      if (schedules.size() < limit) {
-        claimedThrough = dueBy;
-      } else {
-        claimedThrough = schedules.get(schedules.size() - 1).nextFireAt();
-      }
+      markClaimed(
+          schedules.size(),
+          limit,
+          schedules.isEmpty() ? dueBy : schedules.get(schedules.size() - 1).nextFireAt(),
+          dueBy);
       for (ClaimedSchedule claimed : schedules) {
         held.offer(hold(claimed), leaseUntil);
       }
@@ -514,13 +514,17 @@ public final class Engine implements AutoCloseable {
     Starter.ClaimOutcome claim =
         starter.claimAndStart(
             dueFrom, dueBy, leaseUntil, limit, ownBefore, this::hold, now, awakeSince);
-    if (claim.claimed() < limit) {
-      claimedThrough = dueBy;
-    } else {
-      claimedThrough = claim.lastClaimed().orElse(dueBy);
-    }
+    markClaimed(claim.claimed(), limit, claim.lastClaimed().orElse(dueBy), dueBy);
     taken(claim.outcome(), List.of(), leaseUntil);
     return claim.claimed();
+  }
+
+  /**
+   * Moves the claim mark: a claim that took fewer than {@code limit} took everything due by {@code
+   * dueBy}; a full one got as far as the next fire of the last schedule it took.
+   */
+  private void markClaimed(int claimed, int limit, Instant lastClaimed, Instant dueBy) {
+    claimedThrough = claimed < limit ? dueBy : lastClaimed;
   }
 
   /** Too many calls under way, or too many results waiting to be written, to start more. */
