@@ -5,8 +5,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where calls may go: the {@link AddressPolicy} for every tenant, a tenant's {@link
@@ -29,8 +31,17 @@ public final class TargetGuard {
           "instance-data.ec2.internal",
           "metadata.azure.internal");
 
+  /** Host texts whose reading {@link #literals} keeps; past it, it starts afresh. */
+  private static final int LITERALS_KEPT = 1_024;
+
   private final AddressPolicy policy;
   private final HostResolver resolver;
+
+  /**
+   * Each host text read as an address literal, or as a name: calls go to a few hosts again and
+   * again, and reading the text (every inet_aton form) was a seventh of a call's own work.
+   */
+  private final Map<String, Optional<InetAddress>> literals = new ConcurrentHashMap<>();
 
   public TargetGuard(AddressPolicy policy, HostResolver resolver) {
     this.policy = policy;
@@ -51,7 +62,7 @@ public final class TargetGuard {
       return Optional.of("the URL " + url + " names no host that can be checked");
     }
     String host = hostOf(url);
-    Optional<InetAddress> literal = NumericHost.literal(host);
+    Optional<InetAddress> literal = literal(host);
     if (literal.isPresent()) {
       return refusal(host, literal.get(), allowList);
     }
@@ -90,7 +101,7 @@ public final class TargetGuard {
    * The addresses a call to {@code host} may try: an address literal itself, else the resolver's.
    */
   public List<InetAddress> resolve(String host) throws UnknownHostException {
-    Optional<InetAddress> literal = NumericHost.literal(host);
+    Optional<InetAddress> literal = literal(host);
     return literal.isPresent() ? List.of(literal.get()) : resolver.resolve(host);
   }
 
@@ -114,6 +125,19 @@ public final class TargetGuard {
       // the client's own lookup reports the unknown host
     }
     return Optional.empty();
+  }
+
+  /** {@link NumericHost#literal} of {@code host}, read once for each host text. */
+  private Optional<InetAddress> literal(String host) {
+    Optional<InetAddress> known = literals.get(host);
+    if (known == null) {
+      known = NumericHost.literal(host);
+      if (literals.size() >= LITERALS_KEPT) {
+        literals.clear();
+      }
+      literals.put(host, known);
+    }
+    return known;
   }
 
   static String hostOf(URI url) {
