@@ -255,8 +255,17 @@ class BadInputTest {
 
   @Test
   void aHugeBodyIs413NamingTheBody() {
+    // as curl sends a body over 1 MB: the 413 comes on the Content-Length, before the body is
+    // sent. Sent without asking, a body this large is refused unread, and the connection may be
+    // reset before the client reads the answer (failed once in a full run); bodies up to 1 MB are
+    // read first and always get their answer (aBodyOverTheCapIs413)
     Response response =
-        chime.post("/api/v1/schedules", "{\"name\":\"" + "x".repeat(2_000_000) + "\"}");
+        chime.send(
+            "POST",
+            "/api/v1/schedules",
+            "{\"name\":\"" + "x".repeat(2_000_000) + "\"}",
+            "application/json",
+            Map.of("Expect", "100-continue"));
 
     assertThat(response.status()).isEqualTo(413);
     assertProblem(response, 413, "body", "the limit is");

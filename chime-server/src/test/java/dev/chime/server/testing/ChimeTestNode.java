@@ -151,7 +151,10 @@ public final class ChimeTestNode implements AutoCloseable {
     return send(method, path, null, null, Map.of(name, value));
   }
 
-  /** {@code contentType} null sends a body without one. */
+  /**
+   * {@code contentType} null sends a body without one; {@code Expect: 100-continue} among {@code
+   * headers} makes the client wait for the server's go-ahead before it sends the body.
+   */
   public Response send(
       String method, String path, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder request =
@@ -169,7 +172,14 @@ public final class ChimeTestNode implements AutoCloseable {
         && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Authorization"))) {
       request.header("Authorization", "Bearer " + token.get());
     }
-    headers.forEach(request::header);
+    headers.forEach(
+        (name, value) -> {
+          if (name.equalsIgnoreCase("Expect") && value.equalsIgnoreCase("100-continue")) {
+            request.expectContinue(true); // the JDK's client sends this header itself
+          } else {
+            request.header(name, value);
+          }
+        });
     try {
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
