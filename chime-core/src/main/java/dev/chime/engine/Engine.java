@@ -484,7 +484,12 @@ public final class Engine implements AutoCloseable {
                   BURST_HELD + 1)
               .orElse(null);
     }
-    return burstDueBy != null && burstDueBy.isAfter(dueBy) ? burstDueBy : dueBy;
+    return atLeastToBurst(dueBy);
+  }
+
+  /** {@code horizon}, or the instant of a burst coming when that lies beyond it. */
+  private Instant atLeastToBurst(Instant horizon) {
+    return burstDueBy != null && burstDueBy.isAfter(horizon) ? burstDueBy : horizon;
   }
 
   private ScheduledFire hold(ClaimedSchedule claimed) {
@@ -637,8 +642,7 @@ public final class Engine implements AutoCloseable {
     if (held.size() <= BURST_HELD) {
       return now.plus(settings.prestart());
     }
-    Instant lookahead = now.plus(settings.lookahead());
-    return burstDueBy != null && burstDueBy.isAfter(lookahead) ? burstDueBy : lookahead;
+    return atLeastToBurst(now.plus(settings.lookahead()));
   }
 
   private void start(List<Held> chunk, Instant now) {
