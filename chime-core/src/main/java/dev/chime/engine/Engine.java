@@ -122,6 +122,9 @@ public final class Engine implements AutoCloseable {
    */
   private Instant burstDueBy;
 
+  /** When claims look for a burst again: once a poll, however often a wake-up makes them claim. */
+  private long nextBurstLookNanos;
+
   /** When the timed claim looks at everything due again, not only past {@link #claimedThrough}. */
   private long nextFullClaimNanos;
 
@@ -365,6 +368,7 @@ public final class Engine implements AutoCloseable {
     }
     claimNow = true;
     fullClaimNow = true; // a tick stands for a poll
+    nextBurstLookNanos = System.nanoTime();
     nextExpiryNanos = 0;
     // a full turn: claims until nothing more is due, starts and sends all that is due
     for (int i = 0; i < 1_000 && turn() == 0 && (claimNow || held.peek() != null); i++) {
@@ -433,7 +437,11 @@ public final class Engine implements AutoCloseable {
       tenantLimits.refresh();
       nextFullClaimNanos = System.nanoTime() + settings.poll().toNanos() * FULL_CLAIM_POLLS;
     }
-    Instant dueBy = claimHorizon(now, timed || full);
+    boolean look = System.nanoTime() - nextBurstLookNanos >= 0;
+    if (look) {
+      nextBurstLookNanos = System.nanoTime() + settings.poll().toNanos();
+    }
+    Instant dueBy = claimHorizon(now, look);
     Instant leaseUntil = dueBy.plus(settings.lease());
     long claimStarted = System.nanoTime();
     Instant dueFrom = full ? Instant.EPOCH : claimedThrough;
@@ -471,18 +479,29 @@ public final class Engine implements AutoCloseable {
    * started up to {@link #BURST_LOOKAHEADS} lookaheads ahead and goes out whole at its instant. A
    * steady stream of fires only moves the horizon by the span in which {@link #BURST_HELD} more
    * fall due. With {@code look}, it looks again for a burst first: at most {@link #BURST_HELD}
-   * entries of the index of due schedules, each poll.
+   * entries of the index of due schedules, once a poll (a wake-up claims at once but does not look
+   * again).
    */
   private Instant claimHorizon(Instant now, boolean look) {
     Instant dueBy = now.plus(settings.lookahead());
     if (look) {
-      burstDueBy =
+      Instant seen =
           store
               .dueCountReached(
                   dueBy,
                   now.plus(settings.lookahead().multipliedBy(BURST_LOOKAHEADS)),
                   BURST_HELD + 1)
               .orElse(null);
+      // The fires of a burst this node has begun to start no longer count as due, so a look in
+      // the middle of it may see too few left: the burst stays in sight while this node holds
+      // more than a burst of work for it and its instant lies beyond the lookahead.
+      boolean begun =
+          burstDueBy != null
+              && burstDueBy.isAfter(dueBy)
+              && held.size() + flights.armedCount() > BURST_HELD;
+      if (seen != null || !begun) {
+        burstDueBy = seen;
+      }
     }
     return atLeastToBurst(dueBy);
   }
