@@ -30,7 +30,8 @@ record ArrivalStats(
     List<String> gapExamples,
     Set<String> receivedRunIds,
     Optional<Long> firstArrivalMillis,
-    Optional<Long> lastArrivalMillis) {
+    Optional<Long> lastArrivalMillis,
+    List<Long> worstBySecond) {
 
   private static final int GAP_EXAMPLES = 5;
 
@@ -40,6 +41,11 @@ record ArrivalStats(
     Map<String, Map<String, Integer>> runsByKey = new HashMap<>();
     Set<String> receivedRunIds = new HashSet<>();
     List<Long> lateness = new ArrayList<>();
+    // the latest first attempt of each second of the window, by scheduled instant: where the
+    // percentiles say that fires were late, this says whether it was one stall or all along
+    int seconds = (int) Math.max(0, Duration.between(windowStart, windowEnd).toSeconds());
+    long[] worst = new long[seconds];
+    java.util.Arrays.fill(worst, Long.MIN_VALUE);
     long calls = 0;
     long unexpected = 0;
     long inWindow = 0;
@@ -65,7 +71,15 @@ record ArrivalStats(
       runsByKey.computeIfAbsent(key, k -> new HashMap<>()).put(arrival.runId(), arrival.attempt());
       receivedRunIds.add(arrival.runId());
       if (arrival.attempt() == 1) {
-        arrival.scheduledInstant().ifPresent(at -> lateness.add(received - at.toEpochMilli()));
+        Optional<Instant> at = arrival.scheduledInstant();
+        if (at.isPresent()) {
+          long late = received - at.get().toEpochMilli();
+          lateness.add(late);
+          long second = Duration.between(windowStart, at.get()).toSeconds();
+          if (second >= 0 && second < seconds) {
+            worst[(int) second] = Math.max(worst[(int) second], late);
+          }
+        }
       }
     }
     long repeated = byAttempt.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
@@ -99,7 +113,8 @@ record ArrivalStats(
         gapExamples,
         receivedRunIds,
         calls == 0 ? Optional.empty() : Optional.of(first),
-        calls == 0 ? Optional.empty() : Optional.of(last));
+        calls == 0 ? Optional.empty() : Optional.of(last),
+        java.util.Arrays.stream(worst).boxed().map(w -> w == Long.MIN_VALUE ? null : w).toList());
   }
 
   double deliveredPercent() {

@@ -91,6 +91,9 @@ final class LoadReport {
     late.put("p99_9", a.lateness().p999());
     late.put("max", a.lateness().max());
     late.put("min", a.lateness().min());
+    // JSON null for a second in which no first attempt was due (a burst's window is one instant)
+    ArrayNode worst = late.putArray("worst_by_second");
+    a.worstBySecond().forEach(worst::add);
 
     ObjectNode duplicates = root.putObject("duplicates");
     duplicates.put("same_key_and_attempt", a.repeatedAttempts());

@@ -38,6 +38,9 @@ class LoadBenchSmokeTest {
     assertThat(result.at("/duplicates/key_under_several_run_ids").asLong()).isZero();
     assertThat(result.at("/duplicates/attempt_under_several_run_ids").asLong()).isZero();
     assertThat(result.at("/lateness_ms").has("p99_9")).isTrue();
+    // one entry per second of the 4 s window, each the latest first attempt due in it
+    assertThat(result.at("/lateness_ms/worst_by_second").size()).isEqualTo(4);
+    assertThat(result.at("/lateness_ms/worst_by_second/0").isNumber()).isTrue();
     assertThat(lines).contains("LoadBench result");
   }
 
