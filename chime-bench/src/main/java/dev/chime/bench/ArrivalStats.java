@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +46,7 @@ record ArrivalStats(
     // percentiles say that fires were late, this says whether it was one stall or all along
     int seconds = (int) Math.max(0, Duration.between(windowStart, windowEnd).toSeconds());
     long[] worst = new long[seconds];
-    java.util.Arrays.fill(worst, Long.MIN_VALUE);
+    Arrays.fill(worst, Long.MIN_VALUE);
     long calls = 0;
     long unexpected = 0;
     long inWindow = 0;
@@ -114,7 +115,7 @@ record ArrivalStats(
         receivedRunIds,
         calls == 0 ? Optional.empty() : Optional.of(first),
         calls == 0 ? Optional.empty() : Optional.of(last),
-        java.util.Arrays.stream(worst).boxed().map(w -> w == Long.MIN_VALUE ? null : w).toList());
+        Arrays.stream(worst).boxed().map(w -> w == Long.MIN_VALUE ? null : w).toList());
   }
 
   double deliveredPercent() {
