@@ -188,7 +188,9 @@ public final class CheckinStore {
             "SELECT "
                 + Finisher.CLOSING_COLUMNS
                 + ", r.started_at FROM runs r JOIN schedules s ON s.id = r.schedule_id"
-                + " WHERE r.schedule_id = ? AND r.status = 'running'"
+                + " WHERE r."
+                + dialect.inFlightScheduleColumn()
+                + " = ? AND r.status = 'running'"
                 + " ORDER BY r.scheduled_at DESC"
                 + Statements.limit(1))) {
       select.setString(1, schedule.toString());

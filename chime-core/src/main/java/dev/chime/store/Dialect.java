@@ -208,6 +208,24 @@ public enum Dialect {
   }
 
   /**
+   * The column of {@code runs} to find a schedule's queued and running runs by, beside a test of
+   * their status. On H2 {@code active_schedule_id} (its V17), which holds the schedule only while a
+   * run is queued or running, so its index keeps no ended runs; elsewhere {@code schedule_id} with
+   * {@code ix_runs_schedule_status}.
+   */
+  String inFlightScheduleColumn() {
+    return this == H2 ? "active_schedule_id" : "schedule_id";
+  }
+
+  /**
+   * Whether a run is found by its key through the schedule and instant it names rather than by an
+   * index of {@code run_key}: H2 has none from its V17 on.
+   */
+  boolean findsRunKeysBySchedule() {
+    return this == H2;
+  }
+
+  /**
    * Whether {@code runs} may be a table partitioned by day (PostgreSQL from schema version 5),
    * whose old history retention drops a partition at a time.
    */

@@ -236,7 +236,7 @@ public final class EngineStore {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT schedule_id, id, status, lease_owner FROM runs WHERE "
-                + dialect.oneOf("schedule_id", scheduleIds.size())
+                + dialect.oneOf(dialect.inFlightScheduleColumn(), scheduleIds.size())
                 + " AND status IN ('running', 'queued')")) {
       dialect.bindOneOf(connection, select, 1, scheduleIds.stream().map(UUID::toString).toList());
       try (ResultSet rows = select.executeQuery()) {
@@ -546,6 +546,10 @@ public final class EngineStore {
     }
     for (int from = 0; from < wanted.size(); from += 500) {
       List<Run> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+      if (dialect.findsRunKeysBySchedule()) {
+        keys.addAll(keysBySchedule(connection, part));
+        continue;
+      }
       // a key's runs all have the instant it names: the chunk's instants bound the days to read
       Instant earliest = part.stream().map(Run::scheduledAt).min(Instant::compareTo).orElseThrow();
       Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
@@ -564,6 +568,41 @@ public final class EngineStore {
           while (rows.next()) {
             keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));
           }
+        }
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * {@link #existingKeys} where runs have no index of their key (H2): each wanted run is looked up
+   * by its schedule and a second around its instant, in one join, and the keys found are compared
+   * whole.
+   */
+  private Set<String> keysBySchedule(Connection connection, List<Run> part) throws SQLException {
+    String wanted =
+        String.join(
+            ", ",
+            java.util.Collections.nCopies(
+                part.size(),
+                "(CAST(? AS VARCHAR(36)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE),"
+                    + " CAST(? AS TIMESTAMP(6) WITH TIME ZONE))"));
+    Set<String> keys = new HashSet<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT r.run_key, r.attempt FROM (VALUES "
+                + wanted
+                + ") AS w (schedule_id, low, high) JOIN runs r ON r.schedule_id = w.schedule_id"
+                + " AND r.scheduled_at BETWEEN w.low AND w.high")) {
+      int i = 1;
+      for (Run run : part) {
+        select.setString(i++, run.scheduleId().toString());
+        dialect.setInstant(select, i++, run.scheduledAt().minusSeconds(1));
+        dialect.setInstant(select, i++, run.scheduledAt().plusSeconds(1));
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));
         }
       }
     }
@@ -609,7 +648,9 @@ public final class EngineStore {
     List<UUID> ids = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT id FROM runs WHERE schedule_id = ? AND status = 'running' ORDER BY id"
+            "SELECT id FROM runs WHERE "
+                + dialect.inFlightScheduleColumn()
+                + " = ? AND status = 'running' ORDER BY id"
                 + " FOR UPDATE")) {
       select.setString(1, scheduleId.toString());
       try (ResultSet rows = select.executeQuery()) {

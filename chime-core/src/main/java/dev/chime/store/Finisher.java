@@ -146,7 +146,8 @@ final class Finisher {
         int next =
             Math.max(
                     run.attempt(),
-                    highestAttempt(connection, dialect, run.runKey(), run.scheduledAt()))
+                    highestAttempt(
+                        connection, dialect, run.scheduleId(), run.runKey(), run.scheduledAt()))
                 + 1;
         Duration wait =
             run.policy()
@@ -223,7 +224,9 @@ final class Finisher {
         connection.prepareStatement(
             "UPDATE runs SET status = 'cancelled', finished_at = ?, error_code = 'cancelled',"
                 + " error_message = ?, lease_owner = NULL, lease_until = NULL"
-                + " WHERE schedule_id = ? AND status = 'queued' AND origin = 'schedule'")) {
+                + " WHERE "
+                + dialect.inFlightScheduleColumn()
+                + " = ? AND status = 'queued' AND origin = 'schedule'")) {
       for (UUID id : scheduleIds) {
         dialect.setInstant(cancel, 1, now);
         cancel.setString(2, clip(why));
@@ -318,15 +321,20 @@ final class Finisher {
     }
   }
 
-  /** The highest attempt recorded for a scheduled instant (the one {@code runKey} names). */
+  /**
+   * The highest attempt recorded for a scheduled instant (the one {@code runKey} names), found
+   * through the schedule and the instant, which every database has an index of.
+   */
   static int highestAttempt(
-      Connection connection, Dialect dialect, String runKey, Instant scheduledAt)
+      Connection connection, Dialect dialect, UUID scheduleId, String runKey, Instant scheduledAt)
       throws SQLException {
     try (PreparedStatement max =
         connection.prepareStatement(
-            "SELECT MAX(attempt) FROM runs WHERE run_key = ?" + Statements.NEAR_INSTANT)) {
-      max.setString(1, runKey);
-      Statements.bindNear(dialect, max, 2, scheduledAt);
+            "SELECT MAX(attempt) FROM runs WHERE schedule_id = ? AND run_key = ?"
+                + Statements.NEAR_INSTANT)) {
+      max.setString(1, scheduleId.toString());
+      max.setString(2, runKey);
+      Statements.bindNear(dialect, max, 3, scheduledAt);
       try (ResultSet rows = max.executeQuery()) {
         rows.next();
         return rows.getInt(1);

@@ -258,7 +258,9 @@ public final class RunStore {
       return db.inTransaction(
           connection -> {
             int attempt =
-                Finisher.highestAttempt(connection, dialect, run.runKey(), run.scheduledAt()) + 1;
+                Finisher.highestAttempt(
+                        connection, dialect, run.scheduleId(), run.runKey(), run.scheduledAt())
+                    + 1;
             Run retry =
                 Run.queued(
                     tenantId,

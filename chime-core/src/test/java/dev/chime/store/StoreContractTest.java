@@ -63,6 +63,11 @@ abstract class StoreContractTest {
     db.close();
   }
 
+  /** The database under test, for checks of one database's own schema. */
+  Database database() {
+    return db;
+  }
+
   @Test
   void aScheduleComesBackAsItWasStored() {
     Schedule schedule =
