@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -546,67 +547,63 @@ public final class EngineStore {
     }
     for (int from = 0; from < wanted.size(); from += 500) {
       List<Run> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
-      if (dialect.findsRunKeysBySchedule()) {
-        keys.addAll(keysBySchedule(connection, part));
-        continue;
-      }
-      // a key's runs all have the instant it names: the chunk's instants bound the days to read
-      Instant earliest = part.stream().map(Run::scheduledAt).min(Instant::compareTo).orElseThrow();
-      Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
       try (PreparedStatement select =
-          connection.prepareStatement(
-              "SELECT run_key, attempt FROM runs WHERE "
-                  + dialect.oneOf("run_key", part.size())
-                  + " AND scheduled_at BETWEEN ? AND ?")) {
-        // on PostgreSQL one array, so that the statement is the same for every chunk and its plan
-        // is made once, not once per call over every day's partition
-        int next =
-            dialect.bindOneOf(connection, select, 1, part.stream().map(Run::runKey).toList());
-        dialect.setInstant(select, next, earliest.minusSeconds(1));
-        dialect.setInstant(select, next + 1, latest.plusSeconds(1));
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));
-          }
-        }
-      }
-    }
-    return keys;
-  }
-
-  /**
-   * {@link #existingKeys} where runs have no index of their key (H2): each wanted run is looked up
-   * by its schedule and a second around its instant, in one join, and the keys found are compared
-   * whole.
-   */
-  private Set<String> keysBySchedule(Connection connection, List<Run> part) throws SQLException {
-    String wanted =
-        String.join(
-            ", ",
-            java.util.Collections.nCopies(
-                part.size(),
-                "(CAST(? AS VARCHAR(36)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE),"
-                    + " CAST(? AS TIMESTAMP(6) WITH TIME ZONE))"));
-    Set<String> keys = new HashSet<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT r.run_key, r.attempt FROM (VALUES "
-                + wanted
-                + ") AS w (schedule_id, low, high) JOIN runs r ON r.schedule_id = w.schedule_id"
-                + " AND r.scheduled_at BETWEEN w.low AND w.high")) {
-      int i = 1;
-      for (Run run : part) {
-        select.setString(i++, run.scheduleId().toString());
-        dialect.setInstant(select, i++, run.scheduledAt().minusSeconds(1));
-        dialect.setInstant(select, i++, run.scheduledAt().plusSeconds(1));
-      }
-      try (ResultSet rows = select.executeQuery()) {
+              dialect.findsRunKeysBySchedule()
+                  ? keysBySchedule(connection, part)
+                  : keysByKey(connection, part);
+          ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           keys.add(rows.getString("run_key") + "#" + rows.getInt("attempt"));
         }
       }
     }
     return keys;
+  }
+
+  /** The read of {@link #existingKeys} by {@code run_key}, bound for these runs. */
+  private PreparedStatement keysByKey(Connection connection, List<Run> part) throws SQLException {
+    // a key's runs all have the instant it names: the chunk's instants bound the days to read
+    Instant earliest = part.stream().map(Run::scheduledAt).min(Instant::compareTo).orElseThrow();
+    Instant latest = part.stream().map(Run::scheduledAt).max(Instant::compareTo).orElseThrow();
+    PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT run_key, attempt FROM runs WHERE "
+                + dialect.oneOf("run_key", part.size())
+                + " AND scheduled_at BETWEEN ? AND ?");
+    // on PostgreSQL one array, so that the statement is the same for every chunk and its plan is
+    // made once, not once per call over every day's partition
+    int next = dialect.bindOneOf(connection, select, 1, part.stream().map(Run::runKey).toList());
+    dialect.setInstant(select, next, earliest.minusSeconds(1));
+    dialect.setInstant(select, next + 1, latest.plusSeconds(1));
+    return select;
+  }
+
+  /**
+   * The read of {@link #existingKeys} where runs have no index of their key (H2), bound for these
+   * runs: each is looked up by its schedule and a second around its instant, in one join; the
+   * caller compares the keys found whole.
+   */
+  private PreparedStatement keysBySchedule(Connection connection, List<Run> part)
+      throws SQLException {
+    String wanted =
+        String.join(
+            ", ",
+            Collections.nCopies(
+                part.size(),
+                "(CAST(? AS VARCHAR(36)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE),"
+                    + " CAST(? AS TIMESTAMP(6) WITH TIME ZONE))"));
+    PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT r.run_key, r.attempt FROM (VALUES "
+                + wanted
+                + ") AS w (schedule_id, low, high) JOIN runs r ON r.schedule_id = w.schedule_id"
+                + " AND r.scheduled_at BETWEEN w.low AND w.high");
+    int i = 1;
+    for (Run run : part) {
+      select.setString(i++, run.scheduleId().toString());
+      i = Statements.bindNear(dialect, select, i, run.scheduledAt());
+    }
+    return select;
   }
 
   /** Moves each schedule to its next fire, fenced by its lease; returns those that moved. */
