@@ -130,19 +130,20 @@ public final class JettyDispatcher implements Dispatcher {
       return answered(request, exchange, Calls.millisSince(started));
     } catch (TimeoutException e) {
       // stopped first, so that the message says where it stopped and the duration includes it
-      exchange.abandon(new TimeoutException("call timed out"), ABORT_WAIT.toNanos());
+      exchange.abandon(() -> new TimeoutException("call timed out"), ABORT_WAIT.toNanos());
       return timedOut(request, exchange, withBody, started);
     } catch (InterruptedException e) {
-      exchange.abandon(new InterruptedException("the call was interrupted"), ABORT_WAIT.toNanos());
+      exchange.abandon(
+          () -> new InterruptedException("the call was interrupted"), ABORT_WAIT.toNanos());
       Thread.interrupted(); // thrown instead
       throw e;
     } catch (ExecutionException e) {
-      exchange.abandon(e.getCause(), ABORT_WAIT.toNanos());
+      exchange.abandon(e::getCause, ABORT_WAIT.toNanos());
       return failed(request, exchange, withBody, e.getCause(), started);
     } finally {
       // Nothing of a call may outlive it: the engine starts the next attempt once it returns.
       // A no-op for a call that ended; aborts one that did not.
-      exchange.abandon(new CancellationException("the call returned"), ABORT_WAIT.toNanos());
+      exchange.abandon(() -> new CancellationException("the call returned"), ABORT_WAIT.toNanos());
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
@@ -85,16 +86,17 @@ final class JettyExchange implements Response.Listener, CallState {
   /**
    * Aborts the exchange unless it ended, closing its connection, and waits at most {@code nanos}
    * for Jetty to be done with it, through an interrupt, which it keeps. Safe to call more than
-   * once.
+   * once. The reason is made only for an exchange still under way: every call ends with an abandon,
+   * and an exception's stack trace costs more than the rest of it.
    */
-  void abandon(Throwable why, long nanos) {
+  void abandon(Supplier<? extends Throwable> why, long nanos) {
     synchronized (this) {
       abandoned = true;
     }
     if (done.isDone()) {
       return;
     }
-    request.abort(why);
+    request.abort(why.get());
     boolean interrupted = false;
     long deadline = System.nanoTime() + nanos;
     while (true) {
