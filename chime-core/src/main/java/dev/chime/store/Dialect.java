@@ -218,8 +218,9 @@ public enum Dialect {
   }
 
   /**
-   * Whether a run is found by its key through the schedule and instant it names rather than by an
-   * index of {@code run_key}: H2 has none from its V17 on.
+   * Whether a run is found by its key through the instant and schedule it names rather than by an
+   * index of {@code run_key}: H2 has none from its V17 on, and from V18 its unique key of runs
+   * leads with the instant, which is then matched exactly.
    */
   boolean findsRunKeysBySchedule() {
     return this == H2;

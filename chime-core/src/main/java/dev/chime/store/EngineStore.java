@@ -578,10 +578,15 @@ public final class EngineStore {
     return select;
   }
 
+  /** H2's unique index of runs by instant, schedule and attempt (its V18). */
+  static final String H2_INSTANT_KEY = "uq_runs_instant_schedule_attempt";
+
   /**
    * The read of {@link #existingKeys} where runs have no index of their key (H2), bound for these
-   * runs: each is looked up by its schedule and a second around its instant, in one join; the
-   * caller compares the keys found whole.
+   * runs: each is looked up by its instant and schedule, the columns its unique key leads with, in
+   * one join; the caller compares the keys found whole. The instant is cast to the column's type,
+   * so it is rounded as it was when the run was written and found by equality: a range of instants
+   * would read every run of that range (a whole burst) for each lookup.
    */
   private PreparedStatement keysBySchedule(Connection connection, List<Run> part)
       throws SQLException {
@@ -589,19 +594,19 @@ public final class EngineStore {
         String.join(
             ", ",
             Collections.nCopies(
-                part.size(),
-                "(CAST(? AS VARCHAR(36)), CAST(? AS TIMESTAMP(6) WITH TIME ZONE),"
-                    + " CAST(? AS TIMESTAMP(6) WITH TIME ZONE))"));
+                part.size(), "(CAST(? AS TIMESTAMP(6) WITH TIME ZONE), CAST(? AS VARCHAR(36)))"));
     PreparedStatement select =
         connection.prepareStatement(
             "SELECT r.run_key, r.attempt FROM (VALUES "
                 + wanted
-                + ") AS w (schedule_id, low, high) JOIN runs r ON r.schedule_id = w.schedule_id"
-                + " AND r.scheduled_at BETWEEN w.low AND w.high");
+                + ") AS w (scheduled_at, schedule_id) JOIN runs r USE INDEX ("
+                + H2_INSTANT_KEY
+                + ")"
+                + " ON r.scheduled_at = w.scheduled_at AND r.schedule_id = w.schedule_id");
     int i = 1;
     for (Run run : part) {
+      dialect.setInstant(select, i++, run.scheduledAt());
       select.setString(i++, run.scheduleId().toString());
-      i = Statements.bindNear(dialect, select, i, run.scheduledAt());
     }
     return select;
   }

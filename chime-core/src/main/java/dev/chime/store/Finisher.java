@@ -323,18 +323,29 @@ final class Finisher {
 
   /**
    * The highest attempt recorded for a scheduled instant (the one {@code runKey} names), found
-   * through the schedule and the instant, which every database has an index of.
+   * through the schedule and the instant, which every database has an index of (on H2 its unique
+   * key, led by the instant, so the instant is matched exactly, as the engine's look for keys
+   * already on record matches it).
    */
   static int highestAttempt(
       Connection connection, Dialect dialect, UUID scheduleId, String runKey, Instant scheduledAt)
       throws SQLException {
+    boolean exact = dialect.findsRunKeysBySchedule();
+    String from = exact ? "runs USE INDEX (" + EngineStore.H2_INSTANT_KEY + ")" : "runs";
+    String at =
+        exact
+            ? " AND scheduled_at = CAST(? AS TIMESTAMP(6) WITH TIME ZONE)"
+            : Statements.NEAR_INSTANT;
     try (PreparedStatement max =
         connection.prepareStatement(
-            "SELECT MAX(attempt) FROM runs WHERE schedule_id = ? AND run_key = ?"
-                + Statements.NEAR_INSTANT)) {
+            "SELECT MAX(attempt) FROM " + from + " WHERE schedule_id = ? AND run_key = ?" + at)) {
       max.setString(1, scheduleId.toString());
       max.setString(2, runKey);
-      Statements.bindNear(dialect, max, 3, scheduledAt);
+      if (exact) {
+        dialect.setInstant(max, 3, scheduledAt);
+      } else {
+        Statements.bindNear(dialect, max, 3, scheduledAt);
+      }
       try (ResultSet rows = max.executeQuery()) {
         rows.next();
         return rows.getInt(1);
