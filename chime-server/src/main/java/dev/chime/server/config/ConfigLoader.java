@@ -193,8 +193,9 @@ public final class ConfigLoader {
               "base URL targets reach this node on, for async callbacks; default http://localhost:<port>"),
           new Setting(
               "engine.catchup.per.second",
-              "20",
-              "late fires (catching up after downtime) sent per second"),
+              "500",
+              "late fires (catching up after downtime) sent per second; each schedule catches up"
+                  + " one fire at a time"),
           new Setting("retention.max.age.days", "30", "finished runs older than this are deleted"),
           new Setting(
               "retention.max.runs.per.schedule",
