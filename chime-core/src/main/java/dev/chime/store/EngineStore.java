@@ -590,25 +590,30 @@ public final class EngineStore {
    */
   private PreparedStatement keysBySchedule(Connection connection, List<Run> part)
       throws SQLException {
-    String wanted =
-        String.join(
-            ", ",
-            Collections.nCopies(
-                part.size(), "(CAST(? AS TIMESTAMP(6) WITH TIME ZONE), CAST(? AS VARCHAR(36)))"));
-    PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT r.run_key, r.attempt FROM (VALUES "
-                + wanted
-                + ") AS w (scheduled_at, schedule_id) JOIN runs r USE INDEX ("
-                + H2_INSTANT_KEY
-                + ")"
-                + " ON r.scheduled_at = w.scheduled_at AND r.schedule_id = w.schedule_id");
+    PreparedStatement select = connection.prepareStatement(keysByInstantSql(part.size()));
     int i = 1;
     for (Run run : part) {
       dialect.setInstant(select, i++, run.scheduledAt());
       select.setString(i++, run.scheduleId().toString());
     }
     return select;
+  }
+
+  /**
+   * The statement of {@link #keysBySchedule} for {@code count} runs, each bound as its instant and
+   * then its schedule id.
+   */
+  static String keysByInstantSql(int count) {
+    String wanted =
+        String.join(
+            ", ",
+            Collections.nCopies(
+                count, "(" + Statements.H2_INSTANT_PARAMETER + ", CAST(? AS VARCHAR(36)))"));
+    return "SELECT r.run_key, r.attempt FROM (VALUES "
+        + wanted
+        + ") AS w (scheduled_at, schedule_id) JOIN runs r USE INDEX ("
+        + H2_INSTANT_KEY
+        + ") ON r.scheduled_at = w.scheduled_at AND r.schedule_id = w.schedule_id";
   }
 
   /** Moves each schedule to its next fire, fenced by its lease; returns those that moved. */

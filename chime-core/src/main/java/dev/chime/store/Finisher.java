@@ -333,9 +333,7 @@ final class Finisher {
     boolean exact = dialect.findsRunKeysBySchedule();
     String from = exact ? "runs USE INDEX (" + EngineStore.H2_INSTANT_KEY + ")" : "runs";
     String at =
-        exact
-            ? " AND scheduled_at = CAST(? AS TIMESTAMP(6) WITH TIME ZONE)"
-            : Statements.NEAR_INSTANT;
+        exact ? " AND scheduled_at = " + Statements.H2_INSTANT_PARAMETER : Statements.NEAR_INSTANT;
     try (PreparedStatement max =
         connection.prepareStatement(
             "SELECT MAX(attempt) FROM " + from + " WHERE schedule_id = ? AND run_key = ?" + at)) {

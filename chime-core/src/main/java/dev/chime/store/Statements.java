@@ -47,6 +47,12 @@ final class Statements {
    */
   static final String NEAR_INSTANT = " AND scheduled_at BETWEEN ? AND ?";
 
+  /**
+   * An instant bound on H2 as a value of the runs' {@code scheduled_at} type, rounded to its
+   * microseconds as the value was when it was written, so that it can be matched by equality.
+   */
+  static final String H2_INSTANT_PARAMETER = "CAST(? AS TIMESTAMP(6) WITH TIME ZONE)";
+
   /** Binds {@link #NEAR_INSTANT} at {@code index}; returns the next parameter's index. */
   static int bindNear(Dialect dialect, PreparedStatement statement, int index, Instant at)
       throws SQLException {

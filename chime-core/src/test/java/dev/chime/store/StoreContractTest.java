@@ -480,6 +480,30 @@ abstract class StoreContractTest {
     assertThatThrownBy(() -> runs.insertQueued(again)).isInstanceOf(ConflictException.class);
   }
 
+  /**
+   * A start of an instant whose attempt is already on record (a rare race with an edit) writes and
+   * sends nothing again. The instant has nanoseconds, which the database rounds when it stores
+   * them: the look for keys on record must round it the same way (on H2 it matches it exactly).
+   */
+  @Test
+  void aStartOfAnInstantAlreadyOnRecordIsNotSentAgain() {
+    Instant now = Instant.parse("2034-01-01T00:00:00.123456789Z");
+    Schedule due = aSchedule().every(60).nextFireAt(now).createdAt(T0).build();
+    // claimed a moment later: the stored next fire is rounded up to its microsecond
+    ClaimedSchedule claim = insertAndClaim(due, now.plusMillis(1));
+    Run recorded = queuedRun(due.id(), now);
+    assertThat(runs.insertQueued(recorded)).isTrue();
+
+    Run again = runningRun(due.id(), now, now);
+    Set<UUID> started =
+        startOne(
+            starting(due.id(), claim.leaseEpoch(), Optional.of(now.plusSeconds(60)), again), now);
+
+    assertThat(started).isEmpty();
+    assertThat(runs.get("default", again.id())).isEmpty();
+    assertThat(runs.get("default", recorded.id())).isPresent();
+  }
+
   @Test
   void runsListNewestFirstInPages() {
     Schedule schedule = aSchedule().createdAt(T0).build();
