@@ -8,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,9 +33,29 @@ final class Claims {
           + " OR (lease_owner = ? AND lease_until < ?)"
           + ") ORDER BY next_fire_at LIMIT ?";
 
+  /**
+   * The columns a claim reads of a due schedule: all of them are in H2's index of due schedules
+   * (its V19), so the claim reads that index alone and never a schedule's row. The definition comes
+   * from {@link Definitions}, by {@code definition_version}.
+   */
+  static final String SCHEDULE_CLAIM_COLUMNS =
+      "id, tenant_id, next_fire_at, last_fire_at, lease_epoch, definition_version";
+
+  /**
+   * The select of due schedules with the columns a claim reads, then {@code lock}; its parameters
+   * are those of {@link #DUE_SCHEDULES}.
+   */
+  static String claimSelect(String lock) {
+    return DUE_SCHEDULES.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ") + lock;
+  }
+
+  /** How many characters of definitions a node keeps: about 64 MB of text. */
+  private static final long DEFINITION_CHARS = 32L * 1024 * 1024;
+
   private final Database db;
   private final Dialect dialect;
   private final Finisher finisher;
+  private final Definitions definitions = new Definitions(DEFINITION_CHARS);
 
   Claims(Database db, Finisher finisher) {
     this.db = db;
@@ -40,9 +63,14 @@ final class Claims {
     this.finisher = finisher;
   }
 
-  private static final String SCHEDULE_CLAIM_COLUMNS =
-      "id, tenant_id, trigger_json, target_json, payload_json, policy_json, next_fire_at,"
-          + " last_fire_at, lease_epoch";
+  /** A due schedule as a claim reads it, before its definition is looked up. */
+  private record DueRow(
+      UUID id,
+      String tenantId,
+      Instant nextFireAt,
+      Optional<Instant> lastFireAt,
+      long leaseEpoch,
+      long definitionVersion) {}
 
   /**
    * Claims up to {@code limit} enabled schedules due by {@code dueBy} whose lease is free or ran
@@ -83,20 +111,17 @@ final class Claims {
               claim.setString(1, owner);
               dialect.setInstant(claim, 2, leaseUntil);
               bindDue(claim, 3, dueBy, dueFrom, now, owner, ownBefore, limit);
-              return readClaimedSchedules(claim, 0);
+              return withDefinitions(connection, readDue(claim, 0));
             }
           }
           // On H2 the select takes no row locks: the embedded database has one node, whose engine
           // thread is its only claimer, and a row lock costs H2 a write of the row (and again at
           // commit). Elsewhere the rows are locked, skipping those another node is claiming.
-          String select = due.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ");
-          if (dialect == Dialect.H2) {
-            select = select.replace(dialect.forUpdateSkipLocked(), "");
-          }
+          String select = claimSelect(dialect == Dialect.H2 ? "" : dialect.forUpdateSkipLocked());
           List<ClaimedSchedule> selected;
           try (PreparedStatement statement = connection.prepareStatement(select)) {
             bindDue(statement, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
-            selected = readClaimedSchedules(statement, 1);
+            selected = withDefinitions(connection, readDue(statement, 1));
           }
           return leaseUnchanged(connection, owner, leaseUntil, selected);
         });
@@ -123,11 +148,9 @@ final class Claims {
           case POSTGRESQL -> " FOR NO KEY UPDATE SKIP LOCKED";
           default -> dialect.forUpdateSkipLocked();
         };
-    String select =
-        DUE_SCHEDULES.replace("SELECT id ", "SELECT " + SCHEDULE_CLAIM_COLUMNS + " ") + lock;
-    try (PreparedStatement statement = connection.prepareStatement(select)) {
+    try (PreparedStatement statement = connection.prepareStatement(claimSelect(lock))) {
       bindDue(statement, 1, dueBy, dueFrom, now, owner, ownBefore, limit);
-      return readClaimedSchedules(statement, 0);
+      return withDefinitions(connection, readDue(statement, 0));
     }
   }
 
@@ -209,25 +232,84 @@ final class Claims {
     statement.setInt(i, limit);
   }
 
-  private List<ClaimedSchedule> readClaimedSchedules(PreparedStatement statement, int epochBump)
-      throws SQLException {
-    List<ClaimedSchedule> result = new ArrayList<>();
+  private List<DueRow> readDue(PreparedStatement statement, int epochBump) throws SQLException {
+    List<DueRow> result = new ArrayList<>();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         result.add(
-            new ClaimedSchedule(
+            new DueRow(
                 UUID.fromString(rows.getString("id")),
                 rows.getString("tenant_id"),
-                rows.getString("trigger_json"),
-                rows.getString("target_json"),
-                rows.getString("payload_json"),
-                rows.getString("policy_json"),
                 dialect.getInstant(rows, "next_fire_at").orElseThrow(),
                 dialect.getInstant(rows, "last_fire_at"),
-                rows.getLong("lease_epoch") + epochBump));
+                rows.getLong("lease_epoch") + epochBump,
+                rows.getLong("definition_version")));
       }
     }
     return result;
+  }
+
+  /**
+   * The due rows with their definitions: from the cache where it holds their version, the others
+   * read in this transaction. A row edited between the two reads has a newer version and a newer
+   * lease epoch than the claim read; its definition is then the newer one, and its fire, fenced by
+   * the older epoch, writes nothing and is claimed again with the edit.
+   */
+  private List<ClaimedSchedule> withDefinitions(Connection connection, List<DueRow> due)
+      throws SQLException {
+    Map<UUID, Definitions.Definition> found = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (DueRow row : due) {
+      Optional<Definitions.Definition> held = definitions.get(row.id(), row.definitionVersion());
+      if (held.isPresent()) {
+        found.put(row.id(), held.get());
+      } else {
+        missing.add(row.id().toString());
+      }
+    }
+    for (int from = 0; from < missing.size(); from += 500) {
+      List<String> part = missing.subList(from, Math.min(missing.size(), from + 500));
+      try (PreparedStatement select =
+          connection.prepareStatement(
+              "SELECT id, definition_version, trigger_json, target_json, payload_json, policy_json"
+                  + " FROM schedules WHERE "
+                  + dialect.oneOf("id", part.size()))) {
+        dialect.bindOneOf(connection, select, 1, part);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            UUID id = UUID.fromString(rows.getString("id"));
+            Definitions.Definition definition =
+                new Definitions.Definition(
+                    rows.getLong("definition_version"),
+                    rows.getString("trigger_json"),
+                    rows.getString("target_json"),
+                    rows.getString("payload_json"),
+                    rows.getString("policy_json"));
+            definitions.put(id, definition);
+            found.put(id, definition);
+          }
+        }
+      }
+    }
+    List<ClaimedSchedule> claimed = new ArrayList<>(due.size());
+    for (DueRow row : due) {
+      Definitions.Definition definition = found.get(row.id());
+      if (definition == null) {
+        continue; // deleted between the two reads: nothing to fire
+      }
+      claimed.add(
+          new ClaimedSchedule(
+              row.id(),
+              row.tenantId(),
+              definition.triggerJson(),
+              definition.targetJson(),
+              definition.payloadJson(),
+              definition.policyJson(),
+              row.nextFireAt(),
+              row.lastFireAt(),
+              row.leaseEpoch()));
+    }
+    return claimed;
   }
 
   /**

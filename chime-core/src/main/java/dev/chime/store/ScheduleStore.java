@@ -369,7 +369,8 @@ public final class ScheduleStore {
                 + " trigger_json = ?, target_json = ?, payload_json = ?, next_fire_at = ?,"
                 + " updated_at = ?, policy_json = ?, consecutive_failures = ?,"
                 + " disabled_reason = ?, labels_json = ?, lease_owner = NULL,"
-                + " lease_until = NULL, lease_epoch = lease_epoch + 1"
+                + " lease_until = NULL, lease_epoch = lease_epoch + 1,"
+                + " definition_version = definition_version + 1"
                 + " WHERE id = ? AND tenant_id = ?")) {
       ScheduleSpec spec = updated.spec();
       statement.setString(1, spec.name());

@@ -11,6 +11,7 @@ import dev.chime.run.RunOrigin;
 import dev.chime.run.RunOutcome;
 import dev.chime.run.RunStatus;
 import dev.chime.schedule.Schedule;
+import dev.chime.schedule.ScheduleSpec;
 import dev.chime.store.EngineStore.ClaimedSchedule;
 import dev.chime.store.EngineStore.ScheduleStart;
 import dev.chime.store.ResultStore.Completion;
@@ -168,6 +169,46 @@ abstract class StoreContractTest {
 
     assertThat(started).isEmpty();
     assertThat(runs.get("default", run.id())).isEmpty();
+  }
+
+  @Test
+  void aClaimAfterAnEditCarriesTheEditedDefinitionAndOneWithoutAnEditTheStoredOne() {
+    Instant now = Instant.parse("2031-06-01T00:00:00Z");
+    Schedule due = aSchedule().every(60).payload("{\"v\":1}").nextFireAt(now).createdAt(T0).build();
+    schedules.insert(due);
+    // a node claims it (and keeps its definition), then gives its lease back unused
+    assertThat(payloadClaimedBy("node-edit", due.id(), now)).contains("{\"v\":1}");
+    engine.releaseLeases("node-edit");
+    assertThat(payloadClaimedBy("node-edit", due.id(), now)).contains("{\"v\":1}");
+
+    // an edit in the same instant (a fake clock does not move) changes the definition
+    schedules.update(
+        "default",
+        due.id(),
+        now,
+        current ->
+            new ScheduleStore.Change(
+                new ScheduleSpec(
+                    current.spec().name(),
+                    current.spec().description(),
+                    true,
+                    current.spec().trigger(),
+                    current.spec().target(),
+                    "{\"v\":2}",
+                    current.spec().policy(),
+                    current.spec().labels()),
+                current.nextFireAt(),
+                current.health()));
+
+    assertThat(payloadClaimedBy("node-edit", due.id(), now)).contains("{\"v\":2}");
+  }
+
+  /** The payload of {@code id} as a claim by {@code node} returns it, if that claim took it. */
+  private Optional<String> payloadClaimedBy(String node, UUID id, Instant now) {
+    return engine.claimSchedules(node, now, now, now, now.plusSeconds(30), 1000, now).stream()
+        .filter(c -> c.id().equals(id))
+        .map(ClaimedSchedule::payloadJson)
+        .findFirst();
   }
 
   @Test
