@@ -48,8 +48,11 @@ public final class LoadBench {
 
   public static void main(String[] args) throws Exception {
     // the node logs one line per run outcome; at thousands a second they would bury the report
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("chime.runs"))
-        .setLevel(ch.qos.logback.classic.Level.WARN);
+    // (-Dchime.bench.runlog=true keeps them, to measure what they cost: CHIME_LOG_RUNS=on)
+    if (!Boolean.getBoolean("chime.bench.runlog")) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("chime.runs"))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     System.exit(new LoadBench(Clock.systemUTC(), System.getenv(), System.out).run(args));
   }
 

@@ -1,5 +1,6 @@
 package dev.chime.server;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -15,6 +16,16 @@ import org.slf4j.LoggerFactory;
  */
 final class LogFormat {
   private LogFormat() {}
+
+  /**
+   * With {@code on} false, the {@code chime.runs} logger writes warnings only: no line per ended
+   * run ({@code CHIME_LOG_RUNS=off}).
+   */
+  static void runs(boolean on) {
+    if (!on && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger("chime.runs").setLevel(Level.WARN);
+    }
+  }
 
   static void apply(String format) {
     if (!format.equals("json")) {

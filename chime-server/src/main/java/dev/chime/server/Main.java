@@ -25,6 +25,7 @@ public final class Main {
       return;
     }
     LogFormat.apply(config.logFormat());
+    LogFormat.runs(config.logRuns());
     StringBuilder settings = new StringBuilder();
     for (Map.Entry<String, String> entry : config.describe().entrySet()) {
       settings.append("\n  ").append(entry.getKey()).append(" = ").append(entry.getValue());

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged jar with {@code CHIME_LOG_FORMAT=json}: every log line is one JSON object. */
+/**
+ * The packaged jar's log: with {@code CHIME_LOG_FORMAT=json} every line is one JSON object; with
+ * {@code CHIME_LOG_RUNS=off} a run ends on record without a line.
+ */
 class JsonLogIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -31,15 +34,7 @@ class JsonLogIT {
       ChimeJar jar = new ChimeJar(dataDir, Map.of("CHIME_LOG_FORMAT", "json"));
       Process process = jar.start();
       try {
-        jar.awaitReady();
-        String id =
-            jar.call(
-                    "POST",
-                    "/api/v1/schedules",
-                    schedule("logged", interval(3600), target(target.url("/log").toString())))
-                .get("id")
-                .asText();
-        jar.call("POST", "/api/v1/schedules/" + id + "/run-now", null);
+        String id = runOnce(jar, target, "logged").scheduleId();
         await()
             .atMost(Duration.ofSeconds(20))
             .until(() -> jar.log().contains("run ended tenant=default schedule=" + id));
@@ -65,5 +60,44 @@ class JsonLogIT {
                 assertThat(l.path("formattedMessage").asText()).contains("status=success");
               });
     }
+  }
+
+  @Test
+  void withRunsLogOffARunEndsOnRecordWithoutALine() throws Exception {
+    try (TargetServer target = new TargetServer()) {
+      ChimeJar jar = new ChimeJar(dataDir, Map.of("CHIME_LOG_RUNS", "off"));
+      Process process = jar.start();
+      try {
+        String runId = runOnce(jar, target, "quiet").runId();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    jar.call("GET", "/api/v1/runs/" + runId, null)
+                        .path("status")
+                        .asText()
+                        .equals("success"));
+      } finally {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(jar.log()).contains("log.runs = off").doesNotContain("run ended");
+    }
+  }
+
+  private record Ran(String scheduleId, String runId) {}
+
+  /** Waits for the jar to be ready, makes a schedule calling the target and runs it now. */
+  private static Ran runOnce(ChimeJar jar, TargetServer target, String name) throws Exception {
+    jar.awaitReady();
+    String id =
+        jar.call(
+                "POST",
+                "/api/v1/schedules",
+                schedule(name, interval(3600), target(target.url("/" + name).toString())))
+            .get("id")
+            .asText();
+    return new Ran(
+        id, jar.call("POST", "/api/v1/schedules/" + id + "/run-now", null).get("id").asText());
   }
 }

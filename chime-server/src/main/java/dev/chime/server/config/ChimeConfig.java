@@ -63,6 +63,7 @@ public record ChimeConfig(
     List<Cidr> trustedProxies,
     boolean metricsOpen,
     String logFormat,
+    boolean logRuns,
     Duration alertsPoll,
     Duration engineStall,
     Map<String, String> otel) {
@@ -170,6 +171,7 @@ public record ChimeConfig(
             : String.join(",", trustedProxies.stream().map(Object::toString).toList()));
     values.put("metrics.auth", metricsOpen ? "open" : "token");
     values.put("log.format", logFormat);
+    values.put("log.runs", logRuns ? "on" : "off");
     values.put("alerts.poll.ms", Long.toString(alertsPoll.toMillis()));
     values.put("health.engine.stall.s", Long.toString(engineStall.toSeconds()));
     // names only: OTEL_EXPORTER_OTLP_HEADERS may hold a token

@@ -144,6 +144,11 @@ public final class ConfigLoader {
               "plain",
               "plain: lines for people; json: one JSON object per line, for log collectors"),
           new Setting(
+              "log.runs",
+              "on",
+              "on: one INFO line per ended run (logger chime.runs); off: none, for a node that"
+                  + " fires thousands a second (runs stay on record and in the metrics)"),
+          new Setting(
               "metrics.auth",
               "token",
               "token: /metrics needs a token with metrics:read (or admin); open: anyone who reaches"
@@ -360,6 +365,7 @@ public final class ConfigLoader {
                 problems),
             reader.oneOf("metrics.auth", "token", "open").equals("open"),
             reader.oneOf("log.format", "plain", "json"),
+            reader.onOff("log.runs"),
             Duration.ofMillis(reader.integer("alerts.poll.ms", 10, 600_000)),
             engineStall(reader, poll, values.get("health.engine.stall.s"), problems),
             otel(env));

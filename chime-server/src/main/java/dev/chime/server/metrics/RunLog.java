@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One log line per run whose end is on record, on the logger {@code chime.runs}: schedule, run,
  * attempt, status, lateness (first attempts of scheduled fires) and duration, as key=value pairs.
- * Set that logger to WARN to keep run outcomes out of the log.
+ * {@code CHIME_LOG_RUNS=off} sets that logger to WARN, keeping run outcomes out of the log.
  */
 final class RunLog implements EngineObserver {
   private static final Logger log = LoggerFactory.getLogger("chime.runs");

@@ -266,6 +266,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void runsAreLoggedUnlessTurnedOffAndABadValueIsAProblemNamingTheSetting() {
+    assertThat(ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1")).logRuns())
+        .isTrue();
+    ChimeConfig off =
+        ConfigLoader.load(Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_LOG_RUNS", "off"));
+    assertThat(off.logRuns()).isFalse();
+    assertThat(off.describe()).containsEntry("log.runs", "off");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Optional.empty(), Map.of("CHIME_NODE_ID", "n1", "CHIME_LOG_RUNS", "quiet")))
+        .hasMessageContaining("log.runs")
+        .hasMessageContaining("CHIME_LOG_RUNS");
+  }
+
+  @Test
   void theConfigFileComesFromTheCommandLineOrChimeConfig() throws IOException {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "port = 9200\nnode.id = n1\n");
