@@ -273,8 +273,7 @@ final class Claims {
         missing.add(row.id().toString());
       }
     }
-    for (int from = 0; from < missing.size(); from += 500) {
-      List<String> part = missing.subList(from, Math.min(missing.size(), from + 500));
+    for (List<String> part : Statements.parts(missing)) {
       try (PreparedStatement select =
           connection.prepareStatement(
               "SELECT id, definition_version, trigger_json, target_json, payload_json, policy_json"

@@ -41,8 +41,19 @@ final class Definitions {
     return held != null && held.version() == version ? Optional.of(held) : Optional.empty();
   }
 
-  /** Keeps {@code definition} for {@code id}, in place of any other version of it. */
+  /**
+   * Keeps {@code definition} for {@code id}, in place of any other version of it; one larger than
+   * an eighth of the cache is not kept (it would push out many others at each claim of it), and is
+   * read with its claim each time.
+   */
   synchronized void put(UUID id, Definition definition) {
+    if (definition.chars() > maxChars / 8) {
+      Definition old = byId.remove(id);
+      if (old != null) {
+        chars -= old.chars();
+      }
+      return;
+    }
     Definition old = byId.put(id, definition);
     if (old != null) {
       chars -= old.chars();

@@ -545,8 +545,7 @@ public final class EngineStore {
       start.start().ifPresent(s -> wanted.add(s.run()));
       wanted.addAll(start.recorded());
     }
-    for (int from = 0; from < wanted.size(); from += 500) {
-      List<Run> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
+    for (List<Run> part : Statements.parts(wanted)) {
       try (PreparedStatement select =
               dialect.findsRunKeysBySchedule()
                   ? keysBySchedule(connection, part)

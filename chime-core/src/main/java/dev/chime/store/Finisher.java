@@ -188,8 +188,7 @@ final class Finisher {
   static void lockSchedules(Connection connection, Dialect dialect, Collection<UUID> ids)
       throws SQLException {
     List<String> sorted = ids.stream().map(UUID::toString).distinct().sorted().toList();
-    for (int from = 0; from < sorted.size(); from += 500) {
-      List<String> part = sorted.subList(from, Math.min(sorted.size(), from + 500));
+    for (List<String> part : Statements.parts(sorted)) {
       try (PreparedStatement lock =
           connection.prepareStatement(
               "SELECT id FROM schedules WHERE id IN ("

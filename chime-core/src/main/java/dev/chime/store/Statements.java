@@ -20,6 +20,18 @@ final class Statements {
     return batchCount > 0 || batchCount == PreparedStatement.SUCCESS_NO_INFO;
   }
 
+  /** How many values one statement's list of ids or keys takes at most. */
+  static final int PART = 500;
+
+  /** {@code items} in consecutive parts of at most {@link #PART}, one statement's worth each. */
+  static <T> List<List<T>> parts(List<T> items) {
+    List<List<T>> parts = new ArrayList<>((items.size() + PART - 1) / PART);
+    for (int from = 0; from < items.size(); from += PART) {
+      parts.add(items.subList(from, Math.min(items.size(), from + PART)));
+    }
+    return parts;
+  }
+
   /**
    * The items sorted by the id of the row each one writes: every batch takes its row locks in one
    * order, so two transactions never wait on each other in a circle.

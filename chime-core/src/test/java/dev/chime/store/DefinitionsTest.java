@@ -30,13 +30,16 @@ class DefinitionsTest {
 
   @Test
   void pastItsLimitOfCharactersTheLeastRecentlyUsedGoFirst() {
-    // each definition here is 6 + 10 = 16 characters
-    Definitions cache = new Definitions(40);
+    // each definition here is 6 + 10 = 16 characters: eight fill the cache
+    Definitions cache = new Definitions(128);
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();
     UUID c = UUID.randomUUID();
     cache.put(a, definition(0, "0123456789"));
     cache.put(b, definition(0, "0123456789"));
+    for (int i = 0; i < 6; i++) {
+      cache.put(UUID.randomUUID(), definition(0, "0123456789"));
+    }
     assertThat(cache.get(a, 0)).isPresent(); // a is now used more recently than b
 
     cache.put(c, definition(0, "0123456789"));
@@ -44,7 +47,7 @@ class DefinitionsTest {
     assertThat(cache.get(b, 0)).isEmpty();
     assertThat(cache.get(a, 0)).isPresent();
     assertThat(cache.get(c, 0)).isPresent();
-    assertThat(cache.size()).isEqualTo(2);
+    assertThat(cache.size()).isEqualTo(8);
   }
 
   @Test
@@ -55,6 +58,18 @@ class DefinitionsTest {
 
     assertThat(cache.get(id, 0)).isEmpty();
     assertThat(cache.size()).isZero();
+
+    // nor one larger than an eighth of it, which would push the others out: they stay, and an
+    // older version of it goes
+    Definitions larger = new Definitions(800);
+    UUID small = UUID.randomUUID();
+    larger.put(small, definition(0, "0123456789"));
+    larger.put(id, definition(0, "0123456789"));
+    larger.put(id, definition(1, "x".repeat(100)));
+    assertThat(larger.get(id, 1)).isEmpty();
+    assertThat(larger.get(id, 0)).isEmpty();
+    assertThat(larger.get(small, 0)).isPresent();
+    assertThat(larger.size()).isEqualTo(1);
     assertThatThrownBy(() -> new Definitions(0)).isInstanceOf(IllegalArgumentException.class);
   }
 }
