@@ -345,6 +345,27 @@ final class Claims {
     }
   }
 
+  /**
+   * The look for queued runs due by its first parameter whose lease is free (its second) or this
+   * node's own from before it started (its third and fourth), the earliest first.
+   */
+  static String dueRunsSelect(Dialect dialect, int limit) {
+    return "SELECT "
+        + Finisher.CLOSING_COLUMNS
+        + ", r.due_at, r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
+        + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+        + " WHERE "
+        + dialect.queuedDueBy("r")
+        // a disabled schedule's own runs wait; runs asked for by hand still go
+        + " AND (s.enabled = TRUE OR r.origin = 'manual')"
+        + " AND (r.lease_until IS NULL OR r.lease_until < ?"
+        + " OR (r.lease_owner = ? AND r.lease_until < ?)"
+        + ") ORDER BY "
+        + dialect.queuedDueColumn("r")
+        + Statements.limit(limit)
+        + dialect.forUpdateSkipLocked("r");
+  }
+
   /** Claims queued runs due by {@code dueBy}, as {@link #claimSchedules} does for schedules. */
   List<ClaimedRun> claimRuns(
       String owner, Instant dueBy, Instant now, Instant leaseUntil, int limit, Instant ownBefore) {
@@ -352,19 +373,7 @@ final class Claims {
         connection -> {
           List<ClaimedRun> selected = new ArrayList<>();
           try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT "
-                      + Finisher.CLOSING_COLUMNS
-                      + ", r.due_at, r.trace_id, r.lease_epoch, s.target_json, s.payload_json"
-                      + " FROM runs r JOIN schedules s ON s.id = r.schedule_id"
-                      + " WHERE r.status = 'queued' AND r.due_at <= ?"
-                      // a disabled schedule's own runs wait; runs asked for by hand still go
-                      + " AND (s.enabled = TRUE OR r.origin = 'manual')"
-                      + " AND (r.lease_until IS NULL OR r.lease_until < ?"
-                      + " OR (r.lease_owner = ? AND r.lease_until < ?)"
-                      + ") ORDER BY r.due_at"
-                      + Statements.limit(limit)
-                      + dialect.forUpdateSkipLocked("r"))) {
+              connection.prepareStatement(dueRunsSelect(dialect, limit))) {
             int i = 1;
             dialect.setInstant(select, i++, dueBy);
             dialect.setInstant(select, i++, now);

@@ -218,6 +218,26 @@ public enum Dialect {
   }
 
   /**
+   * The test that a run of {@code alias} is queued and due by the one parameter it binds, and the
+   * column to take the due runs in order by. On H2 (its V20) {@code queued_due_at}, which holds the
+   * due time only while a run is queued, read from a lower bound so that the look never walks the
+   * index's NULL entries (every run that is not queued); elsewhere status and {@code due_at}.
+   */
+  String queuedDueBy(String alias) {
+    return this == H2
+        ? alias
+            + ".queued_due_at >= TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00' AND "
+            + alias
+            + ".queued_due_at <= ?"
+        : alias + ".status = 'queued' AND " + alias + ".due_at <= ?";
+  }
+
+  /** The column of {@link #queuedDueBy} to order queued runs by when they fall due. */
+  String queuedDueColumn(String alias) {
+    return alias + (this == H2 ? ".queued_due_at" : ".due_at");
+  }
+
+  /**
    * Whether a run is found by its key through the instant and schedule it names rather than by an
    * index of {@code run_key}: H2 has none from its V17 on, and from V18 its unique key of runs
    * leads with the instant, which is then matched exactly.

@@ -251,11 +251,13 @@ final class Finisher {
                 + " ELSE consecutive_failures END, last_status = ?,"
                 + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
                 + " THEN FALSE ELSE enabled END"
-                + " WHERE id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running'"
+                // the cheap test of the schedule's own row first: a success after a success
+                // (most ends) then never looks the run up
+                + " WHERE id = ? AND NOT (? AND consecutive_failures = 0"
+                + " AND last_status = 'success' AND trigger_type <> 'once')"
+                + " AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running'"
                 + Statements.NEAR_INSTANT
-                + ")"
-                + " AND NOT (? AND consecutive_failures = 0 AND last_status = 'success'"
-                + " AND trigger_type <> 'once')")) {
+                + ")")) {
       for (Closing closing : Statements.inIdOrder(closings, c -> c.run().scheduleId())) {
         boolean last = !retrying.contains(closing);
         boolean success = closing.outcome().status() == RunStatus.SUCCESS;
@@ -264,9 +266,9 @@ final class Finisher {
         streak.setString(3, closing.outcome().status().wireName());
         streak.setBoolean(4, last && success);
         streak.setString(5, closing.run().scheduleId().toString());
-        streak.setString(6, closing.run().runId().toString());
-        int i = Statements.bindNear(dialect, streak, 7, closing.run().scheduledAt());
-        streak.setBoolean(i, last && success);
+        streak.setBoolean(6, last && success);
+        streak.setString(7, closing.run().runId().toString());
+        Statements.bindNear(dialect, streak, 8, closing.run().scheduledAt());
         streak.addBatch();
       }
       streak.executeBatch();

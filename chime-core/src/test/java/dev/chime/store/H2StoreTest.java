@@ -130,4 +130,60 @@ class H2StoreTest extends StoreContractTest {
       assertThat(plan).contains("IX_SCHEDULES_DUE");
     }
   }
+
+  /**
+   * A run's end writes as few index entries as it can (V20): of the indexes of runs, only the one
+   * of running runs by tenant and owner holds the status itself, and queued runs are found by
+   * {@code queued_due_at}, which is NULL for a run that is running or has ended (so its end leaves
+   * that entry as it was). The look for due queued runs seeks that index from a lower bound, never
+   * from its start, where every run that is not queued has its NULL entry.
+   */
+  @Test
+  void aRunsEndLeavesTheIndexOfQueuedRunsAloneAndTheirLookStartsPastItsEmptyEntries()
+      throws SQLException {
+    try (Connection connection = database().dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      List<String> withStatus = new ArrayList<>();
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE TABLE_NAME = 'RUNS'"
+                  + " AND COLUMN_NAME = 'STATUS'")) {
+        while (rows.next()) {
+          withStatus.add(rows.getString(1));
+        }
+      }
+      assertThat(withStatus).containsExactly("IX_RUNS_STATUS_TENANT_OWNER");
+
+      String plan;
+      try (PreparedStatement explain =
+          connection.prepareStatement("EXPLAIN " + Claims.dueRunsSelect(Dialect.H2, 500))) {
+        Instant now = Instant.parse("2026-12-04T10:00:00Z");
+        Dialect.H2.setInstant(explain, 1, now);
+        Dialect.H2.setInstant(explain, 2, now);
+        explain.setString(3, "node");
+        Dialect.H2.setInstant(explain, 4, now);
+        try (ResultSet rows = explain.executeQuery()) {
+          rows.next();
+          plan = rows.getString(1);
+        }
+      }
+      assertThat(plan)
+          .containsPattern("IX_RUNS_QUEUED_DUE: QUEUED_DUE_AT >= [^\\n]*\\s+AND QUEUED_DUE_AT <=");
+
+      // the close of runs past their deadline reads the running runs alone, not every run
+      String expiry;
+      try (PreparedStatement explain =
+          connection.prepareStatement(
+              "EXPLAIN SELECT r.id FROM runs r JOIN schedules s ON s.id = r.schedule_id"
+                  + " WHERE r.status = 'running' AND r.deadline_at < ? ORDER BY r.deadline_at"
+                  + " FETCH FIRST 500 ROWS ONLY")) {
+        Dialect.H2.setInstant(explain, 1, Instant.parse("2026-12-04T10:00:00Z"));
+        try (ResultSet rows = explain.executeQuery()) {
+          rows.next();
+          expiry = rows.getString(1);
+        }
+      }
+      assertThat(expiry).contains("IX_RUNS_STATUS_TENANT_OWNER: STATUS = 'running'");
+    }
+  }
 }
