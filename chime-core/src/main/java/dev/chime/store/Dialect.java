@@ -218,10 +218,10 @@ public enum Dialect {
   }
 
   /**
-   * The test that a run of {@code alias} is queued and due by the one parameter it binds, and the
-   * column to take the due runs in order by. On H2 (its V20) {@code queued_due_at}, which holds the
-   * due time only while a run is queued, read from a lower bound so that the look never walks the
-   * index's NULL entries (every run that is not queued); elsewhere status and {@code due_at}.
+   * The test that a run of {@code alias} is queued and due by the one parameter it binds. On H2
+   * (its V20) a range of {@code queued_due_at}, which holds the due time only while a run is
+   * queued, read from a lower bound so that the look never walks the index's NULL entries (every
+   * run that is not queued); elsewhere status and {@code due_at}.
    */
   String queuedDueBy(String alias) {
     return this == H2

@@ -251,8 +251,8 @@ final class Finisher {
                 + " ELSE consecutive_failures END, last_status = ?,"
                 + " enabled = CASE WHEN ? AND trigger_type = 'once' AND next_fire_at IS NULL"
                 + " THEN FALSE ELSE enabled END"
-                // the cheap test of the schedule's own row first: a success after a success
-                // (most ends) then never looks the run up
+                // the cheap test of the schedule's own row first, so that a database which tests
+                // in order need not look the run up for a success after a success (most ends)
                 + " WHERE id = ? AND NOT (? AND consecutive_failures = 0"
                 + " AND last_status = 'success' AND trigger_type <> 'once')"
                 + " AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'running'"
