@@ -25,13 +25,18 @@ final class Claims {
    * The select of due schedules a claim leases, without its row locks; its parameters, in order:
    * due by, due from, now (a lease that ran out before it is free), the claiming node, the instant
    * before which that node's own leases are taken back (its restart), and the limit.
+   *
+   * <p>It orders by {@code enabled} first (a constant here) because H2 reads an index in its order
+   * only when the index starts with the ORDER BY's first column: ordered by {@code next_fire_at}
+   * alone it read every due schedule, thousands under a backlog, and sorted them to keep the first
+   * few hundred. PostgreSQL and MariaDB make the same plan either way.
    */
   static final String DUE_SCHEDULES =
       "SELECT id FROM schedules WHERE enabled = TRUE AND next_fire_at <= ?"
           + " AND next_fire_at >= ?"
           + " AND (lease_until IS NULL OR lease_until < ?"
           + " OR (lease_owner = ? AND lease_until < ?)"
-          + ") ORDER BY next_fire_at LIMIT ?";
+          + ") ORDER BY enabled, next_fire_at LIMIT ?";
 
   /**
    * The columns a claim reads of a due schedule: all of them are in H2's index of due schedules

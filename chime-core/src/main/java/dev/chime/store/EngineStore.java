@@ -161,8 +161,9 @@ public final class EngineStore {
   /**
    * The instant by which {@code count} enabled schedules fall due after {@code after}, looking no
    * further than {@code until}; empty when fewer fall due in that span. Whoever holds them, it
-   * reads at most {@code count} entries of the index of due schedules and writes nothing: how the
-   * engine sees a burst coming before it is within the lookahead.
+   * reads at most {@code count} entries of the index of due schedules (in its order, as the claim
+   * reads it: {@link Claims#DUE_SCHEDULES}) and writes nothing: how the engine sees a burst coming
+   * before it is within the lookahead.
    */
   public Optional<Instant> dueCountReached(Instant after, Instant until, int count) {
     if (count < 1) {
@@ -173,7 +174,7 @@ public final class EngineStore {
           try (PreparedStatement select =
               connection.prepareStatement(
                   "SELECT next_fire_at FROM schedules WHERE enabled = TRUE AND next_fire_at > ?"
-                      + " AND next_fire_at <= ? ORDER BY next_fire_at LIMIT 1 OFFSET ?")) {
+                      + " AND next_fire_at <= ? ORDER BY enabled, next_fire_at LIMIT 1 OFFSET ?")) {
             dialect.setInstant(select, 1, after);
             dialect.setInstant(select, 2, until);
             select.setInt(3, count - 1);
