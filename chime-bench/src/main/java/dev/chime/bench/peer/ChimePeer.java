@@ -58,7 +58,7 @@ final class ChimePeer implements Peer {
           Duration.ofMillis(500),
           LOOKAHEAD,
           Duration.ofSeconds(30),
-          500,
+          250,
           Duration.ofSeconds(5),
           NOWHERE,
           20,

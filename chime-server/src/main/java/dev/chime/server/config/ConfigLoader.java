@@ -84,7 +84,7 @@ public final class ConfigLoader {
               "node.heartbeat.ms",
               "5000",
               "how often a node writes its heartbeat to the nodes table; two missed make it suspect"),
-          new Setting("engine.batch.size", "500", "most schedules one claim takes"),
+          new Setting("engine.batch.size", "250", "most schedules one claim takes"),
           new Setting(
               "engine.prestart.ms",
               "500",
