@@ -158,12 +158,19 @@ public final class EngineStore {
     return Claims.DUE_SCHEDULES;
   }
 
+  /** The read of {@link #dueCountReached}: after, until, then the offset (count - 1). */
+  static final String DUE_COUNT_SELECT =
+      "SELECT next_fire_at FROM schedules WHERE enabled = TRUE AND next_fire_at > ?"
+          + " AND next_fire_at <= ?"
+          + Claims.DUE_ORDER
+          + " LIMIT 1 OFFSET ?";
+
   /**
    * The instant by which {@code count} enabled schedules fall due after {@code after}, looking no
    * further than {@code until}; empty when fewer fall due in that span. Whoever holds them, it
-   * reads at most {@code count} entries of the index of due schedules (in its order, as the claim
-   * reads it: {@link Claims#DUE_SCHEDULES}) and writes nothing: how the engine sees a burst coming
-   * before it is within the lookahead.
+   * reads at most {@code count} entries of the index of due schedules (in its order: {@link
+   * Claims#DUE_ORDER}) and writes nothing: how the engine sees a burst coming before it is within
+   * the lookahead.
    */
   public Optional<Instant> dueCountReached(Instant after, Instant until, int count) {
     if (count < 1) {
@@ -171,10 +178,7 @@ public final class EngineStore {
     }
     return db.inTransaction(
         connection -> {
-          try (PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT next_fire_at FROM schedules WHERE enabled = TRUE AND next_fire_at > ?"
-                      + " AND next_fire_at <= ? ORDER BY enabled, next_fire_at LIMIT 1 OFFSET ?")) {
+          try (PreparedStatement select = connection.prepareStatement(DUE_COUNT_SELECT)) {
             dialect.setInstant(select, 1, after);
             dialect.setInstant(select, 2, until);
             select.setInt(3, count - 1);

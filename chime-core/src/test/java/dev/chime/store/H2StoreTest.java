@@ -136,6 +136,28 @@ class H2StoreTest extends StoreContractTest {
   }
 
   /**
+   * The look ahead for a burst ({@link EngineStore#dueCountReached}) reads H2's index of due
+   * schedules in its order too, so it stops at its offset instead of sorting all it finds.
+   */
+  @Test
+  void theLookAheadForABurstReadsTheIndexOfDueSchedulesInItsOrder() throws SQLException {
+    String plan;
+    try (Connection connection = database().dataSource().getConnection();
+        PreparedStatement explain =
+            connection.prepareStatement("EXPLAIN " + EngineStore.DUE_COUNT_SELECT)) {
+      Instant now = Instant.parse("2026-12-06T10:00:00Z");
+      Dialect.H2.setInstant(explain, 1, now);
+      Dialect.H2.setInstant(explain, 2, now.plusSeconds(60));
+      explain.setInt(3, 999);
+      try (ResultSet rows = explain.executeQuery()) {
+        rows.next();
+        plan = rows.getString(1);
+      }
+    }
+    assertThat(plan).contains("IX_SCHEDULES_DUE").contains("/* index sorted */");
+  }
+
+  /**
    * A run's end writes as few index entries as it can (V20): of the indexes of runs, only the one
    * of running runs by tenant and owner holds the status itself, and queued runs are found by
    * {@code queued_due_at}, which is NULL for a run that is running or has ended (so its end leaves
